@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make site` and `make test`. Everything else is set up here.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve check manifest bench browser-deps clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+site: $(VENV)/.installed  ## build both script variants into site/
+	$(PY) -m build_tools site
+
+serve: $(VENV)/.installed  ## live preview at http://127.0.0.1:8000
+	$(PY) -m build_tools serve
+
+check: $(VENV)/.installed  ## validate editorial data only (seconds)
+	$(PY) -m build_tools check
+
+manifest: $(VENV)/.installed  ## record deliberate changes of paragraph ids
+	$(PY) -m build_tools manifest --update
+
+# Browser tests use Debian's Chromium (never `playwright install`: no downloads here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
+	  echo "installing chromium and CJK fonts via apt-get"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: $(VENV)/.installed browser-deps  ## every test: unit, golden, property, site, browser
+	$(PY) -m pytest
+
+clean:
+	rm -rf build site site.new site.old

@@ -1,0 +1,106 @@
+"""The one entry point: `python -m build_tools <command>`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from build_tools.errors import EditionError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m build_tools",
+                                     description="Build the annotated edition from source_texts/.")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this checkout)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="validate all editorial data in seconds, without building the site")
+    sub.add_parser("markdown", help="run the pipeline only: write build/md/<variant>/ and renderer configs")
+    site = sub.add_parser("site", help="pipeline + MkDocs for every variant into site/ (last good site kept on failure)")
+    site.add_argument("--site-dir", type=Path, default=None)
+    man = sub.add_parser("manifest", help="check the anchor manifest, or record deliberate changes")
+    man.add_argument("--update", action="store_true", help="rewrite anchors.manifest.json from the texts")
+    serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
+    serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    try:
+        return COMMANDS[args.command](args)
+    except EditionError as err:
+        print(f"error: {err.message}", file=sys.stderr)
+        return 1
+
+
+def _check(args) -> int:
+    from build_tools.pipeline import check, load_edition
+
+    started = time.perf_counter()
+    edition = load_edition(args.root)
+    check(edition)
+    paragraphs = sum(len(d.paragraphs) for d in edition.docs)
+    print(f"ok: {len(edition.docs)} texts, {paragraphs} paragraphs valid "
+          f"({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
+def _markdown(args) -> int:
+    from build_tools.pipeline import load_edition
+    from build_tools.site import write_markdown
+
+    write_markdown(load_edition(args.root))
+    print(f"markdown written to {args.root / 'build' / 'md'}")
+    return 0
+
+
+def _site(args) -> int:
+    from mkdocs.exceptions import MkDocsException
+
+    from build_tools.pipeline import load_edition
+    from build_tools.site import build_site
+
+    site_dir = args.site_dir or args.root / "site"
+    started = time.perf_counter()
+    try:
+        build_site(load_edition(args.root), site_dir)
+    except MkDocsException as err:  # strict-mode warnings, broken links…
+        print(f"error: MkDocs: {err} — the previous site/ was left as it was", file=sys.stderr)
+        return 1
+    print(f"site built in {time.perf_counter() - started:.1f} s: {site_dir}\n"
+          f"  open {site_dir / 'index.html'} in a browser (works offline), or run `make serve`")
+    return 0
+
+
+def _manifest(args) -> int:
+    from build_tools import manifest
+    from build_tools.pipeline import load_edition
+
+    edition = load_edition(args.root)
+    if args.update:
+        manifest.write(edition.manifest_path, list(edition.docs))
+        print(f"updated {edition.manifest_path}")
+    else:
+        manifest.check(edition.manifest_path, list(edition.docs))
+        print("anchor manifest matches the texts")
+    return 0
+
+
+def _serve(args) -> int:
+    from mkdocs.commands.serve import serve
+
+    from build_tools.pipeline import load_edition
+    from build_tools.site import config_path, write_markdown
+
+    edition = load_edition(args.root)
+    write_markdown(edition)
+    canonical = edition.variants[0]
+    serve(config_file=str(config_path(edition, canonical.code)), dev_addr=args.dev_addr,
+          hooks=[str(args.root / "build_tools" / "mkdocs_hook.py")],
+          watch=[str(args.root / "source_texts"), str(args.root / "docs")])
+    return 0
+
+
+COMMANDS = {"check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest, "serve": _serve}

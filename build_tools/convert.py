@@ -1,0 +1,116 @@
+"""Stage 4, convert: canonical (simplified) Document -> a derived-script Document.
+
+OpenCC converts *text*, never markup: this stage runs before render, so no link, id or marker
+can split a word or be converted itself. Phrase overrides from conversion.yml are applied as
+fixed segments that OpenCC never sees, which also stops its phrase dictionary from matching
+across them. Conversion changes script only, so every offset (corrections, spans) stays valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+import opencc
+
+from build_tools.errors import EditionError
+from build_tools.model import Block, Document, Intervention, Meta
+from build_tools.schema import validate
+from build_tools.yamlio import load_yaml
+
+
+@dataclass(frozen=True)
+class Variant:
+    code: str
+    label: str
+    opencc: str | None  # None: the canonical variant
+    path: str  # URL prefix below the site root ("" for the canonical one)
+    theme_language: str
+
+    @property
+    def canonical(self) -> bool:
+        return self.opencc is None
+
+
+@dataclass(frozen=True)
+class Override:
+    simplified: str
+    traditional: str
+    reason: str
+    variants: tuple[str, ...]
+    line: int
+    opencc_gives: str = ""
+
+
+def load_overrides(path: Path) -> tuple[Override, ...]:
+    if not path.exists():
+        return ()
+    doc = load_yaml(path)
+    validate(doc, "conversion.schema.json")
+    out = []
+    for i, entry in enumerate(doc.data["overrides"]):
+        line = doc.line_of(("overrides", i))
+        if len(entry["simplified"]) != len(entry["traditional"]):
+            raise EditionError(path, line, f"override '{entry['simplified']}' changes the length",
+                               "script conversion maps character to character; check the traditional form")
+        out.append(Override(entry["simplified"], entry["traditional"], entry["reason"],
+                            tuple(entry.get("variants", ())), line, entry.get("opencc_gives", "")))
+    return tuple(out)
+
+
+@cache
+def _opencc(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(f"{config}.json" if not config.endswith(".json") else config)
+
+
+def converter(variant: Variant, overrides: tuple[Override, ...] = ()) -> Callable[[str], str]:
+    """A str -> str function for this variant (identity for the canonical one)."""
+    if variant.canonical:
+        return lambda text: text
+    engine = _opencc(variant.opencc)
+    mine = {o.simplified: o.traditional for o in overrides if not o.variants or variant.code in o.variants}
+    if not mine:
+        return engine.convert
+    pattern = re.compile("|".join(re.escape(p) for p in sorted(mine, key=len, reverse=True)))
+
+    def convert(text: str) -> str:
+        out, pos = [], 0
+        for m in pattern.finditer(text):
+            out.append(engine.convert(text[pos:m.start()]))
+            out.append(mine[m.group()])
+            pos = m.end()
+        out.append(engine.convert(text[pos:]))
+        return "".join(out)
+
+    return convert
+
+
+def convert_document(doc: Document, convert: Callable[[str], str]) -> Document:
+    return Document(meta=_convert_meta(doc.meta, convert),
+                    blocks=tuple(_convert_block(b, convert, doc.meta.slug) for b in doc.blocks),
+                    interventions=tuple(dataclasses.replace(i, text=convert(i.text), reason=convert(i.reason))
+                                        for i in doc.interventions))
+
+
+def _convert_meta(meta: Meta, convert) -> Meta:
+    keep = {"slug", "date", "source_file", "kind"}
+    return Meta(**{k: v if k in keep else convert(v) for k, v in dataclasses.asdict(meta).items()})
+
+
+def _convert_block(block: Block, convert, slug: str) -> Block:
+    text = convert(block.text)
+    if len(text) != len(block.text):  # offsets of spans and corrections rely on this
+        raise EditionError(f"{slug}#{block.id}", None, "conversion changed the text length",
+                           "add a same-length override to conversion.yml")
+    corrections = tuple(dataclasses.replace(c, original=convert(c.original), reason=convert(c.reason))
+                        for c in block.corrections)
+    return dataclasses.replace(block, text=text, corrections=corrections)
+
+
+def load_variants(edition: dict) -> tuple[Variant, ...]:
+    return tuple(Variant(v["code"], v["label"], v.get("opencc"), v.get("path", ""), v["theme_language"])
+                 for v in edition["variants"])

@@ -1,0 +1,37 @@
+"""The one domain exception: every bad input names its file, line and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class EditionError(Exception):
+    """Bad editorial input. Raised, never `sys.exit`, so live preview survives it."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str, fix: str = ""):
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        self.fix = fix
+        super().__init__(self.message)
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+    @property
+    def message(self) -> str:
+        return f"{self.location}: {self.problem}" + (f" — {self.fix}" if self.fix else "")
+
+
+class EditionErrors(EditionError):
+    """Several independent input errors, reported together so an editor fixes them in one pass."""
+
+    def __init__(self, errors: list[EditionError]):
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.path, first.line, first.problem, first.fix)
+
+    @property
+    def message(self) -> str:
+        return "\n".join(e.message for e in self.errors)

@@ -1,0 +1,110 @@
+"""Stage 1, load: read every editorial input, validate it, and return plain specs.
+
+Takes the `source_texts/` folder; returns `TextSpec`s (raw text + metadata + structure, each
+directive still carrying its line for later error messages). Raises EditionError on bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools.errors import EditionError
+from build_tools.model import Meta
+from build_tools.schema import validate
+from build_tools.yamlio import LocatedYaml, load_yaml, read_text
+
+# Editorial data files that are not per-text structure files.
+SHARED_DATA_FILES = {"glossary.yml", "conversion.yml"}
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One quoted-phrase instruction from a structure file."""
+
+    action: str  # break | join | a block role (title, heading, question…)
+    phrase: str
+    line: int
+    level: int = 2
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Debris:
+    text: str
+    reason: str
+    occurrence: int | None
+    line: int
+
+
+@dataclass(frozen=True)
+class CorrectionSpec:
+    original: str
+    replacement: str
+    reason: str
+    line: int
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    meta: Meta
+    raw: str
+    spec_path: Path
+    directives: tuple[Directive, ...]
+    debris: tuple[Debris, ...]
+    corrections: tuple[CorrectionSpec, ...]
+
+
+def structure_files(source_dir: Path) -> list[Path]:
+    return sorted(p for p in source_dir.glob("*.yml") if p.name not in SHARED_DATA_FILES)
+
+
+def load_texts(source_dir: Path) -> list[TextSpec]:
+    specs = [load_text(path) for path in structure_files(source_dir)]
+    seen: dict[str, Path] = {}
+    for spec in specs:
+        if spec.meta.slug in seen:
+            raise EditionError(spec.spec_path, 1, f"slug '{spec.meta.slug}' is also used by {seen[spec.meta.slug]}",
+                               "give every text its own slug")
+        seen[spec.meta.slug] = spec.spec_path
+    return sorted(specs, key=lambda s: (s.meta.date, s.meta.slug))
+
+
+def load_text(spec_path: Path) -> TextSpec:
+    doc = load_yaml(spec_path)
+    if not isinstance(doc.data, dict):
+        raise EditionError(spec_path, 1, "expected a mapping of metadata and structure",
+                           "start from an existing text's .yml file")
+    validate(doc, "text.schema.json")
+    data = doc.data
+    if spec_path.stem != data["slug"]:
+        raise EditionError(spec_path, doc.line_of(("slug",)),
+                           f"slug '{data['slug']}' differs from the file name '{spec_path.stem}'",
+                           "rename the file or fix the slug so they agree")
+    raw_path = spec_path.parent / data["source"]
+    if not raw_path.exists():
+        raise EditionError(spec_path, doc.line_of(("source",)), f"raw text '{data['source']}' not found",
+                           f"put the raw file beside {spec_path.name} or fix 'source'")
+    meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"], date=str(data["date"]),
+                date_basis=data["date_basis"], occasion=data["occasion"], kind=data["kind"],
+                provenance=data["provenance"].strip(), source_file=data["source"])
+    return TextSpec(meta=meta, raw=read_text(raw_path), spec_path=spec_path,
+                    directives=tuple(_directives(doc)), debris=tuple(_debris(doc)),
+                    corrections=tuple(_corrections(doc)))
+
+
+def _directives(doc: LocatedYaml):
+    for i, entry in enumerate(doc.data["structure"]):
+        (action,) = [k for k in entry if k not in ("level", "reason")]
+        yield Directive(action=action, phrase=entry[action], line=doc.line_of(("structure", i)),
+                        level=entry.get("level", 2), reason=entry.get("reason", ""))
+
+
+def _debris(doc: LocatedYaml):
+    for i, entry in enumerate(doc.data.get("debris", [])):
+        yield Debris(entry["text"], entry["reason"], entry.get("occurrence"), doc.line_of(("debris", i)))
+
+
+def _corrections(doc: LocatedYaml):
+    for i, entry in enumerate(doc.data.get("corrections", [])):
+        yield CorrectionSpec(entry["from"], entry["to"], entry["reason"], doc.line_of(("corrections", i)))

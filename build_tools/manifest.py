@@ -1,0 +1,78 @@
+"""Anchor manifest: every published block id with a fingerprint of its text.
+
+A build fails when an id disappears or would now point at different text, or when a new id is
+not yet recorded; `python -m build_tools manifest --update` records the change on purpose.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from build_tools.errors import EditionError, EditionErrors
+from build_tools.model import Document
+
+UPDATE_HINT = "if the change is deliberate, run `python -m build_tools manifest --update` and commit it"
+
+
+def fingerprint(text: str) -> str:
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:12]
+
+
+def anchors_of(docs: list[Document]) -> dict[str, dict[str, str]]:
+    return {d.meta.slug: {b.id: fingerprint(b.text) for b in d.blocks if b.id} for d in docs}
+
+
+def dumps(anchors: dict[str, dict[str, str]]) -> str:
+    return json.dumps(anchors, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def write(path: Path, docs: list[Document]) -> None:
+    path.write_text(dumps(anchors_of(docs)), encoding="utf-8")
+
+
+def check(path: Path, docs: list[Document]) -> None:
+    if not path.exists():
+        raise EditionError(path, None, "anchor manifest missing", UPDATE_HINT)
+    text = path.read_text(encoding="utf-8")
+    try:
+        recorded = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise EditionError(path, err.lineno, f"malformed JSON: {err.msg}", UPDATE_HINT) from None
+    current = anchors_of(docs)
+    lines = _line_index(text)
+    errors = []
+    for slug, ids in recorded.items():
+        now = current.get(slug)
+        if now is None:
+            errors.append(EditionError(path, lines.get((slug, "")), f"text '{slug}' was published but is gone",
+                                       UPDATE_HINT))
+            continue
+        for block_id, print_ in ids.items():
+            where = lines.get((slug, block_id))
+            if block_id not in now:
+                errors.append(EditionError(path, where, f"{slug}#{block_id} disappeared", UPDATE_HINT))
+            elif now[block_id] != print_:
+                errors.append(EditionError(path, where, f"{slug}#{block_id} now points at different text",
+                                           "keep published paragraphs stable; " + UPDATE_HINT))
+    for slug, ids in current.items():
+        new = [i for i in ids if i not in recorded.get(slug, {})]
+        if new:
+            errors.append(EditionError(path, lines.get((slug, "")),
+                                       f"{slug}: new ids not yet recorded: {', '.join(new[:8])}", UPDATE_HINT))
+    if errors:
+        raise EditionErrors(errors)
+
+
+def _line_index(text: str) -> dict[tuple[str, str], int]:
+    """(slug, id) -> line in the manifest as written by `dumps` (one id per line)."""
+    index, slug = {}, ""
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.endswith("{") and stripped.startswith('"'):
+            slug = stripped.split('"')[1]
+            index[(slug, "")] = n
+        elif stripped.startswith('"') and slug:
+            index[(slug, stripped.split('"')[1])] = n
+    return index

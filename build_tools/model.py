@@ -1,0 +1,88 @@
+"""The Document model shared by every stage: small frozen dataclasses, no behaviour beyond
+derived views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NUMBERED_ROLES = {"paragraph": "p", "heading": "s", "question": "s"}
+HEADING_ROLES = {"heading", "question"}
+# Blocks that print the document's own apparatus (title, byline…) rather than its body.
+APPARATUS_ROLES = {"title", "speaker", "dateline", "issuer", "doc_number", "signature", "issued",
+                   "subtitle"}
+
+
+@dataclass(frozen=True)
+class Meta:
+    slug: str
+    title: str
+    short_title: str
+    speaker: str
+    date: str  # YYYY, YYYY-MM or YYYY-MM-DD: the precision the evidence allows
+    date_basis: str
+    occasion: str
+    kind: str
+    provenance: str
+    source_file: str  # the raw text's file name in source_texts/
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An editorial emendation inside a block: display text [start:end] replaced `original`."""
+
+    start: int
+    end: int
+    original: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A marked range of a block's display text (glossary hit, annotation, parallel)."""
+
+    start: int
+    end: int
+    kind: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Block:
+    role: str  # paragraph | heading | question | one of APPARATUS_ROLES
+    text: str
+    id: str = ""  # p<N> for paragraphs, s<N> for headings, "" for apparatus
+    level: int = 2
+    corrections: tuple[Correction, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def is_heading(self) -> bool:
+        return self.role in HEADING_ROLES
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """One editorial decision, listed on the editorial-principles page."""
+
+    kind: str  # debris | break | join | correction | whitespace
+    text: str
+    reason: str
+    anchor: str = ""  # block id it concerns, if any
+
+
+@dataclass(frozen=True)
+class Document:
+    meta: Meta
+    blocks: tuple[Block, ...]
+    interventions: tuple[Intervention, ...] = ()
+
+    @property
+    def paragraphs(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.role == "paragraph")
+
+    @property
+    def headings(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.is_heading)
+
+    def block(self, block_id: str) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)

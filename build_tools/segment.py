@@ -1,0 +1,203 @@
+"""Stage 2, segment: raw text + structure spec -> Document.
+
+Every decision comes from the spec as data: debris to cut, breaks to add or remove, and the
+role of each block (title, byline, heading, question…). Phrases are matched against the
+*skeleton* — the raw text with all whitespace removed — so an editor quotes words as a reader
+sees them, and the match survives re-wrapping or a change of indentation characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from build_tools.errors import EditionError
+from build_tools.load import TextSpec
+from build_tools.model import NUMBERED_ROLES, Block, Correction, Document, Intervention
+
+DEFAULT_BREAK_REASON = "原文未分段，依其自身序次（第一、一是等）分段"
+DEFAULT_JOIN_REASON = "原文排版断行，文意相连，合为一段"
+
+
+def strip_ws(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def is_natural_break(gap: str) -> bool:
+    """The raw text marks a paragraph with a line break or ideographic-space indentation."""
+    return "\n" in gap or "\u3000" in gap
+
+
+@dataclass
+class Skeleton:
+    chars: list[str]  # non-whitespace characters in reading order
+    gaps: list[str]  # whitespace that stood before each character in the raw text
+
+    @classmethod
+    def of(cls, raw: str) -> Skeleton:
+        chars, gaps, pending = [], [], []
+        for ch in raw:
+            if ch.isspace():
+                pending.append(ch)
+            else:
+                chars.append(ch)
+                gaps.append("".join(pending))
+                pending = []
+        return cls(chars, gaps)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
+
+    def starts_line(self, k: int) -> bool:
+        return k == 0 or k >= len(self.chars) or is_natural_break(self.gaps[k])
+
+    def find(self, phrase: str, path, line: int, what: str, occurrence: int | None = None,
+             prefer_whole_lines: bool = False) -> tuple[int, int]:
+        needle = strip_ws(phrase)
+        hits = [m.start() for m in re.finditer(re.escape(needle), self.text)]
+        if prefer_whole_lines and len(hits) > 1:
+            # A role phrase that is a whole raw line (a signature, a byline) is found as that
+            # line even where the same words recur inside the running text.
+            whole = [h for h in hits if self.starts_line(h) and self.starts_line(h + len(needle))]
+            hits = whole or hits
+        if occurrence is not None:
+            if occurrence > len(hits):
+                raise EditionError(path, line, f"{what} '{phrase}' occurs {len(hits)} time(s), not {occurrence}",
+                                   "fix 'occurrence' or the quoted text")
+            start = hits[occurrence - 1]
+        elif not hits:
+            raise EditionError(path, line, f"{what} '{phrase}' not found in the raw text",
+                               "copy the phrase exactly from the raw file (whitespace may differ)")
+        elif len(hits) > 1:
+            raise EditionError(path, line, f"{what} '{phrase}' occurs {len(hits)} times",
+                               "quote more words so the phrase is unique")
+        else:
+            start = hits[0]
+        return start, start + len(needle)
+
+
+def segment(spec: TextSpec) -> Document:
+    path = spec.spec_path
+    skeleton, removed = _cut_debris(Skeleton.of(spec.raw), spec)
+    flags = [k == 0 or is_natural_break(gap) for k, gap in enumerate(skeleton.gaps)]
+    interventions = [Intervention("debris", text, reason) for text, reason in removed]
+    roles: dict[int, tuple[str, int, int, int]] = {}  # start -> (role, level, end, line)
+
+    for d in spec.directives:
+        start, end = skeleton.find(d.phrase, path, d.line, d.action,
+                                   prefer_whole_lines=d.action not in ("break", "join"))
+        if d.action == "break":
+            if flags[start]:
+                raise EditionError(path, d.line, f"break '{d.phrase}': the text already breaks there",
+                                   "delete this line")
+            flags[start] = True
+            interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON))
+        elif d.action == "join":
+            if not flags[start]:
+                raise EditionError(path, d.line, f"join '{d.phrase}': there is no break before it to remove",
+                                   "quote the words that begin the line to be joined")
+            flags[start] = False
+            interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON))
+        else:
+            flags[start] = True
+            for k in range(start + 1, end):
+                flags[k] = False  # a title broken over several raw lines is one block
+            if end < len(flags):
+                flags[end] = True
+            roles[start] = (d.action, d.level, end, d.line)
+
+    corrections = {}
+    for c in spec.corrections:
+        start, end = skeleton.find(c.original, path, c.line, "correction")
+        corrections[start] = (end, c)
+
+    blocks = _blocks(skeleton, flags, roles, corrections, path)
+    titles = [b for b in blocks if b.role == "title"]
+    if len(titles) != 1:
+        raise EditionError(path, 1, f"found {len(titles)} title blocks", "mark exactly one '- title: …' in structure")
+    for block in blocks:
+        for corr in block.corrections:
+            interventions.append(Intervention("correction", f"{corr.original} → {block.text[corr.start:corr.end]}",
+                                              corr.reason, block.id))
+    interventions.append(_whitespace_summary(spec.raw))
+    meta = spec.meta.__class__(**{**spec.meta.__dict__, "title": titles[0].text})
+    return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
+
+
+def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str]]]:
+    drop: set[int] = set()
+    removed = []
+    for d in spec.debris:
+        start, end = skeleton.find(d.text, spec.spec_path, d.line, "debris", d.occurrence)
+        span = set(range(start, end))
+        if span & drop:
+            raise EditionError(spec.spec_path, d.line, f"debris '{d.text}' overlaps other debris",
+                               "merge the two entries into one")
+        drop |= span
+        removed.append((d.text.strip(), d.reason))
+    chars, gaps, carried = [], [], ""
+    for k, (ch, gap) in enumerate(zip(skeleton.chars, skeleton.gaps)):
+        if k in drop:
+            carried += gap  # keep the layout that stood before the debris (e.g. a line break)
+            continue
+        chars.append(ch)
+        gaps.append(carried + gap)
+        carried = ""
+    return Skeleton(chars, gaps), removed
+
+
+def _blocks(skeleton: Skeleton, flags, roles, corrections, path) -> list[Block]:
+    starts = [k for k, f in enumerate(flags) if f] + [len(flags)]
+    counters: Counter[str] = Counter()
+    blocks = []
+    for start, end in zip(starts, starts[1:]):
+        role, level, role_end, line = roles.get(start, ("paragraph", 2, end, 0))
+        if role_end != end:
+            raise EditionError(path, line, f"{role} block is cut by another break before it ends",
+                               "remove the conflicting break or shorten the quoted phrase")
+        text, applied = _display(skeleton, start, end, corrections, path)
+        block_id = ""
+        if role in NUMBERED_ROLES:
+            prefix = NUMBERED_ROLES[role]
+            counters[prefix] += 1
+            block_id = f"{prefix}{counters[prefix]}"
+        blocks.append(Block(role=role, text=text, id=block_id, level=level, corrections=tuple(applied)))
+    return blocks
+
+
+def _display(skeleton: Skeleton, start: int, end: int, corrections, path) -> tuple[str, list[Correction]]:
+    """Reader-facing text of one block: whitespace normalised, corrections applied."""
+    out: list[str] = []
+    applied = []
+    k = start
+    while k < end:
+        if k in corrections:
+            c_end, c = corrections[k]
+            if c_end > end:
+                raise EditionError(path, c.line, f"correction '{c.original}' crosses a block boundary",
+                                   "correct each block separately")
+            at = len("".join(out))
+            out.append(c.replacement)
+            applied.append(Correction(at, at + len(c.replacement), "".join(skeleton.chars[k:c_end]), c.reason))
+            k = c_end
+            continue
+        if k > start and skeleton.gaps[k] and _keeps_space(skeleton.chars[k - 1], skeleton.chars[k]):
+            out.append(" ")
+        out.append(skeleton.chars[k])
+        k += 1
+    return "".join(out), applied
+
+
+def _keeps_space(left: str, right: str) -> bool:
+    """A space survives only between two Latin letters or digits (never inside Chinese)."""
+    return left.isascii() and right.isascii() and left.isalnum() and right.isalnum()
+
+
+def _whitespace_summary(raw: str) -> Intervention:
+    counts = Counter(ch for ch in raw if ch.isspace())
+    names = {"\u00a0": "不间断空格(U+00A0)", "\u3000": "全角空格(U+3000)", " ": "半角空格", "\n": "换行"}
+    parts = [f"{names.get(ch, f'U+{ord(ch):04X}')}{n}个" for ch, n in sorted(counts.items())]
+    return Intervention("whitespace", "、".join(parts) or "无",
+                        "原文以空白表示缩进、分段或人名间距；整理本删去空白，以段落结构表示分段")
