@@ -1,0 +1,62 @@
+"""Stage render: golden Markdown (update with `pytest --update-golden`) and escaping."""
+
+from __future__ import annotations
+
+import difflib
+
+import markdown
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from build_tools.convert import converter
+from build_tools.pipeline import render_variant
+from build_tools.render import md_escape, text_page_path
+
+GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
+
+
+@pytest.mark.parametrize("slug", GOLDEN)
+@pytest.mark.parametrize("variant_index", [0, 1], ids=["zh-Hans", "zh-Hant"])
+def test_generated_markdown_matches_golden(edition, request, slug, variant_index):
+    variant = edition.variants[variant_index]
+    pages = {p.path: p.content for p in render_variant(edition, variant)}
+    actual = pages[text_page_path(slug)]
+    golden = request.config.rootpath / "tests" / "golden" / f"{slug}.{variant.code}.md"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(actual, encoding="utf-8")
+        pytest.skip(f"golden file written: {golden.name}")
+    assert golden.exists(), f"{golden} missing: run pytest --update-golden and review it"
+    expected = golden.read_text(encoding="utf-8")
+    diff = "\n".join(difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden", "actual", lineterm=""))
+    assert actual == expected, f"generated Markdown changed (rerun with --update-golden if intended):\n{diff}"
+
+
+def test_every_paragraph_line_carries_its_anchor(edition):
+    pages = {p.path: p.content for p in render_variant(edition, edition.variants[0])}
+    for doc in edition.docs:
+        page = pages[text_page_path(doc.meta.slug)]
+        for block in doc.blocks:
+            if block.id:
+                assert f"#{block.id}" in page
+
+
+def test_labels_are_converted_in_the_traditional_variant(edition):
+    hant = edition.variants[1]
+    pages = {p.path: p.content for p in render_variant(edition, hant)}
+    t = converter(hant)
+    page = pages[text_page_path("2010-04-14-liu-qi-beijing")]
+    assert t("文献信息") in page and "文献信息" not in page
+
+
+PLAIN = st.text(alphabet=st.sampled_from(list("创先争优*_[]{}<>#`|~\\&;()!.-+12 abc，。“”")), min_size=1, max_size=40)
+
+
+@given(PLAIN)
+def test_escaped_text_renders_as_the_same_text(text):
+    """Whatever a raw text contains, the reader sees it literally (no accidental markup)."""
+    text = text.strip() or "创"
+    html = markdown.markdown("x" + md_escape(text), extensions=["attr_list", "tables"])
+    from bs4 import BeautifulSoup
+
+    assert BeautifulSoup(html, "html.parser").get_text() == "x" + text

@@ -1,0 +1,103 @@
+"""The real site: strict MkDocs build, links, fidelity on the rendered HTML, variants,
+reproducibility, and failed builds that keep the last good site."""
+
+from __future__ import annotations
+
+import filecmp
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+from build_tools.pipeline import load_edition
+from build_tools.site import build_site
+from tests.sitecheck import block_texts, broken_links, external_references, html_pages
+from tests.test_segment import raw_minus_debris
+from build_tools.load import load_texts
+from build_tools.segment import strip_ws
+
+LIU = "2010-04-14-liu-qi-beijing"
+
+
+def text_page(site, slug, variant_path=""):
+    return (site / variant_path / "texts" / slug / "index.html") if variant_path else site / "texts" / slug / "index.html"
+
+
+def test_every_internal_link_and_anchor_resolves(site, edition):
+    assert len(html_pages(site)) >= 2 * 9
+    assert broken_links(site, urlsplit(edition.settings["site_url"]).path) == []
+
+
+def test_no_page_loads_anything_from_outside(site):
+    assert external_references(site) == []
+
+
+def test_fidelity_on_the_rendered_pages(site, root):
+    """Invariant 1 on what a reader gets: rendered blocks = raw text - whitespace - debris."""
+    for spec in load_texts(root / "source_texts"):
+        rendered = "".join(text for _, text in block_texts(text_page(site, spec.meta.slug)))
+        assert strip_ws(rendered) == raw_minus_debris(spec), spec.meta.slug
+
+
+def test_both_variants_have_the_same_anchors_page_by_page(site, edition):
+    for doc in edition.docs:
+        hans = [key for key, _ in block_texts(text_page(site, doc.meta.slug))]
+        hant = [key for key, _ in block_texts(text_page(site, doc.meta.slug, "zh-Hant"))]
+        assert hans == hant
+        assert [k for k in hans if k[0] in "ps" and k[1:].isdigit()] == [b.id for b in doc.blocks if b.id]
+
+
+def test_every_page_exists_in_both_variants(site):
+    hans = {p.relative_to(site) for p in html_pages(site) if "zh-Hant" not in p.parts}
+    hant = {p.relative_to(site / "zh-Hant") for p in html_pages(site / "zh-Hant")}
+    assert hans == hant
+
+
+def test_two_builds_are_byte_identical(tmp_path, site):
+    project = site.parent
+    again = tmp_path / "again"
+    build_site(load_edition(project), again)
+    cmp = filecmp.dircmp(site, again)
+    differing = []
+
+    def walk(c, prefix=""):
+        differing.extend(prefix + f for f in c.diff_files + c.left_only + c.right_only)
+        for name, sub in c.subdirs.items():
+            walk(sub, prefix + name + "/")
+
+    walk(cmp)
+    assert differing == []
+
+
+def run_cli(project, *args):
+    return subprocess.run([sys.executable, "-m", "build_tools", "--root", str(project), *args],
+                          capture_output=True, text=True, cwd=project)
+
+
+def test_failed_build_keeps_the_last_good_site(project):
+    assert run_cli(project, "site").returncode == 0
+    index = project / "site" / "index.html"
+    before = index.read_bytes()
+    path = project / "source_texts" / f"{LIU}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - break: 二是要按照优化一产", "  - break: 二是要按照优化三产"),
+                    encoding="utf-8")
+    result = run_cli(project, "site")
+    assert result.returncode != 0
+    assert f"{LIU}.yml:" in result.stderr and "not found in the raw text" in result.stderr
+    assert index.read_bytes() == before
+    assert not (project / "site.new").exists()
+
+
+def test_renderer_failure_also_keeps_the_site(project):
+    assert run_cli(project, "site").returncode == 0
+    before = (project / "site" / "index.html").read_bytes()
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[坏链接](missing-page.md)\n", encoding="utf-8")
+    result = run_cli(project, "site")
+    assert result.returncode != 0 and "previous site/ was left as it was" in result.stderr
+    assert (project / "site" / "index.html").read_bytes() == before
+
+
+def test_check_command_validates_without_building(project):
+    result = run_cli(project, "check")
+    assert result.returncode == 0 and "5 texts" in result.stdout
+    assert not (project / "site").exists()
