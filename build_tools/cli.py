@@ -98,6 +98,7 @@ def _serve(args) -> int:
     write_markdown(edition)
     canonical = edition.variants[0]
     serve(config_file=str(config_path(edition, canonical.code)), dev_addr=args.dev_addr,
+          site_url=f"http://{args.dev_addr}/",
           hooks=[str(args.root / "build_tools" / "mkdocs_hook.py")],
           watch=[str(args.root / "source_texts"), str(args.root / "docs")])
     return 0

@@ -1,0 +1,52 @@
+"""What a reader sees and does, in a real browser, online and from file://."""
+
+from __future__ import annotations
+
+import re
+
+LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
+
+
+def switch_to(page, lang):
+    page.hover(".md-header .md-select button")
+    with page.expect_navigation():
+        page.click(f"a.edition-variant[hreflang={lang}]")
+    page.wait_for_load_state("load")
+
+
+def test_switcher_keeps_page_and_anchor(page, base_url):
+    page.goto(base_url + LIU + "#p10")
+    switch_to(page, "zh-Hant")
+    assert re.search(r"/zh-Hant/texts/2010-04-14-liu-qi-beijing/index\.html#p10$", page.url)
+    assert page.locator("#p10").inner_text().startswith("10")
+    assert "黨員作風建設年活動" in page.locator("#p10").inner_text()
+    switch_to(page, "zh-Hans")
+    assert re.search(r"/texts/2010-04-14-liu-qi-beijing/index\.html#p10$", page.url) and "zh-Hant" not in page.url
+    assert "党员作风建设年活动" in page.locator("#p10").inner_text()
+
+
+def test_switcher_without_anchor_keeps_the_paragraph_in_view(page, base_url):
+    page.goto(base_url + LIU)
+    page.locator("#p20").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(100)
+    switch_to(page, "zh-Hant")
+    landed = int(page.url.rsplit("#p", 1)[1])
+    assert 19 <= landed <= 21
+
+
+def test_paragraph_number_copies_permalink_and_citation(page, base_url):
+    page.goto(base_url + LIU)
+    page.click("#p12 a.pnum")
+    citation = page.evaluate("document.body.dataset.lastCitation")
+    assert citation.startswith("刘淇：《在北京市开展创先争优暨党员作风建设年活动动员大会上的讲话》（2010年4月14日），第12段。")
+    assert citation.endswith(LIU + "#p12")
+    assert page.url.endswith("#p12")
+    assert page.locator(".edition-toast").is_visible()
+
+
+def test_pages_make_no_request_outside_the_site(page, base_url):
+    for path in ["index.html", LIU, "editorial.html", "about.html", "zh-Hant/" + LIU, "zh-Hant/index.html"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.locator("article").count() == 1
+    assert page.outside_requests == []
