@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     site.add_argument("--site-dir", type=Path, default=None)
     man = sub.add_parser("manifest", help="check the anchor manifest, or record deliberate changes")
     man.add_argument("--update", action="store_true", help="rewrite anchors.manifest.json from the texts")
+    audit = sub.add_parser("audit-conversion", help="list every character OpenCC could convert more than one way")
+    audit.add_argument("--variant", default="zh-Hant")
+    audit.add_argument("--out", type=Path, default=None, help="write the review sheet (Markdown) here")
     serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
@@ -88,6 +91,26 @@ def _manifest(args) -> int:
     return 0
 
 
+def _audit(args) -> int:
+    from build_tools.audit import audit, boundary_suspects, report
+    from build_tools.convert import converter
+    from build_tools.pipeline import load_edition
+
+    edition = load_edition(args.root)
+    variant = next(v for v in edition.variants if v.code == args.variant)
+    started = time.perf_counter()
+    convert = converter(variant, edition.conversion.overrides)
+    found = audit(edition.docs, convert)
+    suspects = boundary_suspects(edition.docs, converter(variant), convert)
+    sheet = report(found, suspects)
+    out = args.out or args.root / "build" / f"conversion-audit.{variant.code}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(sheet, encoding="utf-8")
+    print("\n".join(sheet.splitlines()[2:4]))
+    print(f"review sheet: {out} ({time.perf_counter() - started:.2f} s)")
+    return 0
+
+
 def _serve(args) -> int:
     from mkdocs.commands.serve import serve
 
@@ -104,4 +127,4 @@ def _serve(args) -> int:
     return 0
 
 
-COMMANDS = {"check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest, "serve": _serve}
+COMMANDS = {"audit-conversion": _audit, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest, "serve": _serve}

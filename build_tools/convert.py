@@ -18,7 +18,7 @@ from typing import Callable
 import opencc
 
 from build_tools.errors import EditionError
-from build_tools.model import Block, Document, Intervention, Meta
+from build_tools.model import Block, Document, Meta
 from build_tools.schema import validate
 from build_tools.yamlio import load_yaml
 
@@ -43,14 +43,26 @@ class Override:
     reason: str
     variants: tuple[str, ...]
     line: int
-    opencc_gives: str = ""
+    opencc_gives: str
+    example: str
 
 
-def load_overrides(path: Path) -> tuple[Override, ...]:
+@dataclass(frozen=True)
+class ConversionRules:
+    overrides: tuple[Override, ...] = ()
+    kept: tuple[str, ...] = ()  # reviewed phrases whose simplified-looking character is right
+
+
+def load_rules(path: Path) -> ConversionRules:
     if not path.exists():
-        return ()
+        return ConversionRules()
     doc = load_yaml(path)
     validate(doc, "conversion.schema.json")
+    return ConversionRules(_overrides(doc), tuple(k["phrase"] for k in doc.data.get("kept", [])))
+
+
+def _overrides(doc) -> tuple[Override, ...]:
+    path = doc.path
     out = []
     for i, entry in enumerate(doc.data["overrides"]):
         line = doc.line_of(("overrides", i))
@@ -58,7 +70,7 @@ def load_overrides(path: Path) -> tuple[Override, ...]:
             raise EditionError(path, line, f"override '{entry['simplified']}' changes the length",
                                "script conversion maps character to character; check the traditional form")
         out.append(Override(entry["simplified"], entry["traditional"], entry["reason"],
-                            tuple(entry.get("variants", ())), line, entry.get("opencc_gives", "")))
+                            tuple(entry.get("variants", ())), line, entry["opencc_gives"], entry["example"]))
     return tuple(out)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools import manifest
-from build_tools.convert import Override, Variant, convert_document, converter, load_overrides, load_variants
+from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
 from build_tools.load import load_texts
 from build_tools.model import Document
 from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
@@ -26,7 +26,7 @@ class Edition:
     settings: dict
     variants: tuple[Variant, ...]
     docs: tuple[Document, ...]  # canonical script, in date order
-    overrides: tuple[Override, ...]
+    conversion: ConversionRules
 
     @property
     def source_dir(self) -> Path:
@@ -42,7 +42,7 @@ def load_edition(root: Path) -> Edition:
     source_dir = root / "source_texts"
     docs = tuple(segment(spec) for spec in load_texts(source_dir))
     return Edition(root=root, settings=settings, variants=load_variants(settings), docs=docs,
-                   overrides=load_overrides(source_dir / "conversion.yml"))
+                   conversion=load_rules(source_dir / "conversion.yml"))
 
 
 def check(edition: Edition) -> None:
@@ -51,7 +51,7 @@ def check(edition: Edition) -> None:
 
 
 def render_variant(edition: Edition, variant: Variant) -> list[Page]:
-    t = converter(variant, edition.overrides)
+    t = converter(variant, edition.conversion.overrides)
     docs = [convert_document(d, t) for d in edition.docs] if not variant.canonical else list(edition.docs)
     pages = [Page(text_page_path(d.meta.slug), render_text_page(d, t)) for d in docs]
     handwritten = edition.root / "docs"
@@ -69,7 +69,7 @@ def render_variant(edition: Edition, variant: Variant) -> list[Page]:
 def mkdocs_config(edition: Edition, variant: Variant) -> dict:
     """The per-variant renderer settings that INHERIT the thin base mkdocs.yml."""
     root = edition.root
-    t = converter(variant, edition.overrides)
+    t = converter(variant, edition.conversion.overrides)
     up = "../" * len([p for p in variant.path.split("/") if p])
     return {
         "INHERIT": str(root / "mkdocs.yml"),

@@ -101,3 +101,14 @@ def test_check_command_validates_without_building(project):
     result = run_cli(project, "check")
     assert result.returncode == 0 and "5 texts" in result.stdout
     assert not (project / "site").exists()
+
+
+def test_traditional_pages_contain_no_simplified_only_character(site, edition):
+    from build_tools.audit import simplified_only
+    from build_tools.convert import converter
+    from tests.sitecheck import soup
+
+    plain = converter(edition.variants[1])
+    for page in html_pages(site / "zh-Hant"):
+        text = soup(page).select_one("article").get_text() + soup(page).select_one("nav.md-nav--primary").get_text()
+        assert simplified_only(text, plain, edition.conversion.kept) == [], page

@@ -1,0 +1,133 @@
+"""Conversion audit: every occurrence of a simplified character that OpenCC's own character table
+maps to more than one traditional form, with context and the form chosen, for human review.
+
+The table is read from the dictionaries shipped inside the pinned `opencc` package (exported
+with its bundled `opencc_dict` tool), so the audit always matches the converter in use.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Callable
+
+import opencc
+
+from build_tools.model import Document
+
+CONTEXT = 6
+
+
+@cache
+def st_characters() -> dict[str, tuple[str, ...]]:
+    """Simplified character -> its traditional candidates, from OpenCC's STCharacters table."""
+    clib = Path(opencc.__file__).parent / "clib"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "STCharacters.txt"
+        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / "STCharacters.ocd2"),
+                        "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
+        lines = out.read_text(encoding="utf-8").splitlines()
+    table = {}
+    for line in lines:
+        simp, _, trads = line.partition("\t")
+        table[simp] = tuple(trads.split())
+    return table
+
+
+def ambiguous_characters() -> dict[str, tuple[str, ...]]:
+    return {s: t for s, t in st_characters().items() if len(t) > 1}
+
+
+def simplified_only(text: str, convert: Callable[[str], str], kept: tuple[str, ...] = ()) -> list[str]:
+    """Characters this variant's conversion never keeps as they are (e.g. 这, 们, 干 alone):
+    in converted text each one is a leftover, unless it stands in a reviewed `kept` phrase."""
+    table = st_characters()
+    for phrase in kept:
+        text = text.replace(convert(phrase), "")
+    return [ch for ch in text if ch in table and convert(ch) != ch]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    slug: str
+    block: str
+    char: str
+    candidates: tuple[str, ...]
+    chosen: str
+    context: str  # simplified, with the character bracketed
+    converted: str  # the same context as converted
+
+
+def texts_of(docs: tuple[Document, ...]):
+    """(slug, where, text) for every reader-visible string of the corpus."""
+    for doc in docs:
+        for field in ("title", "speaker", "occasion", "date_basis", "provenance"):
+            yield doc.meta.slug, field, getattr(doc.meta, field)
+        for block in doc.blocks:
+            yield doc.meta.slug, block.id or block.role, block.text
+
+
+def audit(docs: tuple[Document, ...], convert: Callable[[str], str]) -> list[Occurrence]:
+    table = ambiguous_characters()
+    found = []
+    for slug, where, text in texts_of(docs):
+        hant = convert(text)
+        for i, ch in enumerate(text):
+            if ch in table:
+                lo, hi = max(0, i - CONTEXT), i + CONTEXT + 1
+                found.append(Occurrence(slug, where, ch, table[ch], hant[i], f"{text[lo:i]}【{ch}】{text[i + 1:hi]}",
+                                        f"{hant[lo:i]}【{hant[i]}】{hant[i + 1:hi]}"))
+    return found
+
+
+@dataclass(frozen=True)
+class Suspect:
+    """A word OpenCC converts differently inside the sentence than on its own: the sign of a
+    phrase-dictionary match across a word boundary."""
+
+    slug: str
+    where: str
+    word: str
+    alone: str
+    in_context: str
+    fixed: bool  # the pipeline (with overrides) now gives the word's own conversion
+
+
+def boundary_suspects(docs: tuple[Document, ...], plain: Callable[[str], str],
+                      convert: Callable[[str], str]) -> list[Suspect]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    found = []
+    for slug, where, text in texts_of(docs):
+        context, fixed_text, pos = plain(text), convert(text), 0
+        for word in jieba.cut(text):
+            alone, end = plain(word), pos + len(word)
+            if alone != context[pos:end]:
+                found.append(Suspect(slug, where, word, alone, context[pos:end], fixed_text[pos:end] == alone))
+            pos = end
+    return found
+
+
+def report(found: list[Occurrence], suspects: list[Suspect]) -> str:
+    """Markdown review sheet: boundary suspects first, then every occurrence by character."""
+    groups: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
+    for occ in found:
+        groups[(occ.char, occ.chosen)].append(occ)
+    lines = ["# Conversion audit", "",
+             f"{len(found)} occurrences of {len({o.char for o in found})} characters with several traditional "
+             f"forms, in {len(groups)} (character, chosen form) groups.",
+             f"{len(suspects)} word-boundary suspects, {sum(not s.fixed for s in suspects)} not yet fixed by "
+             "source_texts/conversion.yml.", "", "## Word-boundary suspects", ""]
+    lines += [f"- {'fixed' if s.fixed else '**OPEN**'} `{s.slug}#{s.where}` {s.word}: alone {s.alone}, "
+              f"in context {s.in_context}" for s in suspects]
+    lines.append("")
+    for (char, chosen), occs in sorted(groups.items()):
+        lines += [f"## {char} → {chosen}  ({len(occs)}; candidates {' '.join(occs[0].candidates)})", ""]
+        lines += [f"- `{o.slug}#{o.block}` {o.context} → {o.converted}" for o in occs]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,69 @@
+"""Stage convert: OpenCC s2tw + reviewed overrides; script only, never vocabulary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.audit import audit, boundary_suspects, simplified_only, texts_of
+from build_tools.convert import Variant, convert_document, converter, load_rules
+from build_tools.errors import EditionError
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = load_rules(ROOT / "source_texts" / "conversion.yml")
+OVERRIDES = RULES.overrides
+HANT = Variant("zh-Hant", "繁體", "s2tw", "zh-Hant", "zh-TW")
+
+
+@pytest.mark.parametrize("override", OVERRIDES, ids=lambda o: o.simplified)
+def test_override_regression_case(override):
+    """Each reviewed error: plain OpenCC still gets it wrong (else the override is stale) and
+    the pipeline gets it right, in the corpus sentence it was found in."""
+    assert override.simplified in override.example
+    assert override.opencc_gives in converter(HANT)(override.example)
+    assert override.traditional in converter(HANT, OVERRIDES)(override.example)
+
+
+@pytest.mark.parametrize("simplified,expected", [
+    ("信息", "信息"), ("窗口单位", "窗口單位"), ("体内循环", "體內循環"),  # s2twp would localise these
+    ("为了群众", "為了群眾"), ("着力", "著力"), ("前头发生", "前頭髮生"),  # OpenCC's own known trap
+])
+def test_script_only_never_vocabulary(simplified, expected):
+    assert converter(HANT)(simplified) == expected
+
+
+def test_overrides_do_not_leak_across_their_boundary():
+    convert = converter(HANT, OVERRIDES)
+    assert convert("关爱困难群众，促进改善民生") == "關愛困難群眾，促進改善民生"
+
+
+def test_corpus_has_no_open_boundary_suspect(edition):
+    suspects = boundary_suspects(edition.docs, converter(HANT), converter(HANT, OVERRIDES))
+    assert len(suspects) == len(OVERRIDES)
+    assert [s for s in suspects if not s.fixed] == []
+
+
+def test_audit_lists_every_ambiguous_occurrence(edition):
+    found = audit(edition.docs, converter(HANT, OVERRIDES))
+    fa = [o for o in found if o.char == "发"]
+    plain_count = sum(text.count("发") for _, _, text in texts_of(edition.docs))
+    assert len(fa) == plain_count
+    assert {o.chosen for o in fa} == {"發"}
+
+
+def test_conversion_keeps_ids_and_lengths(edition):
+    convert = converter(HANT, OVERRIDES)
+    for doc in edition.docs:
+        hant = convert_document(doc, convert)
+        assert [b.id for b in hant.blocks] == [b.id for b in doc.blocks]
+        assert [len(b.text) for b in hant.blocks] == [len(b.text) for b in doc.blocks]
+        assert simplified_only("".join(b.text for b in hant.blocks), converter(HANT), RULES.kept) == []
+
+
+def test_override_changing_length_is_refused(tmp_path):
+    path = tmp_path / "conversion.yml"
+    path.write_text("overrides:\n  - simplified: 好干部\n    traditional: 好幹部們\n    opencc_gives: 好乾部\n"
+                    "    example: 好干部\n    reason: test\n", encoding="utf-8")
+    with pytest.raises(EditionError, match=r"conversion.yml:2: override '好干部' changes the length"):
+        load_rules(path)
