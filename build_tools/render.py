@@ -64,15 +64,15 @@ def _front_matter(title: str) -> str:
 
 
 def _meta_card(doc: Document, t) -> list[str]:
+    """Document metadata (already in the variant's script) under converted labels."""
     m = doc.meta
-    rows = [("受访者" if m.kind == "interview" else "讲话人", m.speaker),
-            ("日期", f"{display_date(m.date)}（{m.date_basis}）"),
-            ("场合", m.occasion),
-            ("文体", KIND_LABELS[m.kind]),
-            ("来源", m.provenance),
-            ("段落", f"{len(doc.paragraphs)}段，点击段号可复制本段链接与引文")]
-    body = [f"    - **{t(label)}**：{md_escape(value) if label != '段落' else t(value)}" for label, value in rows]
-    return [f'!!! info "{t("文献信息")}"', "", *body, ""]
+    rows = [(t("受访者" if m.kind == "interview" else "讲话人"), md_escape(m.speaker)),
+            (t("日期"), md_escape(f"{display_date(m.date)}（{m.date_basis}）")),
+            (t("场合"), md_escape(m.occasion)),
+            (t("文体"), t(KIND_LABELS[m.kind])),
+            (t("来源"), md_escape(m.provenance)),
+            (t("段落"), t(f"{len(doc.paragraphs)}段，点击段号可复制本段链接与引文"))]
+    return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
 def _block(block: Block, doc: Document, t) -> list[str]:

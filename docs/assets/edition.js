@@ -61,10 +61,13 @@
     return "";
   }
 
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest("a.edition-variant");
-    if (!link) return;
-    event.preventDefault();
-    location.href = link.href.split("#")[0] + anchorInView();
+  // Rewrite the switcher link just before the browser follows it (click, middle-click,
+  // keyboard, open-in-new-tab), so the other script opens at the same paragraph.
+  function aimSwitcher(event) {
+    var link = event.target.closest && event.target.closest("a.edition-variant");
+    if (link) link.href = link.href.split("#")[0] + anchorInView();
+  }
+  ["pointerdown", "focusin", "click"].forEach(function (type) {
+    document.addEventListener(type, aimSwitcher, true);
   });
 })();
