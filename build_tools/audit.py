@@ -7,6 +7,7 @@ with its bundled `opencc_dict` tool), so the audit always matches the converter 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from collections import defaultdict
@@ -46,8 +47,8 @@ def simplified_only(text: str, convert: Callable[[str], str], kept: tuple[str, .
     """Characters this variant's conversion never keeps as they are (e.g. 这, 们, 干 alone):
     in converted text each one is a leftover, unless it stands in a reviewed `kept` phrase."""
     table = st_characters()
-    for phrase in kept:
-        text = text.replace(convert(phrase), "")
+    for phrase in kept:  # each character may stand in either script
+        text = re.sub("".join(f"[{re.escape(ch)}{re.escape(convert(ch))}]" for ch in phrase), "", text)
     return [ch for ch in text if ch in table and convert(ch) != ch]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from build_tools.errors import EditionError
 from build_tools.model import Meta
 from build_tools.schema import validate
-from build_tools.yamlio import LocatedYaml, load_yaml, read_text
+from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, read_text
 
 # Editorial data files that are not per-text structure files.
 SHARED_DATA_FILES = {"glossary.yml", "conversion.yml"}
@@ -85,9 +85,9 @@ def load_text(spec_path: Path) -> TextSpec:
     if not raw_path.exists():
         raise EditionError(spec_path, doc.line_of(("source",)), f"raw text '{data['source']}' not found",
                            f"put the raw file beside {spec_path.name} or fix 'source'")
-    meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"], date=str(data["date"]),
-                date_basis=data["date_basis"], occasion=data["occasion"], kind=data["kind"],
-                provenance=data["provenance"].strip(), source_file=data["source"])
+    meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"],
+                date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
+                kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"])
     return TextSpec(meta=meta, raw=read_text(raw_path), spec_path=spec_path,
                     directives=tuple(_directives(doc)), debris=tuple(_debris(doc)),
                     corrections=tuple(_corrections(doc)))

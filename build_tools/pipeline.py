@@ -1,4 +1,4 @@
-"""Wires the pure stages together: load -> segment -> convert -> render, per variant.
+"""Wires the pure stages together: load -> segment -> enrich -> convert -> render, per variant.
 
 No MkDocs here: the result is a list of pages (path, text) per variant plus the renderer
 settings for each variant, which `site` writes and hands to MkDocs.
@@ -11,9 +11,12 @@ from pathlib import Path
 
 from build_tools import manifest
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
+from build_tools.enrich import LINK_POLICIES, Glossary, Hit, link, load_glossary, occurrences
+from build_tools.errors import EditionError
 from build_tools.load import load_texts
 from build_tools.model import Document
 from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
+from build_tools.render_glossary import INDEX_PAGES, glossary_pages, term_links, terms_panel
 from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
 
@@ -25,8 +28,10 @@ class Edition:
     root: Path
     settings: dict
     variants: tuple[Variant, ...]
-    docs: tuple[Document, ...]  # canonical script, in date order
+    docs: tuple[Document, ...]  # canonical script, in date order, enriched with glossary links
     conversion: ConversionRules
+    glossary: Glossary
+    occurrences: dict[str, list[Hit]]  # entry id -> every occurrence (offsets valid in every script)
 
     @property
     def source_dir(self) -> Path:
@@ -41,8 +46,14 @@ def load_edition(root: Path) -> Edition:
     settings = load_yaml(root / "edition.yml").data
     source_dir = root / "source_texts"
     docs = tuple(segment(spec) for spec in load_texts(source_dir))
-    return Edition(root=root, settings=settings, variants=load_variants(settings), docs=docs,
-                   conversion=load_rules(source_dir / "conversion.yml"))
+    glossary = load_glossary(source_dir / "glossary.yml", docs)
+    policy = settings.get("glossary", {}).get("link", "first-per-paragraph")
+    if policy not in LINK_POLICIES:
+        raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
+                           f"use one of {', '.join(LINK_POLICIES)}")
+    return Edition(root=root, settings=settings, variants=load_variants(settings),
+                   docs=tuple(link(d, glossary, policy) for d in docs), conversion=load_rules(source_dir / "conversion.yml"),
+                   glossary=glossary, occurrences=occurrences(glossary, docs))
 
 
 def check(edition: Edition) -> None:
@@ -53,7 +64,11 @@ def check(edition: Edition) -> None:
 def render_variant(edition: Edition, variant: Variant) -> list[Page]:
     t = converter(variant, edition.conversion.overrides)
     docs = [convert_document(d, t) for d in edition.docs] if not variant.canonical else list(edition.docs)
-    pages = [Page(text_page_path(d.meta.slug), render_text_page(d, t)) for d in docs]
+    links = term_links(edition.glossary, t, "texts/slug")
+    pages = [Page(text_page_path(d.meta.slug),
+                  render_text_page(d, t, links, terms_panel(d, edition.glossary, edition.occurrences, t)))
+             for d in docs]
+    pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
     handwritten = edition.root / "docs"
     for path in sorted(p for p in handwritten.rglob("*") if p.is_file()):
         rel = path.relative_to(handwritten).as_posix()
@@ -83,6 +98,9 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         "nav": [{t("首页"): "index.md"},
                 {t("文献"): [{f"{display_date(d.meta.date)} {t(d.meta.short_title)}": text_page_path(d.meta.slug)}
                             for d in edition.docs]},
+                {t("术语与索引"): [{t("术语表"): "glossary/index.md"},
+                                  *[{t(label): f"glossary/{name}.md"} for name, (_, label) in INDEX_PAGES.items()],
+                                  {t("大事年表"): "timeline.md"}]},
                 {t("编辑说明"): "editorial.md"},
                 {t("关于本版"): "about.md"}],
     }

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from build_tools.model import APPARATUS_ROLES, Block, Document
+from build_tools.model import APPARATUS_ROLES, Block, Correction, Document
 
 KIND_LABELS = {"speech": "讲话", "notice": "通知", "interview": "访谈"}
 INTERVENTION_LABELS = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行",
@@ -48,13 +48,17 @@ class Page:
     content: str
 
 
-def render_text_page(doc: Document, t: Callable[[str], str]) -> str:
+def render_text_page(doc: Document, t: Callable[[str], str], terms: dict[str, tuple[str, str]] | None = None,
+                     terms_panel: list[str] | None = None) -> str:
+    """A text page. `terms`: entry id -> (URL, gloss) for glossary links; `terms_panel`:
+    ready Markdown lines listing the terms of this text."""
     lines = [_front_matter(doc.meta.title), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     for i, block in enumerate(doc.blocks):
         if i == first_body:
             lines += _meta_card(doc, t)
-        lines += _block(block, doc, t)
+        lines += _block(block, doc, t, terms)
+    lines += terms_panel or []
     lines += _interventions_footer(doc, t)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -75,8 +79,8 @@ def _meta_card(doc: Document, t) -> list[str]:
     return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
-def _block(block: Block, doc: Document, t) -> list[str]:
-    text = _inline(block)
+def _block(block: Block, doc: Document, t, terms=None) -> list[str]:
+    text = _inline(block, terms)
     if block.role == "title":
         m = doc.meta
         cite = (f'data-speaker="{attr_escape(m.speaker)}" data-title="{attr_escape(m.title)}" '
@@ -92,15 +96,22 @@ def _block(block: Block, doc: Document, t) -> list[str]:
     return [f'[{number}](#{block.id}){{: .pnum title="{title}" }} {text}', f"{{: #{block.id} .para }}", ""]
 
 
-def _inline(block: Block) -> str:
-    """Block text with corrections marked; all other text escaped."""
+def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None) -> str:
+    """Block text with its marks: corrections (raw wording on hover) and glossary links
+    (gloss as tooltip). `terms` maps entry id -> (relative URL, converted gloss)."""
+    marks = sorted([(c.start, c.end, c) for c in block.corrections] +
+                   [(s.start, s.end, s) for s in block.spans if s.kind == "term" and terms], key=lambda m: m[0])
     out, pos = [], 0
-    for c in sorted(block.corrections, key=lambda c: c.start):
-        out.append(md_escape(block.text[pos:c.start]))
-        note = attr_escape(f"原文作“{c.original}”：{c.reason}")
-        out.append(f'<span class="corr" title="{note}" data-original="{attr_escape(c.original)}">'
-                   f'{md_escape(block.text[c.start:c.end])}</span>')
-        pos = c.end
+    for start, end, mark in marks:
+        out.append(md_escape(block.text[pos:start]))
+        text = md_escape(block.text[start:end])
+        if isinstance(mark, Correction):
+            note = attr_escape(f"原文作“{mark.original}”：{mark.reason}")
+            out.append(f'<span class="corr" title="{note}" data-original="{attr_escape(mark.original)}">{text}</span>')
+        else:
+            url, gloss = terms[mark.ref]
+            out.append(f'[{text}]({url} "{gloss.replace(chr(34), "＂")}"){{: .term }}')
+        pos = end
     out.append(md_escape(block.text[pos:]))
     return "".join(out)
 

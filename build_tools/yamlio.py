@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -26,6 +27,15 @@ class LocatedYaml:
             if key_path[:cut] in self.lines:
                 return self.lines[key_path[:cut]]
         return 1
+
+
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")  # a single space, never a paragraph break
+
+
+def fold_cjk(text: str) -> str:
+    """Drop the spaces YAML puts where a folded (`>-`) scalar was wrapped between Chinese
+    characters; spaces next to Latin letters or digits stay."""
+    return _CJK_GAP.sub("", text.strip())
 
 
 def read_text(path: Path) -> str:

@@ -112,3 +112,32 @@ def test_traditional_pages_contain_no_simplified_only_character(site, edition):
     for page in html_pages(site / "zh-Hant"):
         text = soup(page).select_one("article").get_text() + soup(page).select_one("nav.md-nav--primary").get_text()
         assert simplified_only(text, plain, edition.conversion.kept) == [], page
+
+
+def test_no_glossary_link_inside_a_heading(site):
+    from tests.sitecheck import soup
+
+    for page in html_pages(site):
+        assert not soup(page).select("h1 a.term, h2 a.term, h3 a.term, h4 a.term"), page
+
+
+def test_glossary_links_are_the_same_in_both_variants(site, edition):
+    from tests.sitecheck import soup
+
+    total = 0
+    for doc in edition.docs:
+        hans = [a["href"] for a in soup(text_page(site, doc.meta.slug)).select("a.term")]
+        hant = [a["href"] for a in soup(text_page(site, doc.meta.slug, "zh-Hant")).select("a.term")]
+        assert hans == hant and hans
+        total += len(hans)
+    assert total == sum(1 for d in edition.docs for b in d.blocks for s in b.spans if s.kind == "term")
+
+
+def test_entry_pages_list_every_occurrence(site, edition):
+    from tests.sitecheck import soup
+
+    for variant_dir in (site, site / "zh-Hant"):
+        for entry in edition.glossary.entries:
+            page = soup(variant_dir / "glossary" / f"{entry.id}.html")
+            listed = [li for h3 in page.select("h3[id^=in-]") for li in h3.find_next_sibling("ul").select("li")]
+            assert len(listed) == len(edition.occurrences[entry.id]), entry.term

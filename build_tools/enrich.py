@@ -1,0 +1,229 @@
+"""Stage 3, enrich: glossary entries -> occurrences and marked spans in the Documents.
+
+One longest-leftmost tokenizer over every form of every entry serves both the entry pages
+(every occurrence) and the links in the text (marked occurrences), so the two always agree:
+创先争优 inside 创先争优活动领导小组 belongs to the longer entry. Our own matcher, because
+Python-Markdown's `abbr` needs word boundaries that running Chinese text does not have.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+from build_tools.errors import EditionError, EditionErrors
+from build_tools.model import Document, Span
+from build_tools.schema import validate
+from build_tools.yamlio import fold_cjk, load_yaml
+
+CATEGORY_LABELS = {"term": "术语", "slogan": "提法", "person": "人物", "place": "地点", "organisation": "机构",
+                   "meeting": "会议", "document": "文件", "event": "事件"}
+LINK_POLICIES = ("all", "first-per-paragraph", "first-per-text")
+# Characters whose reading pypinyin may get wrong in a name or term: an entry containing one
+# must state its pinyin, so a person has checked it.
+POLYPHONES = set("长重行干系数将好为了参处调教乐会传藏曾朝还间觉量落差种相少省便当中更只几着兴发曲")
+ANCHOR = re.compile(r"^(?P<slug>[0-9]{4}[a-z0-9-]*)#(?P<id>[ps][0-9]+|top)$")
+
+
+@dataclass(frozen=True)
+class Event:
+    date: str
+    label: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str  # URL slug from toneless pinyin, e.g. chuang-xian-zheng-you
+    term: str
+    aliases: tuple[str, ...]
+    category: str
+    pinyin: str
+    gloss: str
+    explanation: str
+    sources: tuple[str, ...]
+    related: tuple[str, ...]
+    events: tuple[Event, ...]
+    line: int
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.term, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    block: int  # index into the Document's blocks
+    anchor: str  # block id, or "top" for the title and bylines
+    start: int
+    end: int
+    entry: str  # entry id
+
+
+@dataclass(frozen=True)
+class Glossary:
+    entries: tuple[Entry, ...]
+
+    def by_id(self) -> dict[str, Entry]:
+        return {e.id: e for e in self.entries}
+
+    def by_term(self) -> dict[str, Entry]:
+        return {e.term: e for e in self.entries}
+
+    def forms(self) -> dict[str, str]:
+        return {form: e.id for e in self.entries for form in e.forms}
+
+
+def is_han(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")
+
+
+def entry_id(term: str) -> str:
+    return "-".join(s for s in lazy_pinyin([ch for ch in term if is_han(ch)]))
+
+
+def generated_pinyin(term: str) -> str:
+    """pypinyin's phrase-aware reading, one syllable per Han character."""
+    return " ".join(s[0] for s in pinyin("".join(ch for ch in term if is_han(ch)), style=Style.TONE))
+
+
+def tokenize(text: str, forms: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Longest-leftmost, non-overlapping matches of any form: (start, end, entry id)."""
+    by_first: dict[str, list[str]] = defaultdict(list)
+    for form in forms:
+        by_first[form[0]].append(form)
+    for candidates in by_first.values():
+        candidates.sort(key=len, reverse=True)
+    hits, i = [], 0
+    while i < len(text):
+        match = next((f for f in by_first.get(text[i], ()) if text.startswith(f, i)), None)
+        if match:
+            hits.append((i, i + len(match), forms[match]))
+            i += len(match)
+        else:
+            i += 1
+    return hits
+
+
+def occurrences(glossary: Glossary, docs) -> dict[str, list[Hit]]:
+    """Every occurrence of every entry in the reading text: paragraphs and headings at their
+    own anchor, the title and bylines at the top of the page."""
+    forms = glossary.forms()
+    found: dict[str, list[Hit]] = {e.id: [] for e in glossary.entries}
+    for doc in docs:
+        for index, block in enumerate(doc.blocks):
+            for start, end, entry in tokenize(block.text, forms):
+                found[entry].append(Hit(doc.meta.slug, index, block.id or "top", start, end, entry))
+    return found
+
+
+def link(doc: Document, glossary: Glossary, policy: str) -> Document:
+    """Mark glossary terms in paragraphs (never headings or apparatus) as spans, by policy."""
+    forms = glossary.forms()
+    seen_in_text: set[str] = set()
+    blocks = []
+    for block in doc.blocks:
+        if block.role != "paragraph":
+            blocks.append(block)
+            continue
+        seen_here: set[str] = set()
+        spans = [s for s in block.spans if s.kind != "term"]  # re-linking replaces, never duplicates
+        for start, end, entry in tokenize(block.text, forms):
+            if any(start < c.end and c.start < end for c in block.corrections):
+                continue  # never split an editorial mark
+            if policy == "first-per-paragraph" and entry in seen_here:
+                continue
+            if policy == "first-per-text" and entry in seen_in_text:
+                continue
+            seen_here.add(entry)
+            seen_in_text.add(entry)
+            spans.append(Span(start, end, "term", entry))
+        blocks.append(dataclasses.replace(block, spans=tuple(sorted(spans, key=lambda s: s.start))))
+    return dataclasses.replace(doc, blocks=tuple(blocks))
+
+
+def load_glossary(path: Path, docs) -> Glossary:
+    if not path.exists():
+        return Glossary(())
+    doc = load_yaml(path)
+    validate(doc, "glossary.schema.json")
+    entries = [_entry(doc, i, raw) for i, raw in enumerate(doc.data)]
+    glossary = Glossary(tuple(entries))
+    errors = _cross_check(path, glossary, docs)
+    if errors:
+        raise EditionErrors(errors)
+    return glossary
+
+
+def _entry(doc, i: int, raw: dict) -> Entry:
+    line = doc.line_of((i,))
+    term = raw["term"]
+    stated = raw.get("pinyin", "")
+    if not stated and POLYPHONES & set(term):
+        chars = "、".join(sorted(POLYPHONES & set(term)))
+        raise EditionError(doc.path, line, f"term '{term}': contains the polyphonic {chars}; state 'pinyin' explicitly",
+                           f"check and add e.g.  pinyin: {generated_pinyin(term)}")
+    if stated:
+        _check_pinyin(doc.path, line, term, stated)
+    events = tuple(Event(e["date"], e["label"], e["source"]) for e in raw.get("events", []))
+    return Entry(id=entry_id(term), term=term, aliases=tuple(raw.get("aliases", [])), category=raw["category"],
+                 pinyin=stated or generated_pinyin(term), gloss=fold_cjk(raw["gloss"]), explanation=fold_cjk(raw["explanation"]),
+                 sources=tuple(raw["sources"]), related=tuple(raw.get("related", [])), events=events, line=line)
+
+
+def _check_pinyin(path, line: int, term: str, stated: str) -> None:
+    chars = [ch for ch in term if is_han(ch)]
+    syllables = stated.split()
+    if len(syllables) != len(chars):
+        raise EditionError(path, line, f"term '{term}': pinyin has {len(syllables)} syllables for {len(chars)} characters",
+                           "write one syllable per Han character")
+    for ch, syllable in zip(chars, syllables):
+        readings = pinyin(ch, style=Style.TONE, heteronym=True)[0]
+        if syllable not in readings:
+            raise EditionError(path, line, f"term '{term}': '{syllable}' is not a reading of {ch} ({'/'.join(readings)})",
+                               "fix the tone or syllable")
+
+
+def _cross_check(path: Path, glossary: Glossary, docs) -> list[EditionError]:
+    errors = []
+    owner: dict[str, Entry] = {}
+    ids: dict[str, Entry] = {}
+    blocks = {f"{d.meta.slug}#{'top' if b.role == 'title' else b.id}" for d in docs for b in d.blocks
+              if b.id or b.role == "title"}
+    matched_forms = {b.text[start:end] for d in docs for b in d.blocks
+                     for start, end, _ in tokenize(b.text, glossary.forms())}
+    terms = glossary.by_term()
+    for entry in glossary.entries:
+        where = f"term '{entry.term}'"
+        if entry.id in ids:
+            errors.append(EditionError(path, entry.line, f"{where}: its id '{entry.id}' clashes with "
+                                       f"'{ids[entry.id].term}' (line {ids[entry.id].line})", "merge the two entries"))
+        ids[entry.id] = entry
+        for form in entry.forms:
+            if form in owner:
+                other = owner[form]
+                kind = "duplicate term" if form == entry.term and form == other.term else "shadows another entry"
+                errors.append(EditionError(path, entry.line, f"{where}: '{form}' {kind}: already used by "
+                                           f"'{other.term}' (line {other.line})",
+                                           "each term and alias may belong to one entry only"))
+            owner[form] = entry
+            if form not in matched_forms:
+                errors.append(EditionError(path, entry.line, f"{where}: '{form}' never occurs in the texts "
+                                           "(or only inside a longer entry)",
+                                           "glossary entries must occur in the corpus; check the spelling or remove it"))
+        for ref in (*entry.sources, *(e.source for e in entry.events)):
+            if ANCHOR.match(ref) and ref not in blocks:
+                errors.append(EditionError(path, entry.line, f"{where}: source anchor '{ref}' does not exist",
+                                           "use <slug>#pN of an existing paragraph (see the text page)"))
+        for rel in entry.related:
+            if rel not in terms:
+                errors.append(EditionError(path, entry.line, f"{where}: related entry '{rel}' is not in the glossary",
+                                           "name another entry by its term"))
+    return errors

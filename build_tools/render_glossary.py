@@ -1,0 +1,159 @@
+"""Stage 5, render (glossary part): entry pages with every occurrence in context, indices by
+category and pinyin, people/places/organisations pages, the timeline, and the per-text panel.
+
+Takes the glossary (simplified), its occurrences, and the Documents already in the variant's
+script (offsets are shared across scripts); labels and entry texts pass through `t`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Callable
+
+from build_tools.enrich import ANCHOR, CATEGORY_LABELS, Entry, Glossary, Hit
+from build_tools.model import Document
+from build_tools.render import GENERATED_STAMP, Page, display_date, md_escape, text_page_path
+
+KWIC_CONTEXT = 14
+INDEX_PAGES = {"people": ("person", "人物"), "places": ("place", "地点"), "organisations": ("organisation", "机构")}
+
+
+def entry_path(entry_id: str) -> str:
+    return f"glossary/{entry_id}.md"
+
+
+def term_links(glossary: Glossary, t: Callable[[str], str], from_dir: str) -> dict[str, tuple[str, str]]:
+    """entry id -> (URL relative to a page in `from_dir`, gloss in the variant's script)."""
+    up = "../" * len([p for p in from_dir.split("/") if p])
+    return {e.id: (up + entry_path(e.id), t(e.gloss)) for e in glossary.entries}
+
+
+def anchor_label(anchor: str, t) -> str:
+    return {"p": "¶", "s": "§"}.get(anchor[0], "") + anchor[1:] if anchor != "top" else t("题头")
+
+
+def _source_line(source: str, docs: dict[str, Document], up: str, t) -> str:
+    match = ANCHOR.match(source)
+    if not match:
+        return md_escape(t(source))
+    doc = docs[match["slug"]]
+    return (f"[{md_escape(doc.meta.short_title)} {anchor_label(match['id'], t)}]"
+            f"({up}{text_page_path(doc.meta.slug)}#{match['id']})")
+
+
+def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
+    """Keyword in context, from the block in the variant's script (offsets are shared)."""
+    text = docs[hit.slug].blocks[hit.block].text
+    before = text[max(0, hit.start - KWIC_CONTEXT):hit.start]
+    after = text[hit.end:hit.end + KWIC_CONTEXT]
+    return (("…" if hit.start > KWIC_CONTEXT else "") + md_escape(before) + f"**{md_escape(text[hit.start:hit.end])}**"
+            + md_escape(after) + ("…" if hit.end + KWIC_CONTEXT < len(text) else ""))
+
+
+def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t) -> str:
+    by_term = glossary.by_term()
+    lines = [f"---\ntitle: \"{t(entry.term)}\"\n---", GENERATED_STAMP, "",
+             f"# {md_escape(t(entry.term))} {{: #top .entry-title }}", "",
+             f"**{entry.pinyin}** · {t(CATEGORY_LABELS[entry.category])}"
+             + (f" · {t('又作')}：{'、'.join(md_escape(t(a)) for a in entry.aliases)}" if entry.aliases else ""),
+             "", f"!!! abstract \"{t('释义')}\"", "", f"    {md_escape(t(entry.gloss))}", "",
+             t(entry.explanation), "", f"## {t('出处')} {{: #sources }}", ""]
+    lines += [f"- {_source_line(s, docs, '../', t)}" for s in entry.sources]
+    if entry.related:
+        lines += ["", f"## {t('相关条目')} {{: #related }}", ""]
+        lines += [f"- [{md_escape(t(r))}]({by_term[r].id}.md)：{md_escape(t(by_term[r].gloss))}" for r in entry.related]
+    if entry.events:
+        lines += ["", f"## {t('大事')} {{: #events }}", ""]
+        lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{_source_line(e.source, docs, '../', t)}）"
+                  for e in entry.events]
+    counts = Counter(h.slug for h in hits)
+    lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
+              t(f"共{len(hits)}次，见于{len(counts)}篇文献。"), ""]
+    if hits:
+        lines += [f"| {t('文献')} | {t('次数')} |", "|---|---|"]
+        lines += [f"| [{md_escape(docs[slug].meta.short_title)}](#in-{slug}) | {n} |"
+                  for slug, n in sorted(counts.items())]
+    grouped: dict[str, list[Hit]] = defaultdict(list)
+    for hit in hits:
+        grouped[hit.slug].append(hit)
+    for slug, group in sorted(grouped.items()):
+        doc = docs[slug]
+        lines += ["", f"### {md_escape(doc.meta.short_title)} {{: #in-{slug} }}", ""]
+        lines += [f"- [{anchor_label(h.anchor, t)}](../{text_page_path(slug)}#{h.anchor}) {_kwic(h, docs)}"
+                  for h in group]
+    return "\n".join(lines) + "\n"
+
+
+def _entry_item(entry: Entry, hits: list[Hit], t, prefix: str = "") -> str:
+    return (f"- [{md_escape(t(entry.term))}]({prefix}{entry.id}.md) {entry.pinyin} — "
+            f"{md_escape(t(entry.gloss))}（{len(hits)}）")
+
+
+def render_index(glossary: Glossary, occ: dict[str, list[Hit]], t) -> str:
+    lines = [f"---\ntitle: \"{t('术语表')}\"\n---", GENERATED_STAMP, "", f"# {t('术语表')} {{: #top }}", "",
+             t(f"共{len(glossary.entries)}条，收录文中的活动术语、提法、人物、地点、机构、会议、文件和事件，"
+               "每条列出释义、出处和全部出现位置（括号内为出现次数）。"), "",
+             f"[{t('按类别')}](#by-category) · [{t('按拼音')}](#by-pinyin) · "
+             + " · ".join(f"[{t(label)}]({name}.md)" for name, (_, label) in INDEX_PAGES.items())
+             + f" · [{t('大事年表')}](../timeline.md)", "",
+             f"## {t('按类别')} {{: #by-category }}", ""]
+    for category, label in CATEGORY_LABELS.items():
+        members = sorted((e for e in glossary.entries if e.category == category), key=lambda e: e.id)
+        if members:
+            lines += [f"### {t(label)}（{len(members)}） {{: #cat-{category} }}", ""]
+            lines += [_entry_item(e, occ[e.id], t) for e in members] + [""]
+    lines += [f"## {t('按拼音')} {{: #by-pinyin }}", ""]
+    by_letter: dict[str, list[Entry]] = defaultdict(list)
+    for e in sorted(glossary.entries, key=lambda e: (e.id, e.term)):
+        by_letter[e.id[0].upper()].append(e)
+    for letter, members in by_letter.items():
+        lines += [f"### {letter} {{: #py-{letter.lower()} }}", ""]
+        lines += [_entry_item(e, occ[e.id], t) for e in members] + [""]
+    return "\n".join(lines)
+
+
+def render_category_page(category: str, label: str, glossary: Glossary, occ, docs: dict[str, Document], t) -> str:
+    members = sorted((e for e in glossary.entries if e.category == category), key=lambda e: e.id)
+    lines = [f"---\ntitle: \"{t(label)}\"\n---", GENERATED_STAMP, "", f"# {t(label)} {{: #top }}", "",
+             t(f"文中出现的{label}，共{len(members)}条。"), ""]
+    for e in members:
+        counts = Counter(h.slug for h in occ[e.id])
+        where = "、".join(f"[{md_escape(docs[s].meta.short_title)}](../{text_page_path(s)})（{n}）"
+                         for s, n in sorted(counts.items()))
+        lines += [f"## {md_escape(t(e.term))} {{: #{e.id} }}", "", f"{md_escape(t(e.gloss))} [{t('详见条目')}]({e.id}.md)",
+                  "", f"{t('见于')}：{where}", ""]
+    return "\n".join(lines)
+
+
+def render_timeline(glossary: Glossary, docs: list[Document], t) -> str:
+    by_slug = {d.meta.slug: d for d in docs}
+    rows = [(d.meta.date, f"**{md_escape(d.meta.short_title)}**", f"[{t('全文')}]({text_page_path(d.meta.slug)})")
+            for d in docs]
+    for e in glossary.entries:
+        for ev in e.events:
+            rows.append((ev.date, md_escape(t(ev.label)),
+                         f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{_source_line(ev.source, by_slug, '', t)}"))
+    lines = [f"---\ntitle: \"{t('大事年表')}\"\n---", GENERATED_STAMP, "", f"# {t('大事年表')} {{: #top }}", "",
+             t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度。"), "",
+             f"| {t('日期')} | {t('事件')} | {t('条目与出处')} |", "|---|---|---|"]
+    lines += [f"| {display_date(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: r[0])]
+    return "\n".join(lines) + "\n"
+
+
+def terms_panel(doc: Document, glossary: Glossary, occ: dict[str, list[Hit]], t) -> list[str]:
+    counts = Counter(h.entry for hits in occ.values() for h in hits if h.slug == doc.meta.slug)
+    if not counts:
+        return []
+    entries = sorted((e for e in glossary.entries if e.id in counts), key=lambda e: (-counts[e.id], e.id))
+    items = "、".join(f"[{md_escape(t(e.term))}](../../{entry_path(e.id)})（{counts[e.id]}）" for e in entries)
+    return [f'??? abstract "{t("本文术语")}（{len(entries)}）"', "", f"    {items}", ""]
+
+
+def glossary_pages(glossary: Glossary, occ: dict[str, list[Hit]], docs: list[Document], t) -> list[Page]:
+    by_slug = {d.meta.slug: d for d in docs}
+    pages = [Page("glossary/index.md", render_index(glossary, occ, t)),
+             Page("timeline.md", render_timeline(glossary, docs, t))]
+    pages += [Page(f"glossary/{name}.md", render_category_page(cat, label, glossary, occ, by_slug, t))
+              for name, (cat, label) in INDEX_PAGES.items()]
+    pages += [Page(entry_path(e.id), render_entry(e, occ[e.id], glossary, by_slug, t)) for e in glossary.entries]
+    return pages

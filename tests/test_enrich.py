@@ -1,0 +1,142 @@
+"""Stage enrich: the CJK-aware longest-match linker, occurrences, and glossary validation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from build_tools.enrich import link, load_glossary, occurrences, tokenize
+from build_tools.errors import EditionError
+
+ALPHABET = "创先争优活动小组五个好"
+FORMS = st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=5), min_size=1, max_size=8, unique=True)
+
+
+@given(FORMS, st.text(alphabet=ALPHABET, max_size=60))
+def test_longest_leftmost_without_overlap(forms, text):
+    table = {f: f"e{i}" for i, f in enumerate(forms)}
+    hits = tokenize(text, table)
+    covered = set()
+    for start, end, entry in hits:
+        assert text[start:end] in table and table[text[start:end]] == entry
+        assert not covered & set(range(start, end))  # no overlap
+        covered |= set(range(start, end))
+        longer = [f for f in forms if len(f) > end - start and text.startswith(f, start)]
+        assert longer == []  # longest form wins at its start
+    for i in set(range(len(text))) - covered:
+        assert not any(text.startswith(f, i) for f in forms)  # nothing left unmatched
+
+
+def test_longest_match_prefers_the_longer_entry(edition):
+    forms = edition.glossary.forms()
+    text = "各级党委都成立了中央创先争优活动领导小组，深入开展创先争优活动"
+    matched = [text[s:e] for s, e, _ in tokenize(text, forms)]
+    assert matched == ["中央创先争优活动领导小组", "创先争优活动"]
+
+
+def test_aliases_resolve_to_their_entry(edition):
+    forms = edition.glossary.forms()
+    ids = edition.glossary.by_term()
+    assert forms["中组部"] == forms["中央组织部"] == ids["中央组织部"].id
+
+
+def independent_count(entry, glossary, docs) -> int:
+    """Plain substring search: positions of the entry's forms, merged, minus those inside a
+    longer form of another entry."""
+    total = 0
+    others = [f for e in glossary.entries if e.id != entry.id for f in e.forms]
+    for doc in docs:
+        for block in doc.blocks:
+            text = block.text
+            mine = sorted({(i, i + len(f)) for f in entry.forms for i in range(len(text)) if text.startswith(f, i)})
+            merged = []
+            for s, e in mine:
+                if merged and s < merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+                else:
+                    merged.append((s, e))
+            shadows = [(i, i + len(g)) for g in others for i in range(len(text)) if text.startswith(g, i)]
+            total += sum(1 for s, e in merged
+                         if not any(a <= s and e <= b and (b - a) > (e - s) for a, b in shadows))
+    return total
+
+
+def test_occurrences_match_a_plain_substring_count(edition):
+    for entry in edition.glossary.entries:
+        assert len(edition.occurrences[entry.id]) == independent_count(entry, edition.glossary, edition.docs), entry.term
+
+
+def test_policy_first_per_paragraph(edition):
+    for doc in edition.docs:
+        for block in doc.blocks:
+            refs = [s.ref for s in block.spans if s.kind == "term"]
+            assert len(refs) == len(set(refs))
+            if block.role != "paragraph":
+                assert refs == []  # never in headings, titles or bylines
+
+
+def test_policy_is_configuration(edition):
+    doc = edition.docs[0]
+    counts = {p: sum(len(b.spans) for b in link(doc, edition.glossary, p).blocks)
+              for p in ("all", "first-per-paragraph", "first-per-text")}
+    assert counts["all"] > counts["first-per-paragraph"] > counts["first-per-text"] == len(
+        {s.ref for b in link(doc, edition.glossary, "first-per-text").blocks for s in b.spans})
+
+
+def test_terms_never_split_a_correction(edition):
+    for doc in edition.docs:
+        for block in doc.blocks:
+            for span in block.spans:
+                assert not any(span.start < c.end and c.start < span.end for c in block.corrections)
+
+
+GLOSSARY = "source_texts/glossary.yml"
+
+
+def edit_glossary(project, old, new):
+    path = project / GLOSSARY
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path, text[: text.index(old)].count("\n") + 1
+
+
+def _docs(project):
+    from build_tools.load import load_texts
+    from build_tools.segment import segment
+
+    return tuple(segment(s) for s in load_texts(project / "source_texts"))
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("- term: 体内循环\n", "- term: 两张皮\n", "'两张皮' duplicate term"),
+    ("  aliases: [中宣部]\n", "  aliases: [中宣部, 中组部]\n", "'中组部' shadows another entry"),
+    ("- term: 两张皮\n", "- term: 三张皮\n", "'三张皮' never occurs in the texts"),
+    ("  sources: [2010-xinhua-qa#p6]\n  related: [五带头, 创先争优]", "  sources: [2010-xinhua-qa#p99]\n  related: [五带头, 创先争优]",
+     "source anchor '2010-xinhua-qa#p99' does not exist"),
+    ("  related: [五带头, 创先争优]", "  related: [五带头, 六个好]", "related entry '六个好' is not in the glossary"),
+    ("  gloss: 比喻本应结合的两件事互相脱节\n", "", "'gloss' is a required property"),
+    ("  gloss: 比喻本应结合的两件事互相脱节\n", "  gloss: " + "很长" * 21 + "\n", "is too long"),
+    ("  pinyin: lǐ cháng chūn\n", "", "contains the polyphonic 长"),
+    ("  pinyin: lǐ cháng chūn\n", "  pinyin: lǐ cháng chūn jīn\n", "pinyin has 4 syllables for 3 characters"),
+])
+def test_glossary_errors_name_file_line_and_term(project, old, new, message):
+    path, line = edit_glossary(project, old, new)
+    with pytest.raises(EditionError) as err:
+        load_glossary(path, _docs(project))
+    assert message in err.value.message
+    assert f"{path}:" in err.value.message
+
+
+def test_error_line_points_at_the_entry(project):
+    path, line = edit_glossary(project, "- term: 两张皮\n", "- term: 三张皮\n")
+    with pytest.raises(EditionError) as err:
+        load_glossary(path, _docs(project))
+    assert err.value.message.startswith(f"{path}:{line}: term '三张皮'")
+
+
+def test_wrong_tone_is_refused(project):
+    path, _ = edit_glossary(project, "  pinyin: zhōu qǔ\n", "  pinyin: zhōu qù\n")
+    with pytest.raises(EditionError, match="'qù' is not a reading of 曲"):
+        load_glossary(path, _docs(project))
