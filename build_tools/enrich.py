@@ -18,7 +18,8 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from build_tools.errors import EditionError, EditionErrors
-from build_tools.model import Document, Span
+from build_tools.model import ANCHOR, Document, Span
+from build_tools.safety import unsafe_reason
 from build_tools.schema import validate
 from build_tools.yamlio import fold_cjk, load_yaml
 
@@ -28,7 +29,6 @@ LINK_POLICIES = ("all", "first-per-paragraph", "first-per-text")
 # Characters whose reading pypinyin may get wrong in a name or term: an entry containing one
 # must state its pinyin, so a person has checked it.
 POLYPHONES = set("长重行干系数将好为了参处调教乐会传藏曾朝还间觉量落差种相少省便当中更只几着兴发曲")
-ANCHOR = re.compile(r"^(?P<slug>[0-9]{4}[a-z0-9-]*)#(?P<id>[ps][0-9]+|top)$")
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,9 @@ def _entry(doc, i: int, raw: dict) -> Entry:
                            f"check and add e.g.  pinyin: {generated_pinyin(term)}")
     if stated:
         _check_pinyin(doc.path, line, term, stated)
+    reason = unsafe_reason(raw["explanation"])
+    if reason:
+        raise EditionError(doc.path, line, f"term '{term}': explanation {reason}", "write plain Markdown")
     events = tuple(Event(e["date"], e["label"], e["source"]) for e in raw.get("events", []))
     return Entry(id=entry_id(term), term=term, aliases=tuple(raw.get("aliases", [])), category=raw["category"],
                  pinyin=stated or generated_pinyin(term), gloss=fold_cjk(raw["gloss"]), explanation=fold_cjk(raw["explanation"]),

@@ -3,8 +3,11 @@ derived views."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+# A corpus anchor as editors cite it: <slug>#p12, <slug>#s2 or <slug>#top.
+ANCHOR = re.compile(r"^(?P<slug>[0-9]{4}[a-z0-9-]*)#(?P<id>[ps][0-9]+|top)$")
 NUMBERED_ROLES = {"paragraph": "p", "heading": "s", "question": "s"}
 HEADING_ROLES = {"heading", "question"}
 # Blocks that print the document's own apparatus (title, byline…) rather than its body.

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools import manifest
+from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
 from build_tools.enrich import LINK_POLICIES, Glossary, Hit, link, load_glossary, occurrences
 from build_tools.errors import EditionError
@@ -17,6 +18,7 @@ from build_tools.load import load_texts
 from build_tools.model import Document
 from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
 from build_tools.render_glossary import INDEX_PAGES, glossary_pages, term_links, terms_panel
+from build_tools.render_notes import note_numbers, notes_section, web_annotations
 from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
 
@@ -32,6 +34,7 @@ class Edition:
     conversion: ConversionRules
     glossary: Glossary
     occurrences: dict[str, list[Hit]]  # entry id -> every occurrence (offsets valid in every script)
+    notes: dict[str, tuple[Note, ...]]  # slug -> editorial notes in reading order
 
     @property
     def source_dir(self) -> Path:
@@ -51,9 +54,11 @@ def load_edition(root: Path) -> Edition:
     if policy not in LINK_POLICIES:
         raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
                            f"use one of {', '.join(LINK_POLICIES)}")
-    return Edition(root=root, settings=settings, variants=load_variants(settings),
-                   docs=tuple(link(d, glossary, policy) for d in docs), conversion=load_rules(source_dir / "conversion.yml"),
-                   glossary=glossary, occurrences=occurrences(glossary, docs))
+    notes = load_notes(source_dir, docs)
+    enriched = tuple(attach(link(d, glossary, policy), notes[d.meta.slug]) for d in docs)
+    return Edition(root=root, settings=settings, variants=load_variants(settings), docs=enriched,
+                   conversion=load_rules(source_dir / "conversion.yml"), glossary=glossary,
+                   occurrences=occurrences(glossary, docs), notes=notes)
 
 
 def check(edition: Edition) -> None:
@@ -65,10 +70,20 @@ def render_variant(edition: Edition, variant: Variant) -> list[Page]:
     t = converter(variant, edition.conversion.overrides)
     docs = [convert_document(d, t) for d in edition.docs] if not variant.canonical else list(edition.docs)
     links = term_links(edition.glossary, t, "texts/slug")
-    pages = [Page(text_page_path(d.meta.slug),
-                  render_text_page(d, t, links, terms_panel(d, edition.glossary, edition.occurrences, t)))
-             for d in docs]
+    by_slug = {d.meta.slug: d for d in docs}
+    repo = edition.settings["repo_url"]
+    pages = []
+    for d in docs:
+        notes = edition.notes[d.meta.slug]
+        extra = terms_panel(d, edition.glossary, edition.occurrences, t) + notes_section(d, notes, by_slug, t)
+        edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
+        pages.append(Page(text_page_path(d.meta.slug),
+                          render_text_page(d, t, links, extra, note_numbers(notes), edit_url=edit)))
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
+    hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
+    pages.append(Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)))
+    pages.append(Page("schemas/annotation.schema.json",
+                      (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8")))
     handwritten = edition.root / "docs"
     for path in sorted(p for p in handwritten.rglob("*") if p.is_file()):
         rel = path.relative_to(handwritten).as_posix()
@@ -102,5 +117,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
                                   *[{t(label): f"glossary/{name}.md"} for name, (_, label) in INDEX_PAGES.items()],
                                   {t("大事年表"): "timeline.md"}]},
                 {t("编辑说明"): "editorial.md"},
+                {t("参与编辑"): "contributing.md"},
+                {t("下载"): "downloads.md"},
                 {t("关于本版"): "about.md"}],
     }

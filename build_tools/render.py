@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from build_tools.model import APPARATUS_ROLES, Block, Correction, Document
+from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document
 
 KIND_LABELS = {"speech": "讲话", "notice": "通知", "interview": "访谈"}
 INTERVENTION_LABELS = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行",
@@ -42,6 +42,21 @@ def text_page_path(slug: str) -> str:
     return f"texts/{slug}/index.md"
 
 
+def anchor_label(anchor: str, t) -> str:
+    return {"p": "¶", "s": "§"}.get(anchor[0], "") + anchor[1:] if anchor != "top" else t("题头")
+
+
+def source_link(source: str, docs: dict[str, Document], up: str, t) -> str:
+    """A source as Markdown: a corpus anchor becomes a link (from a page `up` below the root),
+    anything else is a named public reference shown as text."""
+    match = ANCHOR.match(source)
+    if not match:
+        return md_escape(t(source))
+    doc = docs[match["slug"]]
+    return (f"[{md_escape(doc.meta.short_title)} {anchor_label(match['id'], t)}]"
+            f"({up}{text_page_path(doc.meta.slug)}#{match['id']})")
+
+
 @dataclass(frozen=True)
 class Page:
     path: str  # relative to the docs dir
@@ -49,17 +64,18 @@ class Page:
 
 
 def render_text_page(doc: Document, t: Callable[[str], str], terms: dict[str, tuple[str, str]] | None = None,
-                     terms_panel: list[str] | None = None) -> str:
-    """A text page. `terms`: entry id -> (URL, gloss) for glossary links; `terms_panel`:
-    ready Markdown lines listing the terms of this text."""
+                     extra: list[str] | None = None, note_numbers: dict[str, int] | None = None,
+                     edit_url: str = "") -> str:
+    """A text page. `terms`: entry id -> (URL, gloss) for glossary links; `note_numbers`:
+    note id -> marker number; `extra`: ready Markdown (terms panel, notes list) for the end."""
     lines = [_front_matter(doc.meta.title), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     for i, block in enumerate(doc.blocks):
         if i == first_body:
             lines += _meta_card(doc, t)
-        lines += _block(block, doc, t, terms)
-    lines += terms_panel or []
-    lines += _interventions_footer(doc, t)
+        lines += _block(block, doc, t, terms, note_numbers)
+    lines += extra or []
+    lines += _interventions_footer(doc, t, edit_url)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -79,8 +95,8 @@ def _meta_card(doc: Document, t) -> list[str]:
     return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
-def _block(block: Block, doc: Document, t, terms=None) -> list[str]:
-    text = _inline(block, terms)
+def _block(block: Block, doc: Document, t, terms=None, note_numbers=None) -> list[str]:
+    text = _inline(block, terms, note_numbers)
     if block.role == "title":
         m = doc.meta
         cite = (f'data-speaker="{attr_escape(m.speaker)}" data-title="{attr_escape(m.title)}" '
@@ -96,14 +112,32 @@ def _block(block: Block, doc: Document, t, terms=None) -> list[str]:
     return [f'[{number}](#{block.id}){{: .pnum title="{title}" }} {text}', f"{{: #{block.id} .para }}", ""]
 
 
-def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None) -> str:
-    """Block text with its marks: corrections (raw wording on hover) and glossary links
-    (gloss as tooltip). `terms` maps entry id -> (relative URL, converted gloss)."""
-    marks = sorted([(c.start, c.end, c) for c in block.corrections] +
-                   [(s.start, s.end, s) for s in block.spans if s.kind == "term" and terms], key=lambda m: m[0])
+def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None,
+            note_numbers: dict[str, int] | None = None) -> str:
+    """Block text with its marks: corrections (raw wording on hover), glossary links (gloss as
+    tooltip; `terms`: entry id -> (URL, gloss)) and note markers right after the quoted words
+    (`note_numbers`: note id -> number). A marker never splits a link or a correction."""
+    ranges = sorted([(c.start, c.end, c) for c in block.corrections] +
+                    [(s.start, s.end, s) for s in block.spans if s.kind == "term" and terms], key=lambda r: r[0])
+    markers: dict[int, list[str]] = {}
+    for span in (s for s in block.spans if s.kind == "note" and note_numbers):
+        at = next((e for s, e, _ in ranges if s < span.end < e), span.end)
+        n = note_numbers[span.ref]
+        markers.setdefault(at, []).append(
+            f'<a class="note-ref" id="ref-{span.ref}" href="#note-{span.ref}" role="button" '
+            f'aria-expanded="false" aria-controls="note-{span.ref}">[{n}]</a>')
     out, pos = [], 0
-    for start, end, mark in marks:
-        out.append(md_escape(block.text[pos:start]))
+
+    def plain(until: int) -> None:
+        nonlocal pos
+        for at in sorted(k for k in markers if pos <= k <= until):  # also right after a link
+            out.append(md_escape(block.text[pos:at]) + "".join(markers.pop(at)))
+            pos = at
+        out.append(md_escape(block.text[pos:until]))
+        pos = until
+
+    for start, end, mark in ranges:
+        plain(start)
         text = md_escape(block.text[start:end])
         if isinstance(mark, Correction):
             note = attr_escape(f"原文作“{mark.original}”：{mark.reason}")
@@ -112,14 +146,15 @@ def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None) -> st
             url, gloss = terms[mark.ref]
             out.append(f'[{text}]({url} "{gloss.replace(chr(34), "＂")}"){{: .term }}')
         pos = end
-    out.append(md_escape(block.text[pos:]))
+    plain(len(block.text))
     return "".join(out)
 
 
-def _interventions_footer(doc: Document, t) -> list[str]:
+def _interventions_footer(doc: Document, t, edit_url: str = "") -> list[str]:
     n = sum(1 for i in doc.interventions if i.kind != "whitespace")
     link = f"../../editorial.md#{doc.meta.slug}"
-    return ["---", "", t(f"本文整理共有{n}处编辑处理，详见[编辑说明]({link})。"), ""]
+    edit = t(f"　[为本文添加或修改注释]({edit_url})（[怎样做](../../contributing.md)）") if edit_url else ""
+    return ["---", "", t(f"本文整理共有{n}处编辑处理，详见[编辑说明]({link})。") + edit, ""]
 
 
 def render_home(docs: list[Document], intro: str, t) -> str:

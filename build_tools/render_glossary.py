@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Callable
 
-from build_tools.enrich import ANCHOR, CATEGORY_LABELS, Entry, Glossary, Hit
+from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit
 from build_tools.model import Document
-from build_tools.render import GENERATED_STAMP, Page, display_date, md_escape, text_page_path
+from build_tools.render import GENERATED_STAMP, Page, anchor_label, display_date, md_escape, source_link, text_page_path
 
 KWIC_CONTEXT = 14
 INDEX_PAGES = {"people": ("person", "人物"), "places": ("place", "地点"), "organisations": ("organisation", "机构")}
@@ -26,19 +26,6 @@ def term_links(glossary: Glossary, t: Callable[[str], str], from_dir: str) -> di
     """entry id -> (URL relative to a page in `from_dir`, gloss in the variant's script)."""
     up = "../" * len([p for p in from_dir.split("/") if p])
     return {e.id: (up + entry_path(e.id), t(e.gloss)) for e in glossary.entries}
-
-
-def anchor_label(anchor: str, t) -> str:
-    return {"p": "¶", "s": "§"}.get(anchor[0], "") + anchor[1:] if anchor != "top" else t("题头")
-
-
-def _source_line(source: str, docs: dict[str, Document], up: str, t) -> str:
-    match = ANCHOR.match(source)
-    if not match:
-        return md_escape(t(source))
-    doc = docs[match["slug"]]
-    return (f"[{md_escape(doc.meta.short_title)} {anchor_label(match['id'], t)}]"
-            f"({up}{text_page_path(doc.meta.slug)}#{match['id']})")
 
 
 def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
@@ -58,13 +45,13 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
              + (f" · {t('又作')}：{'、'.join(md_escape(t(a)) for a in entry.aliases)}" if entry.aliases else ""),
              "", f"!!! abstract \"{t('释义')}\"", "", f"    {md_escape(t(entry.gloss))}", "",
              t(entry.explanation), "", f"## {t('出处')} {{: #sources }}", ""]
-    lines += [f"- {_source_line(s, docs, '../', t)}" for s in entry.sources]
+    lines += [f"- {source_link(s, docs, '../', t)}" for s in entry.sources]
     if entry.related:
         lines += ["", f"## {t('相关条目')} {{: #related }}", ""]
         lines += [f"- [{md_escape(t(r))}]({by_term[r].id}.md)：{md_escape(t(by_term[r].gloss))}" for r in entry.related]
     if entry.events:
         lines += ["", f"## {t('大事')} {{: #events }}", ""]
-        lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{_source_line(e.source, docs, '../', t)}）"
+        lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
     lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
@@ -132,7 +119,7 @@ def render_timeline(glossary: Glossary, docs: list[Document], t) -> str:
     for e in glossary.entries:
         for ev in e.events:
             rows.append((ev.date, md_escape(t(ev.label)),
-                         f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{_source_line(ev.source, by_slug, '', t)}"))
+                         f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{source_link(ev.source, by_slug, '', t)}"))
     lines = [f"---\ntitle: \"{t('大事年表')}\"\n---", GENERATED_STAMP, "", f"# {t('大事年表')} {{: #top }}", "",
              t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度。"), "",
              f"| {t('日期')} | {t('事件')} | {t('条目与出处')} |", "|---|---|---|"]

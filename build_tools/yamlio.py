@@ -75,5 +75,8 @@ def _construct(node: yaml.Node, here: Path_, lines: dict[Path_, int]) -> Any:
         return [_construct(item, (*here, i), lines) for i, item in enumerate(node.value)]
     # Scalars: let the safe constructor resolve types, but keep dates as the text written
     # (an edition date may be "2010-05"; one type for all dates keeps the schema simple).
-    value = yaml.SafeLoader("").construct_object(node, deep=True)
+    try:
+        value = yaml.SafeLoader("").construct_object(node, deep=True)
+    except ValueError:  # e.g. a date like 2010-02-30: keep the text, the schema/validator reports it
+        return node.value
     return value.isoformat() if isinstance(value, (date, datetime)) else value

@@ -70,7 +70,7 @@ def block_texts(page: Path) -> list[tuple[str, str]]:
     content = soup(page).select_one("article")
     for el in content.select("h1.doc-title, p.apparatus, h2[id], h3[id], p.para"):
         el = BeautifulSoup(str(el), "html.parser").find()  # a copy we may edit
-        for num in el.select("a.pnum, a.headerlink"):
+        for num in el.select("a.pnum, a.headerlink, a.note-ref"):
             num.decompose()
         for corr in el.select("span.corr"):
             corr.replace_with(corr["data-original"])

@@ -24,6 +24,9 @@ def test_manifest_records_every_id_of_both_kinds(edition, root):
 
 
 def remove_break(project, phrase):
+    # Renumbering would also (rightly) stop the build at this text's notes; this test is about
+    # the manifest, so the text goes without notes here.
+    (project / "source_texts" / "annotations" / f"{LIU}.yml").unlink()
     path = project / "source_texts" / f"{LIU}.yml"
     path.write_text(path.read_text(encoding="utf-8").replace(f"  - break: {phrase}\n", ""), encoding="utf-8")
 
@@ -46,6 +49,7 @@ def test_deliberate_update_is_accepted(project):
 
 
 def test_new_ids_must_be_recorded(project):
+    (project / "source_texts" / "annotations" / f"{LIU}.yml").unlink()
     path = project / "source_texts" / f"{LIU}.yml"
     text = path.read_text(encoding="utf-8").replace("  - break: 同志们，在全市开展创先争优活动\n",
                                                     "  - break: 同志们，在全市开展创先争优活动\n  - break: 让我们紧密团结\n")

@@ -60,3 +60,12 @@ def test_escaped_text_renders_as_the_same_text(text):
     from bs4 import BeautifulSoup
 
     assert BeautifulSoup(html, "html.parser").get_text() == "x" + text
+
+
+def test_every_note_has_exactly_one_marker(edition):
+    for variant in edition.variants:
+        pages = {p.path: p.content for p in render_variant(edition, variant)}
+        for doc in edition.docs:
+            page = pages[text_page_path(doc.meta.slug)]
+            for note in edition.notes[doc.meta.slug]:
+                assert page.count(f'id="ref-{note.id}"') == 1, note.id

@@ -1,0 +1,141 @@
+"""Stage 3, enrich (notes): editorial annotations -> anchored Notes and spans in the Documents.
+
+A note names its paragraph and quotes the words it is about (a W3C TextQuoteSelector: exact
+quote, optional prefix/suffix). The quote is found anew on every build, so a note follows its
+words through harmless changes and never drifts silently: a missing or ambiguous quote stops
+the build and names the note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools.errors import EditionError, EditionErrors
+from build_tools.model import ANCHOR, Document, Span
+from build_tools.safety import unsafe_reason
+from build_tools.schema import validate
+from build_tools.segment import strip_ws
+from build_tools.yamlio import fold_cjk, load_yaml
+
+KIND_LABELS = {"context": "背景", "explanation": "解释", "cross-reference": "互见", "textual": "文本"}
+
+
+@dataclass(frozen=True)
+class Note:
+    slug: str
+    id: str
+    paragraph: str
+    quote: str
+    prefix: str
+    suffix: str
+    kind: str
+    body: str  # Markdown, simplified
+    author: str
+    date: str
+    sources: tuple[str, ...]
+    start: int  # offsets of the quote in the paragraph's text
+    end: int
+    number: int  # 1.. in reading order within the text
+    path: Path
+    line: int
+
+
+def annotation_path(source_dir: Path, slug: str) -> Path:
+    return source_dir / "annotations" / f"{slug}.yml"
+
+
+def load_notes(source_dir: Path, docs) -> dict[str, tuple[Note, ...]]:
+    """slug -> its notes in reading order. Raises EditionErrors naming file, line and note id."""
+    by_slug = {d.meta.slug: d for d in docs}
+    anchors = {f"{d.meta.slug}#{b.id}" for d in docs for b in d.blocks if b.id} | {f"{s}#top" for s in by_slug}
+    notes: dict[str, tuple[Note, ...]] = {slug: () for slug in by_slug}
+    for path in sorted((source_dir / "annotations").glob("*.yml")):
+        if path.stem not in by_slug:
+            raise EditionError(path, 1, f"unknown text '{path.stem}'",
+                               f"name the file after a text's slug: {', '.join(sorted(by_slug))}")
+        notes[path.stem] = _load_file(path, by_slug[path.stem], anchors)
+    return notes
+
+
+def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]:
+    located = load_yaml(path)
+    if located.data is None:
+        return ()
+    validate(located, "annotation.schema.json")
+    errors, found, seen = [], [], {}
+    order = {b.id: i for i, b in enumerate(doc.blocks)}
+    for i, raw in enumerate(located.data):
+        line = located.line_of((i,))
+        try:
+            found.append(_note(raw, doc, path, line, seen, anchors))
+        except EditionError as err:
+            errors.append(err)
+    if errors:
+        raise EditionErrors(errors)
+    found.sort(key=lambda n: (order[n.paragraph], n.end, n.start))
+    return tuple(dataclasses.replace(n, number=k) for k, n in enumerate(found, start=1))
+
+
+def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int], anchors: set[str]) -> Note:
+    note_id = raw["id"]
+
+    def fail(problem: str, fix: str) -> EditionError:
+        return EditionError(path, line, f"note '{note_id}': {problem}", fix)
+
+    if note_id in seen:
+        raise fail(f"duplicate id (also on line {seen[note_id]})", "give every note its own id")
+    seen[note_id] = line
+    try:
+        dt.date.fromisoformat(raw["date"])
+    except ValueError:
+        raise fail(f"bad date '{raw['date']}'", "write a real date as YYYY-MM-DD") from None
+    block = doc.block(raw["paragraph"])
+    if block is None or block.role != "paragraph":
+        raise fail(f"unknown paragraph '{raw['paragraph']}' in {doc.meta.slug}",
+                   f"use p1…p{len(doc.paragraphs)} as numbered on the text page")
+    for source in raw["sources"]:
+        if ANCHOR.match(source) and source not in anchors:
+            raise fail(f"source anchor '{source}' does not exist", "cite <slug>#pN of an existing paragraph")
+    body = fold_cjk(raw["body"])
+    reason = unsafe_reason(body)
+    if reason:
+        raise fail(f"body {reason}", "notes are plain Markdown: text, emphasis, lists and http(s) links")
+    quote, prefix, suffix = (strip_ws(raw.get(k, "")) for k in ("quote", "prefix", "suffix"))
+    start = _find_quote(block.text, quote, prefix, suffix, fail, doc, raw["paragraph"])
+    return Note(slug=doc.meta.slug, id=note_id, paragraph=raw["paragraph"], quote=quote, prefix=prefix, suffix=suffix,
+                kind=raw.get("kind", "explanation"), body=body, author=raw["author"], date=raw["date"],
+                sources=tuple(raw["sources"]), start=start, end=start + len(quote), number=0, path=path, line=line)
+
+
+def _find_quote(text: str, quote: str, prefix: str, suffix: str, fail, doc: Document, paragraph: str) -> int:
+    starts = [m.start() for m in re.finditer(re.escape(quote), text)]
+    if not starts:
+        elsewhere = [b.id for b in doc.paragraphs if quote in b.text]
+        hint = f"it occurs in {', '.join(elsewhere)}" if elsewhere else "copy the words exactly from the text page"
+        raise fail(f"quote '{quote}' not found in {paragraph}", hint)
+    fitting = [s for s in starts if text[:s].endswith(prefix) and text[s + len(quote):].startswith(suffix)]
+    if len(fitting) == 1:
+        return fitting[0]
+    if not fitting:
+        problem = f"prefix/suffix fit none of the {len(starts)} occurrences of '{quote}' in {paragraph}"
+    elif prefix or suffix:
+        problem = f"quote '{quote}' is still ambiguous with this prefix/suffix ({len(fitting)} matches)"
+    else:
+        problem = f"quote '{quote}' is ambiguous: it occurs {len(starts)} times in {paragraph}"
+    raise fail(problem, "add 'prefix' and/or 'suffix': the words just before/after the quote")
+
+
+def attach(doc: Document, notes: tuple[Note, ...]) -> Document:
+    """Add a note span for each note (offsets into its paragraph's text)."""
+    by_paragraph: dict[str, list[Span]] = {}
+    for note in notes:
+        by_paragraph.setdefault(note.paragraph, []).append(Span(note.start, note.end, "note", note.id))
+    blocks = []
+    for block in doc.blocks:
+        spans = [s for s in block.spans if s.kind != "note"] + by_paragraph.get(block.id, [])
+        blocks.append(dataclasses.replace(block, spans=tuple(sorted(spans, key=lambda s: (s.start, s.end)))))
+    return dataclasses.replace(doc, blocks=tuple(blocks))

@@ -1,0 +1,76 @@
+"""Stage 5, render (notes part): the list of notes at the end of a text page, and the W3C Web
+Annotation export of every note (`annotations.jsonld`).
+
+Takes Notes (simplified) and the Document in the variant's script; offsets are shared across
+scripts, so the quoted words are sliced from the variant's own text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+from build_tools.annotate import KIND_LABELS, Note
+from build_tools.model import Document
+from build_tools.render import md_escape, source_link
+
+ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+MOTIVATIONS = {"context": "commenting", "explanation": "describing", "cross-reference": "linking",
+               "textual": "editing"}
+
+
+def notes_section(doc: Document, notes: tuple[Note, ...], docs: dict[str, Document], t: Callable[[str], str]) -> list[str]:
+    if not notes:
+        return []
+    lines = [f"## {t('注释')} {{: #notes }}", ""]
+    for note in notes:
+        quote = doc.block(note.paragraph).text[note.start:note.end]
+        sources = "；".join(source_link(s, docs, "../../", t) for s in note.sources)
+        lines += [f'<div class="note" id="note-{note.id}" markdown>', "",
+                  f'<a class="note-back" href="#ref-{note.id}">[{note.number}]</a> '
+                  f"[¶{note.paragraph[1:]}](#{note.paragraph}) “{md_escape(quote)}”"
+                  f"<span class=\"note-kind\">{t(KIND_LABELS[note.kind])}</span>", "",
+                  t(note.body), "",
+                  f"{md_escape(t(note.author))}，{note.date}" + (f"。{t('来源')}：{sources}" if sources else ""),
+                  "{: .note-meta }", "", "</div>", ""]
+    return lines
+
+
+def note_numbers(notes: tuple[Note, ...]) -> dict[str, int]:
+    return {n.id: n.number for n in notes}
+
+
+def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Callable[[str], str]) -> str:
+    """All notes as a W3C Web Annotation collection: TextQuoteSelector targets on the permanent
+    paragraph URLs, the body in both scripts."""
+    items = []
+    for slug, text_notes in sorted(notes.items()):
+        page = f"{site_url}texts/{slug}/"
+        for note in text_notes:
+            selector = {"type": "TextQuoteSelector", "exact": note.quote}
+            if note.prefix:
+                selector["prefix"] = note.prefix
+            if note.suffix:
+                selector["suffix"] = note.suffix
+            items.append({
+                "@context": ANNO_CONTEXT,
+                "id": f"{page}#note-{note.id}",
+                "type": "Annotation",
+                "motivation": MOTIVATIONS[note.kind],
+                "created": f"{note.date}T00:00:00Z",
+                "creator": {"type": "Organization" if note.author.endswith("部") else "Person", "name": note.author},
+                "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": "zh-Hans"},
+                         {"type": "TextualBody", "value": hant(note.body), "format": "text/markdown",
+                          "language": "zh-Hant"}],
+                "target": {"type": "SpecificResource", "source": f"{page}#{note.paragraph}", "selector": selector},
+            })
+    collection = {
+        "@context": ANNO_CONTEXT,
+        "id": f"{site_url}annotations.jsonld",
+        "type": "AnnotationCollection",
+        "label": "创先争优活动文献汇编：编辑注释",
+        "total": len(items),
+        "first": {"id": f"{site_url}annotations.jsonld#page1", "type": "AnnotationPage", "startIndex": 0,
+                  "items": items},
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,149 @@
+"""Stage enrich (notes): anchoring by quote, every validation error, unsafe content refused."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_tools.annotate import load_notes
+from build_tools.errors import EditionError
+from build_tools.load import load_texts
+from build_tools.safety import unsafe_reason
+from build_tools.segment import segment
+
+QA = "2010-xinhua-qa"
+
+
+def docs_of(project):
+    return tuple(segment(s) for s in load_texts(project / "source_texts"))
+
+
+def notes_file(project, slug=QA):
+    return project / "source_texts" / "annotations" / f"{slug}.yml"
+
+
+def add_note(project, text: str, slug=QA):
+    path = notes_file(project, slug)
+    before = path.read_text(encoding="utf-8")
+    path.write_text(before + text, encoding="utf-8")
+    return path, before.count("\n") + 1  # the new note's first line
+
+
+NOTE = """- id: {id}
+  paragraph: {paragraph}
+  quote: {quote}
+  body: {body}
+  author: 编辑部
+  date: {date}
+  sources: []
+"""
+
+
+def note(id="test-note", paragraph="p6", quote="五带头", body="测试注释。", date="2026-11-22", extra=""):
+    return NOTE.format(id=id, paragraph=paragraph, quote=quote, body=body, date=date) + extra
+
+
+def test_every_text_has_notes_and_the_edition_has_at_least_40(edition):
+    assert all(edition.notes[d.meta.slug] for d in edition.docs)
+    assert sum(len(n) for n in edition.notes.values()) >= 40
+
+
+def test_markers_follow_the_quoted_words(edition):
+    for doc in edition.docs:
+        for n in edition.notes[doc.meta.slug]:
+            assert doc.block(n.paragraph).text[n.start:n.end] == n.quote
+    assert [n.number for n in edition.notes[QA]] == list(range(1, len(edition.notes[QA]) + 1))
+
+
+@pytest.mark.parametrize("text,message", [
+    (note(paragraph="p99"), "note 'test-note': unknown paragraph 'p99'"),
+    (note(quote="六带头"), "note 'test-note': quote '六带头' not found in p6"),
+    (note(quote="五个好", paragraph="p10"), "quote '五个好' not found in p10 — it occurs in p6"),
+    (note(quote="创先争优活动", paragraph="p5"), "quote '创先争优活动' is ambiguous: it occurs 3 times in p5"),
+    (note(id="wuge-hao-definition"), "note 'wuge-hao-definition': duplicate id"),
+    (note(date="2010-02-30"), "note 'test-note': bad date '2010-02-30'"),
+    (note(date="22.11.2026"), "date: '22.11.2026' does not match"),
+    (note().replace("  author: 编辑部\n", ""), "'author' is a required property"),
+    (note(extra="  prefix: 不存在的前文\n"), "prefix/suffix fit none of the"),
+    (note().replace("sources: []", "sources: [2010-xinhua-qa#p77]"), "source anchor '2010-xinhua-qa#p77' does not exist"),
+])
+def test_note_errors_name_file_line_and_id(project, text, message):
+    path, line = add_note(project, text)
+    with pytest.raises(EditionError) as err:
+        load_notes(project / "source_texts", docs_of(project))
+    assert message in err.value.message
+    assert f"{path}:" in err.value.message
+
+
+def test_error_line_points_at_the_note(project):
+    path, line = add_note(project, note(quote="六带头"))
+    with pytest.raises(EditionError) as err:
+        load_notes(project / "source_texts", docs_of(project))
+    assert err.value.message.startswith(f"{path}:{line}: note 'test-note'")
+
+
+def test_unknown_text_file_is_refused(project):
+    path = notes_file(project, "2010-no-such-text")
+    path.write_text(note(), encoding="utf-8")
+    with pytest.raises(EditionError, match=r"2010-no-such-text\.yml:1: unknown text"):
+        load_notes(project / "source_texts", docs_of(project))
+
+
+def test_prefix_disambiguates(project):
+    add_note(project, note(quote="创先争优活动", paragraph="p5", extra="  suffix: 的落脚点\n"))
+    notes = load_notes(project / "source_texts", docs_of(project))[QA]
+    added = next(n for n in notes if n.id == "test-note")
+    text = next(d for d in docs_of(project) if d.meta.slug == QA).block("p5").text
+    assert text[added.end:].startswith("的落脚点") and text.count("创先争优活动") == 3
+
+
+def test_quote_refound_after_harmless_whitespace_changes(project):
+    """Whitespace in the quote, and new whitespace inside the raw text, change nothing."""
+    add_note(project, note(quote="五 带\u3000头"))
+    raw = project / "source_texts" / "2010-04-14-liu-qi-beijing.txt"
+    text = raw.read_text(encoding="utf-8")
+    raw.write_text(text.replace("建设世界城市的目标", "建设世界 城市的\u00a0目标"), encoding="utf-8")
+    notes = load_notes(project / "source_texts", docs_of(project))
+    assert next(n for n in notes[QA] if n.id == "test-note").quote == "五带头"
+    assert next(n for n in notes["2010-04-14-liu-qi-beijing"] if n.id == "world-city").quote == "围绕建设世界城市的目标"
+
+
+UNSAFE = {
+    "script tag": "好<script>alert(1)</script>",
+    "script tag upper case": "<SCRIPT SRC=//x.example/x.js></SCRIPT>",
+    "img onerror": '<img src=x onerror="alert(1)">',
+    "svg with script": "<svg><script>alert(1)</script></svg>",
+    "svg onload": "<svg/onload=alert(1)>",
+    "iframe": '<iframe src="javascript:alert(1)"></iframe>',
+    "javascript link": "[点这里](javascript:alert(1))",
+    "javascript link mixed case": "[点这里](JaVaScRiPt:alert(1))",
+    "javascript link with entity": "[点这里](jav&#x09;ascript:alert(1))",
+    "javascript link with tab": "[点这里](java\tscript:alert(1))",
+    "vbscript link": "[点这里](vbscript:msgbox(1))",
+    "data link": "[点这里](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "data image": "![图](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "image": "![图](https://example.org/x.png)",
+    "reference-style javascript link": "[点这里][x]\n\n[x]: javascript:alert(1)",
+    "autolink javascript": "<javascript:alert(1)>",
+    "entity-encoded script": "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "numeric-entity script": "&#60;script&#62;alert(1)&#60;/script&#62;",
+    "attribute list onclick": "好\n{: onclick=\"alert(1)\" }",
+    "attribute list style": "好\n{: style=\"background:url(javascript:alert(1))\" }",
+    "html comment": "好<!-- <script>alert(1)</script> -->",
+    "object tag": '<object data="x.swf"></object>',
+}
+
+
+@pytest.mark.parametrize("payload", UNSAFE.values(), ids=UNSAFE.keys())
+def test_unsafe_body_is_refused(project, payload):
+    assert unsafe_reason(payload) is not None
+    body = '"' + payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+    path, line = add_note(project, note(body=body))
+    with pytest.raises(EditionError) as err:
+        load_notes(project / "source_texts", docs_of(project))
+    assert f"{path}:{line}: note 'test-note': body " in err.value.message
+
+
+@pytest.mark.parametrize("safe", ["普通文字。", "**强调**和*斜体*", "[维基百科](https://zh.wikipedia.org/)",
+                                  "[本版](../../about.md#scope)", "- 一\n- 二", "引文：“五个好”", "a < b 与 c&d"])
+def test_safe_markdown_passes(safe):
+    assert unsafe_reason(safe) is None

@@ -1,0 +1,121 @@
+"""The notes export: W3C Web Annotation model MUST assertions (the W3C test suite's own JSON
+Schemas, shared/w3c-annotation-tests) on every exported annotation, after showing that the
+harness accepts the suite's correct samples and rejects its incorrect ones."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jsonschema
+import pytest
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+SUITE = Path(__file__).resolve().parent.parent.parent / "shared" / "w3c-annotation-tests"
+pytestmark = pytest.mark.skipif(not SUITE.exists(), reason="shared/w3c-annotation-tests not beside this checkout")
+
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+FORMATS = jsonschema.FormatChecker()
+
+
+@FORMATS.checks("uri")
+def _is_uri(value) -> bool:
+    if not isinstance(value, str) or re.search(r"\s", value):
+        return False
+    parts = urlsplit(value)
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*$", parts.scheme or "")) and bool(parts.netloc or parts.path)
+
+
+@FORMATS.checks("date-time")
+def _is_date_time(value) -> bool:
+    return not isinstance(value, str) or bool(RFC3339.match(value))
+
+
+@cache
+def assertions() -> list[tuple[str, jsonschema.Validator]]:
+    resources = []
+    for path in [*SUITE.joinpath("definitions").glob("*.json"), *SUITE.joinpath("annotations").rglob("*.json")]:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        resources.append((schema.get("id", path.name), Resource(schema, DRAFT4)))
+    registry = Registry().with_resources(resources)
+    listed = json.loads((SUITE / "annotations" / "annotationMusts.test").read_text(encoding="utf-8"))["assertions"]
+    out = []
+    for rel in listed:
+        schema = json.loads((SUITE / rel).read_text(encoding="utf-8"))
+        assert schema["expectedResult"] == "valid"
+        out.append((schema.get("errorMessage", rel), jsonschema.Draft4Validator(schema, registry=registry,
+                                                                                format_checker=FORMATS)))
+    return out
+
+
+def violations(annotation) -> list[str]:
+    return [message for message, validator in assertions() if not validator.is_valid(annotation)]
+
+
+def samples(kind: str):
+    return sorted((SUITE / "tools" / "samples" / kind).glob("*.json"), key=lambda p: int(re.sub(r"\D", "", p.name)))
+
+
+def test_the_suite_lists_54_must_assertions():
+    assert len(assertions()) == 54
+
+
+# "Correct" samples the annotation MUST assertions do not apply to, with the reason:
+NOT_SINGLE_ANNOTATIONS = {"collection1.json", "example41.json", "example42.json", "example43.json"}  # collections/pages
+REMOVED_FROM_FINAL_MODEL = {"anno11.json": "Composite", "anno12.json": "List", "anno13.json": "Independents"}
+# (the final Recommendation kept only the Choice set type; the suite's schemas follow it)
+
+
+@pytest.mark.parametrize("path", samples("correct"), ids=lambda p: p.name)
+def test_harness_accepts_every_correct_sample(path):
+    annotation = json.loads(path.read_text(encoding="utf-8"))
+    if path.name in NOT_SINGLE_ANNOTATIONS:
+        assert annotation["type"] in ("AnnotationCollection", "AnnotationPage")
+    elif path.name in REMOVED_FROM_FINAL_MODEL:
+        assert annotation["target"]["type"] == REMOVED_FROM_FINAL_MODEL[path.name]
+        assert violations(annotation) != []
+    else:
+        assert violations(annotation) == []
+
+
+@pytest.mark.parametrize("path", samples("incorrect"), ids=lambda p: p.name)
+def test_harness_rejects_every_incorrect_sample(path):
+    try:
+        annotation = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return  # not even JSON: rejected
+    assert violations(annotation) != []
+
+
+@pytest.fixture(scope="module")
+def exported(site):
+    return json.loads((site / "annotations.jsonld").read_text(encoding="utf-8"))
+
+
+def test_every_exported_annotation_passes_every_must_assertion(exported):
+    items = exported["first"]["items"]
+    assert len(items) >= 40
+    failures = {a["id"]: v for a in items if (v := violations(a))}
+    assert failures == {}
+
+
+def test_export_shape(exported, edition, site):
+    site_url = edition.settings["site_url"]
+    assert exported["@context"] == "http://www.w3.org/ns/anno.jsonld" and exported["type"] == "AnnotationCollection"
+    items = exported["first"]["items"]
+    assert exported["total"] == len(items) == sum(len(n) for n in edition.notes.values())
+    docs = {d.meta.slug: d for d in edition.docs}
+    for item in items:
+        match = re.fullmatch(re.escape(site_url) + r"texts/([a-z0-9-]+)/#(p\d+)", item["target"]["source"])
+        assert match, item["target"]["source"]
+        paragraph = docs[match[1]].block(match[2]).text
+        selector = item["target"]["selector"]
+        assert selector["type"] == "TextQuoteSelector" and selector["exact"] in paragraph
+        start = paragraph.find(selector.get("prefix", "") + selector["exact"] + selector.get("suffix", ""))
+        assert start >= 0
+        assert {b["language"] for b in item["body"]} == {"zh-Hans", "zh-Hant"}
+    assert 'href="annotations.jsonld"' in (site / "downloads.html").read_text(encoding="utf-8")
