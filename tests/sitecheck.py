@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,6 +70,8 @@ def block_texts(page: Path) -> list[tuple[str, str]]:
     out = []
     content = soup(page).select_one("article")
     for el in content.select("h1.doc-title, p.apparatus, h2[id], h3[id], p.para"):
+        if el.name in ("h2", "h3") and not re.fullmatch(r"s\d+", el["id"]):
+            continue  # the edition's own headings (notes…), not the text's
         el = BeautifulSoup(str(el), "html.parser").find()  # a copy we may edit
         for num in el.select("a.pnum, a.headerlink, a.note-ref"):
             num.decompose()
