@@ -19,6 +19,7 @@ from build_tools.model import Document
 from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
 from build_tools.render_glossary import INDEX_PAGES, glossary_pages, term_links, terms_panel
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
+from build_tools.search import INDEX_FILE, fold_map, index_script, units
 from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
 
@@ -66,9 +67,20 @@ def check(edition: Edition) -> None:
     manifest.check(edition.manifest_path, list(edition.docs))
 
 
-def render_variant(edition: Edition, variant: Variant) -> list[Page]:
-    t = converter(variant, edition.conversion.overrides)
-    docs = [convert_document(d, t) for d in edition.docs] if not variant.canonical else list(edition.docs)
+def render_all(edition: Edition) -> dict[str, list[Page]]:
+    """Every variant's pages. Each variant's Documents are converted once; the search fold map
+    needs all variants, so it is built here between conversion and rendering."""
+    converted = {}
+    for variant in edition.variants:
+        t = converter(variant, edition.conversion.overrides)
+        docs = list(edition.docs) if variant.canonical else [convert_document(d, t) for d in edition.docs]
+        converted[variant.code] = (t, docs, units(list(edition.docs), docs, edition.glossary, edition.notes, t))
+    fold = fold_map([u for _, _, u in converted.values()])
+    return {v.code: _render_variant(edition, v, *converted[v.code], fold) for v in edition.variants}
+
+
+def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
+                    fold: dict[str, str]) -> list[Page]:
     links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
@@ -84,10 +96,15 @@ def render_variant(edition: Edition, variant: Variant) -> list[Page]:
     pages.append(Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)))
     pages.append(Page("schemas/annotation.schema.json",
                       (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8")))
+    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处")}
+    pages.append(Page(INDEX_FILE, index_script(search_units, fold, labels)))
+    up = "../" * len([p for p in variant.path.split("/") if p])
+    zip_name = f"downloads/{edition.settings['offline_name']}-offline.zip"  # written by site.py after MkDocs
+    offline_link = f'<a href="{up}{zip_name}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
     handwritten = edition.root / "docs"
     for path in sorted(p for p in handwritten.rglob("*") if p.is_file()):
         rel = path.relative_to(handwritten).as_posix()
-        content = path.read_text(encoding="utf-8")
+        content = path.read_text(encoding="utf-8").replace("{{ offline_zip }}", offline_link)
         if rel in PAGE_INTROS:
             render = render_home if rel == "home.md" else render_editorial
             pages.append(Page(PAGE_INTROS[rel], render(docs, t(content), t)))
@@ -118,6 +135,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
                                   {t("大事年表"): "timeline.md"}]},
                 {t("编辑说明"): "editorial.md"},
                 {t("参与编辑"): "contributing.md"},
+                {t("全文检索"): "search.md"},
                 {t("下载"): "downloads.md"},
                 {t("关于本版"): "about.md"}],
     }

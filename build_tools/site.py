@@ -10,11 +10,13 @@ import logging
 import os
 import shutil
 import subprocess
+import time
+import zipfile
 from pathlib import Path
 
 import yaml
 
-from build_tools.pipeline import Edition, check, mkdocs_config, render_variant
+from build_tools.pipeline import Edition, check, mkdocs_config, render_all
 from build_tools.render import Page
 
 log = logging.getLogger("build_tools")
@@ -43,8 +45,9 @@ def config_path(edition: Edition, code: str) -> Path:
 
 def write_markdown(edition: Edition) -> None:
     """Pipeline output for every variant: build/md/<code>/ and build/mkdocs.<code>.yml."""
+    pages = render_all(edition)
     for variant in edition.variants:
-        write_pages(render_variant(edition, variant), edition.root / "build" / "md" / variant.code)
+        write_pages(pages[variant.code], edition.root / "build" / "md" / variant.code)
         text = yaml.safe_dump(mkdocs_config(edition, variant), allow_unicode=True, sort_keys=False)
         path = config_path(edition, variant.code)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
@@ -77,10 +80,28 @@ def build_site(edition: Edition, site_dir: Path) -> None:
             config = load_config(config_file=str(config_path(edition, variant.code)), site_dir=str(target),
                                  strict=True)
             mkdocs_build(config)
+        write_offline_zip(staging, staging / offline_zip_path(edition), int(os.environ["SOURCE_DATE_EPOCH"]))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, site_dir)
+
+
+def offline_zip_path(edition: Edition) -> str:
+    return f"downloads/{edition.settings['offline_name']}-offline.zip"  # the pipeline links to this path
+
+
+def write_offline_zip(site_dir: Path, target: Path, epoch: int) -> None:
+    """The whole site as one zip to read offline; byte-identical for the same inputs."""
+    stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip cannot store dates before 1980
+    target.parent.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and target.parent not in p.parents)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

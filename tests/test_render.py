@@ -10,17 +10,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_tools.convert import converter
-from build_tools.pipeline import render_variant
+from build_tools.pipeline import render_all
 from build_tools.render import md_escape, text_page_path
 
 GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
 
 
+@pytest.fixture(scope="module")
+def rendered(edition):
+    return {code: {p.path: p.content for p in pages} for code, pages in render_all(edition).items()}
+
+
 @pytest.mark.parametrize("slug", GOLDEN)
 @pytest.mark.parametrize("variant_index", [0, 1], ids=["zh-Hans", "zh-Hant"])
-def test_generated_markdown_matches_golden(edition, request, slug, variant_index):
+def test_generated_markdown_matches_golden(edition, rendered, request, slug, variant_index):
     variant = edition.variants[variant_index]
-    pages = {p.path: p.content for p in render_variant(edition, variant)}
+    pages = rendered[variant.code]
     actual = pages[text_page_path(slug)]
     golden = request.config.rootpath / "tests" / "golden" / f"{slug}.{variant.code}.md"
     if request.config.getoption("--update-golden"):
@@ -32,8 +37,8 @@ def test_generated_markdown_matches_golden(edition, request, slug, variant_index
     assert actual == expected, f"generated Markdown changed (rerun with --update-golden if intended):\n{diff}"
 
 
-def test_every_paragraph_line_carries_its_anchor(edition):
-    pages = {p.path: p.content for p in render_variant(edition, edition.variants[0])}
+def test_every_paragraph_line_carries_its_anchor(edition, rendered):
+    pages = rendered["zh-Hans"]
     for doc in edition.docs:
         page = pages[text_page_path(doc.meta.slug)]
         for block in doc.blocks:
@@ -41,9 +46,9 @@ def test_every_paragraph_line_carries_its_anchor(edition):
                 assert f"#{block.id}" in page
 
 
-def test_labels_are_converted_in_the_traditional_variant(edition):
+def test_labels_are_converted_in_the_traditional_variant(edition, rendered):
     hant = edition.variants[1]
-    pages = {p.path: p.content for p in render_variant(edition, hant)}
+    pages = rendered[hant.code]
     t = converter(hant)
     page = pages[text_page_path("2010-04-14-liu-qi-beijing")]
     assert t("文献信息") in page and "文献信息" not in page
@@ -62,9 +67,9 @@ def test_escaped_text_renders_as_the_same_text(text):
     assert BeautifulSoup(html, "html.parser").get_text() == "x" + text
 
 
-def test_every_note_has_exactly_one_marker(edition):
+def test_every_note_has_exactly_one_marker(edition, rendered):
     for variant in edition.variants:
-        pages = {p.path: p.content for p in render_variant(edition, variant)}
+        pages = rendered[variant.code]
         for doc in edition.docs:
             page = pages[text_page_path(doc.meta.slug)]
             for note in edition.notes[doc.meta.slug]:

@@ -65,7 +65,12 @@
   // keyboard, open-in-new-tab), so the other script opens at the same paragraph.
   function aimSwitcher(event) {
     var link = event.target.closest && event.target.closest("a.edition-variant");
-    if (link) link.href = link.href.split("#")[0] + anchorInView();
+    if (!link) return;
+    link.href = link.href.split("#")[0] + anchorInView();
+    // material's own language links look the page up in sitemap.xml and navigate themselves
+    // (racing this one, and failing from file://): stop the click here, in the capture phase,
+    // and let the browser follow the link.
+    if (event.type === "click") event.stopPropagation();
   }
   ["pointerdown", "focusin", "click"].forEach(function (type) {
     document.addEventListener(type, aimSwitcher, true);

@@ -45,7 +45,8 @@ def test_paragraph_number_copies_permalink_and_citation(page, base_url):
 
 
 def test_pages_make_no_request_outside_the_site(page, base_url):
-    for path in ["index.html", LIU, "editorial.html", "about.html", "zh-Hant/" + LIU, "zh-Hant/index.html"]:
+    for path in ["index.html", LIU, "editorial.html", "about.html", "search.html?q=两张皮", "glossary/index.html",
+                 "glossary/wu-ge-hao.html", "timeline.html", "zh-Hant/" + LIU, "zh-Hant/index.html"]:
         page.goto(base_url + path)
         page.wait_for_load_state("networkidle")
         assert page.locator("article").count() == 1

@@ -1,0 +1,49 @@
+"""Search finds what a reader types: every paragraph containing the query, in either script,
+in both variants, online and from file:// with http(s) blocked."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.search_queries import queries, source_units, truth
+
+
+@pytest.fixture(scope="module")
+def query_set(edition):
+    return queries(edition), source_units(edition)
+
+
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url, variant, query_set):
+    qs, units = query_set
+    page.goto(base_url + variant + "search.html")
+    page.wait_for_function("window.editionSearch !== undefined")
+    page.evaluate("new Promise(r => editionSearch.ready(r))")
+    found = page.evaluate("qs => qs.map(q => editionSearch.search(q).map(h => h.url + '#' + h.anchor))",
+                          [typed for typed, _ in qs])
+    misses = {typed: sorted(truth(units, meant) ^ set(hits))
+              for (typed, meant), hits in zip(qs, found) if set(hits) != truth(units, meant)}
+    assert misses == {}
+    assert page.outside_requests == []
+
+
+def test_header_box_to_results_to_highlighted_paragraph(page, base_url):
+    page.goto(base_url + "texts/2010-04-14-liu-qi-beijing/index.html")
+    box = page.locator(".md-header .edition-search input")
+    box.fill("張皮")  # traditional, part of a word
+    box.press("Enter")
+    page.wait_for_selector("ol.search-results li")
+    assert "search.html?q=" in page.url
+    assert page.locator("ol.search-results li").count() == 5
+    first = page.locator("ol.search-results li a").first
+    assert "mark" in page.locator("ol.search-results li .search-snippet").first.inner_html()
+    first.click()
+    page.wait_for_selector("mark.search-hit")
+    assert page.locator("mark.search-hit").first.inner_text() == "张皮"
+
+
+def test_results_page_is_addressable_by_url(page, base_url):
+    page.goto(base_url + "zh-Hant/search.html?q=%E4%B8%A4%E5%BC%A0%E7%9A%AE")  # 两张皮, simplified query
+    page.wait_for_selector("ol.search-results li")
+    assert page.locator("ol.search-results li").count() == 5
+    assert "兩張皮" in page.locator("ol.search-results").inner_text()  # shown in the page's script

@@ -1,0 +1,48 @@
+"""The search query set, generated from the corpus (fixed seed), and its truth computed by
+plain substring search over the source: texts, headings, glossary entries and note bodies."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from build_tools.convert import converter
+
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def source_units(edition) -> dict[str, str]:
+    """'url#anchor' -> canonical text, straight from the edition's source data."""
+    units = {}
+    for doc in edition.docs:
+        url = f"texts/{doc.meta.slug}/index.html"
+        for block in doc.blocks:
+            if block.role == "title":
+                units[f"{url}#top"] = block.text
+            elif block.id:
+                units[f"{url}#{block.id}"] = block.text
+        for note in edition.notes[doc.meta.slug]:
+            units[f"{url}#note-{note.id}"] = note.body
+    for entry in edition.glossary.entries:
+        units[f"glossary/{entry.id}.html#top"] = f"{entry.term}：{entry.gloss}。{entry.explanation}"
+    return units
+
+
+def queries(edition, n_random: int = 40, seed: int = 20100414) -> list[tuple[str, str]]:
+    """(query as typed, the simplified query it means): random 1–6 character substrings from the
+    middle of sentences, every glossary term, and each of those in traditional script."""
+    rng = random.Random(seed)
+    runs = [run for doc in edition.docs for block in doc.paragraphs for run in HAN.findall(block.text) if len(run) >= 8]
+    chosen = []
+    while len(chosen) < n_random:
+        run = rng.choice(runs)
+        size = rng.randint(1, 6)
+        start = rng.randint(1, len(run) - size - 1)  # from the middle, not the edges
+        chosen.append(run[start:start + size])
+    simplified = list(dict.fromkeys(chosen + [e.term for e in edition.glossary.entries]))
+    hant = converter(edition.variants[1], edition.conversion.overrides)
+    return [(q, q) for q in simplified] + [(hant(q), q) for q in simplified if hant(q) != q]
+
+
+def truth(units: dict[str, str], meant: str) -> set[str]:
+    return {key for key, text in units.items() if meant in text}
