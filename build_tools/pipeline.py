@@ -18,7 +18,11 @@ from build_tools.load import load_texts
 from build_tools.model import Document
 from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
 from build_tools.render_glossary import INDEX_PAGES, glossary_pages, term_links, terms_panel
+from build_tools.parallels import Parallel, detect
+from build_tools.parallels import attach as attach_parallels
+from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
+from build_tools.render_parallels import parallels_section, render_parallels_page
 from build_tools.search import INDEX_FILE, fold_map, index_script, units
 from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
@@ -36,6 +40,7 @@ class Edition:
     glossary: Glossary
     occurrences: dict[str, list[Hit]]  # entry id -> every occurrence (offsets valid in every script)
     notes: dict[str, tuple[Note, ...]]  # slug -> editorial notes in reading order
+    parallels: tuple[Parallel, ...]  # passages shared between texts
 
     @property
     def source_dir(self) -> Path:
@@ -56,10 +61,11 @@ def load_edition(root: Path) -> Edition:
         raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
                            f"use one of {', '.join(LINK_POLICIES)}")
     notes = load_notes(source_dir, docs)
-    enriched = tuple(attach(link(d, glossary, policy), notes[d.meta.slug]) for d in docs)
+    parallels = detect(docs, formulae=tuple(f for e in glossary.entries for f in e.forms))
+    enriched = tuple(attach_parallels(attach(link(d, glossary, policy), notes[d.meta.slug]), parallels) for d in docs)
     return Edition(root=root, settings=settings, variants=load_variants(settings), docs=enriched,
                    conversion=load_rules(source_dir / "conversion.yml"), glossary=glossary,
-                   occurrences=occurrences(glossary, docs), notes=notes)
+                   occurrences=occurrences(glossary, docs), notes=notes, parallels=tuple(parallels))
 
 
 def check(edition: Edition) -> None:
@@ -87,11 +93,14 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     pages = []
     for d in docs:
         notes = edition.notes[d.meta.slug]
-        extra = terms_panel(d, edition.glossary, edition.occurrences, t) + notes_section(d, notes, by_slug, t)
+        extra = (terms_panel(d, edition.glossary, edition.occurrences, t) + notes_section(d, notes, by_slug, t)
+                 + parallels_section(d, list(edition.parallels), by_slug, t))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         pages.append(Page(text_page_path(d.meta.slug),
                           render_text_page(d, t, links, extra, note_numbers(notes), edit_url=edit)))
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
+    pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
+    pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
     hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
     pages.append(Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)))
     pages.append(Page("schemas/annotation.schema.json",
@@ -132,7 +141,8 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
                             for d in edition.docs]},
                 {t("术语与索引"): [{t("术语表"): "glossary/index.md"},
                                   *[{t(label): f"glossary/{name}.md"} for name, (_, label) in INDEX_PAGES.items()],
-                                  {t("大事年表"): "timeline.md"}]},
+                                  {t("大事年表"): "timeline.md"},
+                                  {t("互见文句"): "parallels.md"}]},
                 {t("编辑说明"): "editorial.md"},
                 {t("参与编辑"): "contributing.md"},
                 {t("全文检索"): "search.md"},

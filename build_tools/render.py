@@ -120,12 +120,17 @@ def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None,
     ranges = sorted([(c.start, c.end, c) for c in block.corrections] +
                     [(s.start, s.end, s) for s in block.spans if s.kind == "term" and terms], key=lambda r: r[0])
     markers: dict[int, list[str]] = {}
-    for span in (s for s in block.spans if s.kind == "note" and note_numbers):
+    for span in block.spans:
+        if span.kind == "note" and note_numbers:
+            target, label, classes = f"note-{span.ref}", f"[{note_numbers[span.ref]}]", "note-ref"
+        elif span.kind == "parallel" and note_numbers is not None:
+            target, label, classes = span.ref, "⇄", "note-ref parallel-ref"
+        else:
+            continue
         at = next((e for s, e, _ in ranges if s < span.end < e), span.end)
-        n = note_numbers[span.ref]
         markers.setdefault(at, []).append(
-            f'<a class="note-ref" id="ref-{span.ref}" href="#note-{span.ref}" role="button" '
-            f'aria-expanded="false" aria-controls="note-{span.ref}">[{n}]</a>')
+            f'<a class="{classes}" id="ref-{span.ref}" href="#{target}" role="button" '
+            f'aria-expanded="false" aria-controls="{target}">{label}</a>')
     out, pos = [], 0
 
     def plain(until: int) -> None:

@@ -119,6 +119,12 @@
     }
   });
 
+  // A parallel passage also shows its twin on hover.
+  document.addEventListener("mouseover", function (event) {
+    var ref = event.target.closest && event.target.closest("a.parallel-ref");
+    if (ref && !(openNote && openNote.ref === ref)) toggleNote(ref);
+  });
+
   document.addEventListener("keydown", function (event) {
     var ref = event.target.closest && event.target.closest("a.note-ref");
     if (ref && event.key === " ") {

@@ -41,7 +41,7 @@ def test_paragraph_number_copies_permalink_and_citation(page, base_url):
     assert citation.startswith("刘淇：《在北京市开展创先争优暨党员作风建设年活动动员大会上的讲话》（2010年4月14日），第12段。")
     assert citation.endswith(LIU + "#p12")
     assert page.url.endswith("#p12")
-    assert page.locator(".edition-toast").is_visible()
+    page.wait_for_selector(".edition-toast", state="visible", timeout=3000)  # after the clipboard promise
 
 
 def test_pages_make_no_request_outside_the_site(page, base_url):

@@ -1,0 +1,145 @@
+"""Stage 3, enrich (parallels): passages of one text that reappear, exactly or nearly, in another.
+
+Sub-quadratic by construction: each paragraph is reduced to winnowed fingerprints of its
+character shingles (punctuation and spaces ignored); only paragraph pairs from different texts
+that share fingerprints are aligned (difflib), and matching blocks separated by small edits are
+chained into one passage. A passage shorter than `min_length` characters, or one that is only
+a glossary formula (又好又快, the “four sentences”…), is not a parallel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from build_tools.model import Document, Span
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_length: int = 20  # matched characters (punctuation ignored) for a passage to count
+    shingle: int = 8  # characters per fingerprinted shingle
+    window: int = 6  # winnowing window: one fingerprint per `window` shingles at least
+    max_gap: int = 6  # an insertion/deletion/change up to this many characters keeps a passage whole
+    max_postings: int = 50  # a fingerprint in more paragraphs than this is boilerplate, not evidence
+
+
+@dataclass(frozen=True)
+class Place:
+    slug: str
+    paragraph: str
+    start: int  # offsets into the paragraph's text
+    end: int
+
+
+@dataclass(frozen=True)
+class Parallel:
+    id: str  # par-1, par-2… in reading order of the first text
+    a: Place
+    b: Place
+    similarity: float  # 2 × matched / (length a + length b), punctuation ignored
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    keep = [(ch, i) for i, ch in enumerate(text) if ch.isalnum()]
+    return "".join(ch for ch, _ in keep), [i for _, i in keep]
+
+
+def _fingerprints(norm: str, s: Settings) -> set[int]:
+    hashes = [zlib.crc32(norm[i:i + s.shingle].encode("utf-8")) for i in range(len(norm) - s.shingle + 1)]
+    if len(hashes) <= s.window:
+        return set(hashes[:1] and [min(hashes)])
+    return {min(hashes[i:i + s.window]) for i in range(len(hashes) - s.window + 1)}
+
+
+def _passages(a: str, b: str, s: Settings) -> list[tuple[int, int, int, int, int]]:
+    """Aligned passages (a_start, a_end, b_start, b_end, matched) of two normalised texts.
+    Alignment is monotonic, so passages that stand in a different order in the two texts are
+    found in further rounds, with what was already matched masked out."""
+    found = []
+    for _ in range(4):
+        more = _chain(difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks(), s)
+        if not more:
+            break
+        found += more
+        for a0, a1, b0, b1, _ in more:
+            a = a[:a0] + "\x00" * (a1 - a0) + a[a1:]  # masks never match each other
+            b = b[:b0] + "\x01" * (b1 - b0) + b[b1:]
+    return sorted(found)
+
+
+def _chain(blocks, s: Settings) -> list[tuple[int, int, int, int, int]]:
+    """Join matching blocks separated by small edits into passages of at least min_length."""
+    found, current = [], None
+    for m in (m for m in blocks if m.size >= 3):
+        if current and 0 <= m.a - current[1] <= s.max_gap and 0 <= m.b - current[3] <= s.max_gap:
+            current = [current[0], m.a + m.size, current[2], m.b + m.size, current[4] + m.size]
+        else:
+            if current:
+                found.append(tuple(current))
+            current = [m.a, m.a + m.size, m.b, m.b + m.size, m.size]
+    if current:
+        found.append(tuple(current))
+    return [p for p in found if p[4] >= s.min_length]
+
+
+def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()) -> list[Parallel]:
+    s = settings
+    paragraphs = [(d.meta.slug, b.id, b.text) for d in docs for b in d.paragraphs]
+    normalised = [_normalise(text) for _, _, text in paragraphs]
+    postings: dict[int, list[int]] = defaultdict(list)
+    for k, (norm, _) in enumerate(normalised):
+        for fp in _fingerprints(norm, s):
+            postings[fp].append(k)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for ks in postings.values():
+        if len(ks) > s.max_postings:
+            continue
+        for i, x in enumerate(ks):
+            for y in ks[i + 1:]:
+                if paragraphs[x][0] != paragraphs[y][0]:
+                    shared[(x, y)] += 1
+    formulae_norm = [_normalise(f)[0] for f in formulae]
+    found = []
+    for x, y in sorted(shared):
+        (na, pa), (nb, pb) = normalised[x], normalised[y]
+        for a0, a1, b0, b1, matched in _passages(na, nb, s):
+            if any(na[a0:a1] in f for f in formulae_norm):
+                continue  # a stock formula: glossary material, not a parallel
+            place_a = Place(paragraphs[x][0], paragraphs[x][1], pa[a0], pa[a1 - 1] + 1)
+            place_b = Place(paragraphs[y][0], paragraphs[y][1], pb[b0], pb[b1 - 1] + 1)
+            found.append((place_a, place_b, round(2 * matched / ((a1 - a0) + (b1 - b0)), 3)))
+    order = {(d.meta.slug, b.id): (i, j) for i, d in enumerate(docs) for j, b in enumerate(d.blocks)}
+    found.sort(key=lambda f: (order[(f[0].slug, f[0].paragraph)], f[0].start, order[(f[1].slug, f[1].paragraph)]))
+    return [Parallel(f"par-{n}", a, b, sim) for n, (a, b, sim) in enumerate(found, start=1)]
+
+
+def attach(doc: Document, parallels: list[Parallel]) -> Document:
+    """A span on each side of each parallel that falls in this document."""
+    spans: dict[str, list[Span]] = defaultdict(list)
+    for par in parallels:
+        for place in (par.a, par.b):
+            if place.slug == doc.meta.slug:
+                spans[place.paragraph].append(Span(place.start, place.end, "parallel", par.id))
+    blocks = tuple(dataclasses.replace(b, spans=tuple(sorted((*[s for s in b.spans if s.kind != "parallel"],
+                                                               *spans.get(b.id, [])), key=lambda s: (s.start, s.end))))
+                   for b in doc.blocks)
+    return dataclasses.replace(doc, blocks=blocks)
+
+
+def to_json(parallels: list[Parallel], docs, site_url: str) -> str:
+    texts = {(d.meta.slug, b.id): b.text for d in docs for b in d.paragraphs}
+
+    def place(p: Place) -> dict:
+        return {"text": p.slug, "paragraph": p.paragraph, "start": p.start, "end": p.end,
+                "url": f"{site_url}texts/{p.slug}/#{p.paragraph}",
+                "wording": texts[(p.slug, p.paragraph)][p.start:p.end]}
+
+    data = {"description": "Parallel passages between the texts of the edition (offsets are characters of the "
+                           "paragraph text; similarity ignores punctuation).",
+            "pairs": [{"id": p.id, "similarity": p.similarity, "a": place(p.a), "b": place(p.b)} for p in parallels]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

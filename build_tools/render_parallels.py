@@ -1,0 +1,74 @@
+"""Stage 5, render (parallels part): the twin's wording with the differences marked, at the end
+of each text page (the marker's popover shows it) and on the parallels page, in the variant's
+script (offsets are shared across scripts)."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from typing import Callable
+
+from build_tools.model import Document
+from build_tools.parallels import Parallel, Place
+from build_tools.render import GENERATED_STAMP, md_escape, text_page_path
+
+
+def wording(place: Place, docs: dict[str, Document]) -> str:
+    return docs[place.slug].block(place.paragraph).text[place.start:place.end]
+
+
+def marked_diff(mine: str, theirs: str) -> tuple[str, str]:
+    """Both wordings as Markdown, with what differs wrapped in <span class="diff">."""
+    a_out, b_out = [], []
+    for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        a, b = md_escape(mine[a0:a1]), md_escape(theirs[b0:b1])
+        if op == "equal":
+            a_out.append(a)
+            b_out.append(b)
+        else:
+            a_out.append(f'<span class="diff">{a}</span>' if a else "")
+            b_out.append(f'<span class="diff">{b}</span>' if b else "")
+    return "".join(a_out), "".join(b_out)
+
+
+def _sides(par: Parallel, slug: str) -> tuple[Place, Place]:
+    return (par.a, par.b) if par.a.slug == slug else (par.b, par.a)
+
+
+def parallels_section(doc: Document, parallels: list[Parallel], docs: dict[str, Document],
+                      t: Callable[[str], str]) -> list[str]:
+    mine = [p for p in parallels if doc.meta.slug in (p.a.slug, p.b.slug)]
+    if not mine:
+        return []
+    lines = [f"## {t('互见文句')} {{: #parallels }}", "",
+             t(f"本文有{len(mine)}处文句与本版其他文献相同或相近（[全部互见文句](../../parallels.md)）。"), ""]
+    for par in mine:
+        here, there = _sides(par, doc.meta.slug)
+        a, b = marked_diff(wording(here, docs), wording(there, docs))
+        twin = docs[there.slug]
+        lines += [f'<div class="note parallel" id="{par.id}" markdown>', "",
+                  f'<a class="note-back" href="#ref-{par.id}">⇄</a> [¶{here.paragraph[1:]}](#{here.paragraph}) ↔ '
+                  f"[{md_escape(twin.meta.short_title)} ¶{there.paragraph[1:]}](../../{text_page_path(there.slug)}"
+                  f"#{there.paragraph})<span class=\"note-kind\">{t('相似度')} {round(par.similarity * 100)}%</span>",
+                  "", f"{t('本文')}：{a}", "", f"{t('对方')}：{b}", "", "</div>", ""]
+    return lines
+
+
+def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], t) -> str:
+    groups: dict[tuple[str, str], list[Parallel]] = defaultdict(list)
+    for par in parallels:
+        groups[(par.a.slug, par.b.slug)].append(par)
+    lines = [f"---\ntitle: \"{t('互见文句')}\"\n---", GENERATED_STAMP, "", f"# {t('互见文句')} {{: #top }}", "",
+             t(f"本版五篇文献之间相同或相近的文句，共{len(parallels)}处（至少20字相同，不计标点；"
+               "仅为术语表所收固定提法者不计）。不同之处以底色标出。数据另见 [parallels.json](parallels.json)。"), ""]
+    for (sa, sb), pars in groups.items():
+        a_title, b_title = docs[sa].meta.short_title, docs[sb].meta.short_title
+        lines += [f"## {md_escape(a_title)} ↔ {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
+                  f"| {md_escape(a_title)} | {md_escape(b_title)} | {t('相似度')} |", "|---|---|---|"]
+        for par in pars:
+            a, b = marked_diff(wording(par.a, docs), wording(par.b, docs))
+            link_a = f"[¶{par.a.paragraph[1:]}]({text_page_path(sa)}#{par.a.paragraph})"
+            link_b = f"[¶{par.b.paragraph[1:]}]({text_page_path(sb)}#{par.b.paragraph})"
+            lines.append(f"| {link_a} {a} | {link_b} {b} | {round(par.similarity * 100)}% |")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,113 @@
+"""Stage enrich (parallels): real cases found by reading the corpus, synthetic near-copies with
+known edits, and pairs that must not match."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from build_tools.model import Block, Document, Meta
+from build_tools.parallels import Settings, detect
+
+HC, QA, LIU = "2010-hecheng-district-mobilisation", "2010-xinhua-qa", "2010-04-14-liu-qi-beijing"
+
+
+def pairs(edition):
+    return {((p.a.slug, p.a.paragraph), (p.b.slug, p.b.paragraph)) for p in edition.parallels} | \
+           {((p.b.slug, p.b.paragraph), (p.a.slug, p.a.paragraph)) for p in edition.parallels}
+
+
+def wording(edition, par, side):
+    place = getattr(par, side)
+    doc = next(d for d in edition.docs if d.meta.slug == place.slug)
+    return doc.block(place.paragraph).text[place.start:place.end]
+
+
+@pytest.mark.parametrize("name,a,b", [
+    ("district speech reproduces the interview on involving the masses", (HC, "p13"), (QA, "p14")),
+    ("district speech copies the interview's list of media", (HC, "p16"), (QA, "p13")),
+    ("district speech copies the interview on activity carriers (two passages in crossed order)",
+     (HC, "p11"), (QA, "p12")),
+    ("district speech and Liu Qi: leadership and responsibility formula", (HC, "p15"), (LIU, "p33")),
+    ("interview and Liu Qi: strengthening grassroots organisations", (QA, "p5"), (LIU, "p27")),
+])
+def test_real_parallels_found_by_reading(edition, name, a, b):
+    assert (a, b) in pairs(edition), name
+
+
+def test_crossed_passages_are_both_found(edition):
+    found = [p for p in edition.parallels if {(p.a.slug, p.a.paragraph), (p.b.slug, p.b.paragraph)} ==
+             {(HC, "p11"), (QA, "p12")}]
+    texts = [wording(edition, p, "a") for p in found]
+    assert any("有利于党组织开展活动" in t for t in texts) and any("精心设计活动载体" in t for t in texts)
+
+
+def test_masses_passage_with_edits_has_measured_similarity(edition):
+    par = next(p for p in edition.parallels if {(p.a.slug, p.a.paragraph), (p.b.slug, p.b.paragraph)} ==
+               {(HC, "p13"), (QA, "p14")} and "活动方案" in wording(edition, p, "a"))
+    assert 0.85 <= par.similarity < 1.0  # 要 dropped, 党组织和党员 added
+
+
+def test_only_pairs_across_texts(edition):
+    assert all(p.a.slug != p.b.slug for p in edition.parallels)
+    assert all(p.a.start < p.a.end and p.b.start < p.b.end for p in edition.parallels)
+
+
+def doc(slug, *paragraphs):
+    meta = Meta(slug, slug, slug, "", "2010", "", "", "speech", "", f"{slug}.txt")
+    return Document(meta, tuple(Block("paragraph", t, f"p{i}") for i, t in enumerate(paragraphs, start=1)))
+
+
+BASE = "各级党组织要坚持从实际出发，根据基层单位的实际情况和党员的岗位特点，遵循分类指导原则，分类提出开展活动的具体要求，因地制宜开展活动。"
+
+
+@pytest.mark.parametrize("edit,expected_passages", [
+    (lambda s: s, 1),                                                   # exact copy
+    (lambda s: s.replace("坚持从实际出发", "坚持从本地实际出发"), 1),      # 2 characters inserted
+    (lambda s: s.replace("实际情况和", "情况和"), 1),                     # 2 characters dropped
+    (lambda s: s.replace("遵循分类指导原则", "坚持分类指导原则"), 1),      # 2 characters changed
+    (lambda s: s.replace("遵循分类指导原则", "遵循上级党委和有关部门关于分类指导原则"), 2),  # 11 inserted: two passages
+])
+def test_synthetic_near_copies(edit, expected_passages):
+    copy = "前面不同的一句话。" + edit(BASE) + "后面也不一样。"
+    found = detect([doc("2010-a", BASE), doc("2010-b", copy)])
+    assert len(found) == expected_passages
+    assert all(p.similarity >= 0.85 for p in found)
+
+
+@pytest.mark.parametrize("shared", ["又好又快发展", "两手抓、两不误、两促进", "关键在领导，责任在班子"])
+def test_short_stock_phrases_do_not_match(shared):
+    a = f"全区上下要统一思想，{shared}，把各项工作做实做细。"
+    b = f"我们一定要再接再厉，{shared}，开创工作新局面。"
+    assert detect([doc("2010-a", a), doc("2010-b", b)]) == []
+
+
+def test_a_glossary_formula_alone_is_not_a_parallel():
+    formula = "推动科学发展、促进社会和谐、服务人民群众、加强基层组织"
+    a, b = f"要牢牢把握{formula}的要求。", f"大家都要落实{formula}这一条。"
+    assert len(detect([doc("2010-a", a), doc("2010-b", b)])) == 1
+    assert detect([doc("2010-a", a), doc("2010-b", b)], formulae=(formula,)) == []
+
+
+def test_repeats_within_one_text_are_not_parallels():
+    assert detect([doc("2010-a", BASE, BASE)]) == []
+
+
+def test_min_length_is_configuration():
+    a, b = "大家要关键在领导，责任在班子，抓好落实。", "我们说关键在领导，责任在班子，抓好落实就行。"
+    assert detect([doc("2010-a", a), doc("2010-b", b)]) == []
+    assert len(detect([doc("2010-a", a), doc("2010-b", b)], settings=Settings(min_length=12))) == 1
+
+
+def test_parallels_json_and_page(site, edition):
+    data = json.loads((site / "parallels.json").read_text(encoding="utf-8"))
+    assert len(data["pairs"]) == len(edition.parallels)
+    for pair, par in zip(data["pairs"], edition.parallels):
+        assert pair["a"]["wording"] == wording(edition, par, "a") and pair["similarity"] == par.similarity
+    page = (site / "parallels.html").read_text(encoding="utf-8")
+    assert page.count('class="diff"') > 0
+    for variant in ("", "zh-Hant/"):
+        markers = sum((site / f"{variant}texts/{d.meta.slug}/index.html").read_text(encoding="utf-8")
+                      .count('class="note-ref parallel-ref"') for d in edition.docs)
+        assert markers == 2 * len(edition.parallels)
