@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     audit = sub.add_parser("audit-conversion", help="list every character OpenCC could convert more than one way")
     audit.add_argument("--variant", default="zh-Hant")
     audit.add_argument("--out", type=Path, default=None, help="write the review sheet (Markdown) here")
+    corpus = sub.add_parser("bench-corpus", help="write a synthetic N-text project (real texts recombined) for benchmarks")
+    corpus.add_argument("n", type=int)
+    corpus.add_argument("--out", type=Path, required=True)
     serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
@@ -111,6 +114,15 @@ def _audit(args) -> int:
     return 0
 
 
+def _bench_corpus(args) -> int:
+    from build_tools.bench import make_corpus
+
+    started = time.perf_counter()
+    project = make_corpus(args.root, args.out, args.n)
+    print(f"{args.n} texts in {project} ({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 def _serve(args) -> int:
     from mkdocs.commands.serve import serve
 
@@ -121,10 +133,11 @@ def _serve(args) -> int:
     write_markdown(edition)
     canonical = edition.variants[0]
     serve(config_file=str(config_path(edition, canonical.code)), dev_addr=args.dev_addr,
-          site_url=f"http://{args.dev_addr}/",
+          site_url=f"http://{args.dev_addr}/", build_type="dirty",  # rebuild only the pages that changed
+          strict=False,  # MkDocs warns about dirty builds; warnings still print, `make site` stays strict
           hooks=[str(args.root / "build_tools" / "mkdocs_hook.py")],
           watch=[str(args.root / "source_texts"), str(args.root / "docs")])
     return 0
 
 
-COMMANDS = {"audit-conversion": _audit, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest, "serve": _serve}
+COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest, "serve": _serve}

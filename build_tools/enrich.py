@@ -11,8 +11,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin, pinyin
@@ -71,9 +71,6 @@ class Hit:
 class Glossary:
     entries: tuple[Entry, ...]
 
-    def by_id(self) -> dict[str, Entry]:
-        return {e.id: e for e in self.entries}
-
     def by_term(self) -> dict[str, Entry]:
         return {e.term: e for e in self.entries}
 
@@ -94,22 +91,18 @@ def generated_pinyin(term: str) -> str:
     return " ".join(s[0] for s in pinyin("".join(ch for ch in term if is_han(ch)), style=Style.TONE))
 
 
+@cache
+def _alternation(forms: frozenset[str]) -> re.Pattern:
+    # Python's regex takes the first alternative that matches at the leftmost position, so
+    # listing longer forms first gives leftmost-longest matching, in C.
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))))
+
+
 def tokenize(text: str, forms: dict[str, str]) -> list[tuple[int, int, str]]:
     """Longest-leftmost, non-overlapping matches of any form: (start, end, entry id)."""
-    by_first: dict[str, list[str]] = defaultdict(list)
-    for form in forms:
-        by_first[form[0]].append(form)
-    for candidates in by_first.values():
-        candidates.sort(key=len, reverse=True)
-    hits, i = [], 0
-    while i < len(text):
-        match = next((f for f in by_first.get(text[i], ()) if text.startswith(f, i)), None)
-        if match:
-            hits.append((i, i + len(match), forms[match]))
-            i += len(match)
-        else:
-            i += 1
-    return hits
+    if not forms:
+        return []
+    return [(m.start(), m.end(), forms[m.group()]) for m in _alternation(frozenset(forms)).finditer(text)]
 
 
 def occurrences(glossary: Glossary, docs) -> dict[str, list[Hit]]:

@@ -15,6 +15,7 @@ import json
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from build_tools.model import Document, Span
 
@@ -88,7 +89,11 @@ def _chain(blocks, s: Settings) -> list[tuple[int, int, int, int, int]]:
 
 
 def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()) -> list[Parallel]:
-    s = settings
+    return list(_detect(tuple(docs), tuple(formulae), settings))
+
+
+@lru_cache(maxsize=4)  # live preview: an edit to a note or the glossary does not re-detect
+def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) -> tuple[Parallel, ...]:
     paragraphs = [(d.meta.slug, b.id, b.text) for d in docs for b in d.paragraphs]
     normalised = [_normalise(text) for _, _, text in paragraphs]
     postings: dict[int, list[int]] = defaultdict(list)
@@ -115,7 +120,7 @@ def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()
             found.append((place_a, place_b, round(2 * matched / ((a1 - a0) + (b1 - b0)), 3)))
     order = {(d.meta.slug, b.id): (i, j) for i, d in enumerate(docs) for j, b in enumerate(d.blocks)}
     found.sort(key=lambda f: (order[(f[0].slug, f[0].paragraph)], f[0].start, order[(f[1].slug, f[1].paragraph)]))
-    return [Parallel(f"par-{n}", a, b, sim) for n, (a, b, sim) in enumerate(found, start=1)]
+    return tuple(Parallel(f"par-{n}", a, b, sim) for n, (a, b, sim) in enumerate(found, start=1))
 
 
 def attach(doc: Document, parallels: list[Parallel]) -> Document:

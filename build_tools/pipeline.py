@@ -6,6 +6,8 @@ settings for each variant, which `site` writes and hands to MkDocs.
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from build_tools.errors import EditionError
 from build_tools.load import load_texts
 from build_tools.model import Document
 from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
-from build_tools.render_glossary import INDEX_PAGES, glossary_pages, term_links, terms_panel
+from build_tools.render_glossary import INDEX_PAGES, counts_per_text, glossary_pages, term_links, terms_panel
 from build_tools.parallels import Parallel, detect
 from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
@@ -51,21 +53,36 @@ class Edition:
         return self.root / "anchors.manifest.json"
 
 
-def load_edition(root: Path) -> Edition:
+@contextmanager
+def timed(timings: dict[str, float] | None, stage: str):
+    """Add the wall time of a stage to `timings` (the benchmark's view of the pipeline)."""
+    started = time.perf_counter()
+    yield
+    if timings is not None:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
+def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition:
     settings = load_yaml(root / "edition.yml").data
     source_dir = root / "source_texts"
-    docs = tuple(segment(spec) for spec in load_texts(source_dir))
-    glossary = load_glossary(source_dir / "glossary.yml", docs)
-    policy = settings.get("glossary", {}).get("link", "first-per-paragraph")
-    if policy not in LINK_POLICIES:
-        raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
-                           f"use one of {', '.join(LINK_POLICIES)}")
-    notes = load_notes(source_dir, docs)
-    parallels = detect(docs, formulae=tuple(f for e in glossary.entries for f in e.forms))
-    enriched = tuple(attach_parallels(attach(link(d, glossary, policy), notes[d.meta.slug]), parallels) for d in docs)
+    with timed(timings, "load"):
+        specs = load_texts(source_dir)
+    with timed(timings, "segment"):
+        docs = tuple(segment(spec) for spec in specs)
+    with timed(timings, "enrich"):
+        glossary = load_glossary(source_dir / "glossary.yml", docs)
+        policy = settings.get("glossary", {}).get("link", "first-per-paragraph")
+        if policy not in LINK_POLICIES:
+            raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
+                               f"use one of {', '.join(LINK_POLICIES)}")
+        notes = load_notes(source_dir, docs)
+        parallels = detect(docs, formulae=tuple(f for e in glossary.entries for f in e.forms))
+        enriched = tuple(attach_parallels(attach(link(d, glossary, policy), notes[d.meta.slug]), parallels)
+                         for d in docs)
+        found = occurrences(glossary, docs)
     return Edition(root=root, settings=settings, variants=load_variants(settings), docs=enriched,
                    conversion=load_rules(source_dir / "conversion.yml"), glossary=glossary,
-                   occurrences=occurrences(glossary, docs), notes=notes, parallels=tuple(parallels))
+                   occurrences=found, notes=notes, parallels=tuple(parallels))
 
 
 def check(edition: Edition) -> None:
@@ -73,16 +90,19 @@ def check(edition: Edition) -> None:
     manifest.check(edition.manifest_path, list(edition.docs))
 
 
-def render_all(edition: Edition) -> dict[str, list[Page]]:
+def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:
     """Every variant's pages. Each variant's Documents are converted once; the search fold map
     needs all variants, so it is built here between conversion and rendering."""
     converted = {}
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
-        docs = list(edition.docs) if variant.canonical else [convert_document(d, t) for d in edition.docs]
-        converted[variant.code] = (t, docs, units(list(edition.docs), docs, edition.glossary, edition.notes, t))
-    fold = fold_map([u for _, _, u in converted.values()])
-    return {v.code: _render_variant(edition, v, *converted[v.code], fold) for v in edition.variants}
+        with timed(timings, "convert"):
+            docs = list(edition.docs) if variant.canonical else [convert_document(d, t) for d in edition.docs]
+        with timed(timings, "render"):
+            converted[variant.code] = (t, docs, units(list(edition.docs), docs, edition.glossary, edition.notes, t))
+    with timed(timings, "render"):
+        fold = fold_map([u for _, _, u in converted.values()])
+        return {v.code: _render_variant(edition, v, *converted[v.code], fold) for v in edition.variants}
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
@@ -91,9 +111,10 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
     pages = []
+    per_text = counts_per_text(edition.occurrences)
     for d in docs:
         notes = edition.notes[d.meta.slug]
-        extra = (terms_panel(d, edition.glossary, edition.occurrences, t) + notes_section(d, notes, by_slug, t)
+        extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t)
                  + parallels_section(d, list(edition.parallels), by_slug, t))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         pages.append(Page(text_page_path(d.meta.slug),

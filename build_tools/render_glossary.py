@@ -127,8 +127,17 @@ def render_timeline(glossary: Glossary, docs: list[Document], t) -> str:
     return "\n".join(lines) + "\n"
 
 
-def terms_panel(doc: Document, glossary: Glossary, occ: dict[str, list[Hit]], t) -> list[str]:
-    counts = Counter(h.entry for hits in occ.values() for h in hits if h.slug == doc.meta.slug)
+def counts_per_text(occ: dict[str, list[Hit]]) -> dict[str, Counter]:
+    """slug -> Counter of entry ids: one pass over all occurrences, shared by every text page."""
+    per_text: dict[str, Counter] = defaultdict(Counter)
+    for hits in occ.values():
+        for hit in hits:
+            per_text[hit.slug][hit.entry] += 1
+    return per_text
+
+
+def terms_panel(doc: Document, glossary: Glossary, counts: Counter, t) -> list[str]:
+    """The "terms in this text" panel; `counts` is this text's entry id -> occurrences."""
     if not counts:
         return []
     entries = sorted((e for e in glossary.entries if e.id in counts), key=lambda e: (-counts[e.id], e.id))

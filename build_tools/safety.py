@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import markdown
@@ -23,6 +24,10 @@ _RAW_HTML = re.compile(r"<[a-zA-Z!/?]")  # what HTML parsers read as a tag; "a <
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 
+_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
+
+
+@lru_cache(maxsize=4096)
 def unsafe_reason(text: str) -> str | None:
     """Why this Markdown is refused, or None when it is safe."""
     if _RAW_HTML.search(text):
@@ -30,7 +35,7 @@ def unsafe_reason(text: str) -> str | None:
     decoded = html.unescape(html.unescape(text))
     if decoded != text and _RAW_HTML.search(decoded):
         return "contains HTML entities that decode to markup; write plain Markdown"
-    rendered = markdown.markdown(text, extensions=EXTENSIONS)
+    rendered = _MARKDOWN.reset().convert(text)
     for el in BeautifulSoup(rendered, "html.parser").find_all(True):
         if el.name not in ALLOWED_TAGS:
             what = "images are not allowed" if el.name == "img" else f"<{el.name}> is not allowed"

@@ -43,15 +43,18 @@ def config_path(edition: Edition, code: str) -> Path:
     return edition.root / "build" / f"mkdocs.{code}.yml"
 
 
-def write_markdown(edition: Edition) -> None:
+def write_markdown(edition: Edition, timings: dict[str, float] | None = None) -> None:
     """Pipeline output for every variant: build/md/<code>/ and build/mkdocs.<code>.yml."""
-    pages = render_all(edition)
+    pages = render_all(edition, timings)
+    started = time.perf_counter()
     for variant in edition.variants:
         write_pages(pages[variant.code], edition.root / "build" / "md" / variant.code)
         text = yaml.safe_dump(mkdocs_config(edition, variant), allow_unicode=True, sort_keys=False)
         path = config_path(edition, variant.code)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
+    if timings is not None:
+        timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
 
 
 def reproducible_epoch(root: Path) -> str:

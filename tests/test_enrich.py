@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_tools.enrich import link, load_glossary, occurrences, tokenize
+from build_tools.enrich import link, load_glossary, tokenize
 from build_tools.errors import EditionError
 
 ALPHABET = "创先争优活动小组五个好"

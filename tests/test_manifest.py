@@ -36,7 +36,7 @@ def test_removing_a_break_fails_and_names_the_manifest_line(project):
     with pytest.raises(EditionError) as err:
         check(load_edition(project))
     text = err.value.message
-    assert f"anchors.manifest.json:" in text
+    assert "anchors.manifest.json:" in text
     assert f"{LIU}#p16 now points at different text" in text and f"{LIU}#p36 disappeared" in text
     assert "manifest --update" in text
 

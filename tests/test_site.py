@@ -73,18 +73,37 @@ def run_cli(project, *args):
                           capture_output=True, text=True, cwd=project)
 
 
+BAD_INPUTS = {
+    "break phrase not found": (f"source_texts/{LIU}.yml", "  - break: 二是要按照优化一产", "  - break: 二是要按照优化三产",
+                               f"{LIU}.yml:", "not found in the raw text"),
+    "break phrase occurs twice": (f"source_texts/{LIU}.yml", "  - break: 二是要按照优化一产", "  - break: 二是要",
+                                  f"{LIU}.yml:", "occurs"),
+    "debris not found": ("source_texts/2010-xinhua-qa.yml", "  - text: 上一页 1 2 3 4 下一页", "  - text: 上一页 1 2 下一页",
+                         "2010-xinhua-qa.yml:", "not found in the raw text"),
+    "malformed YAML": (f"source_texts/{LIU}.yml", "kind: speech", "kind: [speech", f"{LIU}.yml:", "malformed YAML"),
+    "schema-invalid YAML": (f"source_texts/{LIU}.yml", "kind: speech", "kind: lecture", f"{LIU}.yml:",
+                            "is not one of"),
+    "raw text not UTF-8": (f"source_texts/{LIU}.txt", None, None, f"{LIU}.txt:1:", "not valid UTF-8"),
+}
+
+
 def test_failed_build_keeps_the_last_good_site(project):
     assert run_cli(project, "site").returncode == 0
     index = project / "site" / "index.html"
     before = index.read_bytes()
-    path = project / "source_texts" / f"{LIU}.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  - break: 二是要按照优化一产", "  - break: 二是要按照优化三产"),
-                    encoding="utf-8")
-    result = run_cli(project, "site")
-    assert result.returncode != 0
-    assert f"{LIU}.yml:" in result.stderr and "not found in the raw text" in result.stderr
-    assert index.read_bytes() == before
-    assert not (project / "site.new").exists()
+    for name, (rel, old, new, where, cause) in BAD_INPUTS.items():
+        path = project / rel
+        good = path.read_bytes()
+        if old is None:
+            path.write_bytes(good[:30] + "再".encode("gb18030") + good[30:])
+        else:
+            path.write_text(good.decode("utf-8").replace(old, new, 1), encoding="utf-8")
+        result = run_cli(project, "site")
+        assert result.returncode != 0, name
+        assert where in result.stderr and cause in result.stderr, (name, result.stderr)
+        assert index.read_bytes() == before, name
+        assert not (project / "site.new").exists(), name
+        path.write_bytes(good)
 
 
 def test_renderer_failure_also_keeps_the_site(project):
