@@ -50,11 +50,21 @@ def _normalise(text: str) -> tuple[str, list[int]]:
     return "".join(ch for ch, _ in keep), [i for _, i in keep]
 
 
-def _fingerprints(norm: str, s: Settings) -> set[int]:
+def _fingerprints(norm: str, s: Settings) -> dict[int, list[int]]:
+    """Winnowed shingle hashes -> the positions where they start."""
     hashes = [zlib.crc32(norm[i:i + s.shingle].encode("utf-8")) for i in range(len(norm) - s.shingle + 1)]
-    if len(hashes) <= s.window:
-        return set(hashes[:1] and [min(hashes)])
-    return {min(hashes[i:i + s.window]) for i in range(len(hashes) - s.window + 1)}
+    chosen: dict[int, list[int]] = defaultdict(list)
+    for i in range(max(1, len(hashes) - s.window + 1)):
+        window = hashes[i:i + s.window]
+        if window:
+            at = i + window.index(min(window))
+            if at not in chosen[hashes[at]]:
+                chosen[hashes[at]].append(at)
+    return chosen
+
+
+def _span(positions: list[int], margin: int, length: int) -> tuple[int, int]:
+    return max(0, min(positions) - margin), min(length, max(positions) + margin)
 
 
 def _passages(a: str, b: str, s: Settings) -> list[tuple[int, int, int, int, int]]:
@@ -96,23 +106,30 @@ def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()
 def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) -> tuple[Parallel, ...]:
     paragraphs = [(d.meta.slug, b.id, b.text) for d in docs for b in d.paragraphs]
     normalised = [_normalise(text) for _, _, text in paragraphs]
+    prints = [_fingerprints(norm, s) for norm, _ in normalised]
     postings: dict[int, list[int]] = defaultdict(list)
-    for k, (norm, _) in enumerate(normalised):
-        for fp in _fingerprints(norm, s):
+    for k, fps in enumerate(prints):
+        for fp in fps:
             postings[fp].append(k)
-    shared: dict[tuple[int, int], int] = defaultdict(int)
-    for ks in postings.values():
+    shared: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for fp, ks in postings.items():
         if len(ks) > s.max_postings:
             continue
         for i, x in enumerate(ks):
             for y in ks[i + 1:]:
                 if paragraphs[x][0] != paragraphs[y][0]:
-                    shared[(x, y)] += 1
+                    shared[(x, y)].append(fp)
     formulae_norm = [_normalise(f)[0] for f in formulae]
     found = []
-    for x, y in sorted(shared):
+    for (x, y), fps in sorted(shared.items()):
         (na, pa), (nb, pb) = normalised[x], normalised[y]
-        for a0, a1, b0, b1, matched in _passages(na, nb, s):
+        # Align only around the shared fingerprints: a passage reaches at most a shingle and a
+        # window past its outermost fingerprints, plus chained edits (the margin allows for them).
+        margin = s.shingle + s.window + 4 * s.max_gap + s.min_length
+        lo_a, hi_a = _span([p for fp in fps for p in prints[x][fp]], margin, len(na))
+        lo_b, hi_b = _span([p for fp in fps for p in prints[y][fp]], margin, len(nb))
+        for a0, a1, b0, b1, matched in ((a0 + lo_a, a1 + lo_a, b0 + lo_b, b1 + lo_b, m)
+                                        for a0, a1, b0, b1, m in _passages(na[lo_a:hi_a], nb[lo_b:hi_b], s)):
             if any(na[a0:a1] in f for f in formulae_norm):
                 continue  # a stock formula: glossary material, not a parallel
             place_a = Place(paragraphs[x][0], paragraphs[x][1], pa[a0], pa[a1 - 1] + 1)
