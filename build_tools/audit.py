@@ -8,35 +8,19 @@ with its bundled `opencc_dict` tool), so the audit always matches the converter 
 from __future__ import annotations
 
 import re
-import subprocess
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Callable
 
-import opencc
-
+from build_tools.convert import opencc_dictionary
 from build_tools.model import Document
 
 CONTEXT = 6
 
 
-@cache
 def st_characters() -> dict[str, tuple[str, ...]]:
     """Simplified character -> its traditional candidates, from OpenCC's STCharacters table."""
-    clib = Path(opencc.__file__).parent / "clib"
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "STCharacters.txt"
-        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / "STCharacters.ocd2"),
-                        "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
-        lines = out.read_text(encoding="utf-8").splitlines()
-    table = {}
-    for line in lines:
-        simp, _, trads = line.partition("\t")
-        table[simp] = tuple(trads.split())
-    return table
+    return opencc_dictionary("STCharacters")
 
 
 def ambiguous_characters() -> dict[str, tuple[str, ...]]:

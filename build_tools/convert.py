@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -121,6 +123,19 @@ def _convert_block(block: Block, convert, slug: str) -> Block:
     corrections = tuple(dataclasses.replace(c, original=convert(c.original), reason=convert(c.reason))
                         for c in block.corrections)
     return dataclasses.replace(block, text=text, corrections=corrections)
+
+
+@cache
+def opencc_dictionary(name: str) -> dict[str, tuple[str, ...]]:
+    """One of the dictionaries shipped inside the pinned `opencc` package (e.g. STCharacters),
+    exported with its bundled `opencc_dict` tool: key -> candidate values, in OpenCC's order."""
+    clib = Path(opencc.__file__).parent / "clib"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{name}.txt"
+        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / f"{name}.ocd2"),
+                        "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
+        lines = out.read_text(encoding="utf-8").splitlines()
+    return {key: tuple(values.split()) for key, _, values in (line.partition("\t") for line in lines) if values}
 
 
 def load_variants(edition: dict) -> tuple[Variant, ...]:

@@ -11,17 +11,12 @@ text at the same place. The index is a `<script>` (a `fetch` fails from file://)
 from __future__ import annotations
 
 import json
-import subprocess
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Callable
 
-import opencc
-
 from build_tools.annotate import Note
+from build_tools.convert import opencc_dictionary
 from build_tools.enrich import Glossary
 from build_tools.model import Document
 
@@ -57,18 +52,6 @@ def units(canonical: list[Document], variant: list[Document], glossary: Glossary
     return out
 
 
-@cache
-def _ts_characters() -> dict[str, str]:
-    """Traditional character -> simplified, from OpenCC's own TSCharacters table."""
-    clib = Path(opencc.__file__).parent / "clib"
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "TSCharacters.txt"
-        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / "TSCharacters.ocd2"),
-                        "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
-        lines = out.read_text(encoding="utf-8").splitlines()
-    return {trad: simps.split()[0] for trad, _, simps in (line.partition("\t") for line in lines) if simps}
-
-
 def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
     """Character -> its canonical (simplified) form, for every character a reader might type
     that differs from the canonical text: the corpus's own pairs first, then OpenCC's table for
@@ -82,9 +65,9 @@ def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
                 if c != v:
                     votes[v][c] += 1
     fold = {v: counts.most_common(1)[0][0] for v, counts in votes.items()}
-    for trad, simp in _ts_characters().items():
-        if simp in present and trad != simp:
-            fold.setdefault(trad, simp)
+    for trad, simps in opencc_dictionary("TSCharacters").items():
+        if simps[0] in present and trad != simps[0]:
+            fold.setdefault(trad, simps[0])
     return dict(sorted(fold.items()))
 
 
