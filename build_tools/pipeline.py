@@ -102,7 +102,11 @@ def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dic
             converted[variant.code] = (t, docs, units(list(edition.docs), docs, edition.glossary, edition.notes, t))
     with timed(timings, "render"):
         fold = fold_map([u for _, _, u in converted.values()])
-        return {v.code: _render_variant(edition, v, *converted[v.code], fold) for v in edition.variants}
+        hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
+        shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
+                  Page("schemas/annotation.schema.json",
+                       (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
+        return {v.code: _render_variant(edition, v, *converted[v.code], fold) + shared for v in edition.variants}
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
@@ -122,10 +126,6 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
-    hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
-    pages.append(Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)))
-    pages.append(Page("schemas/annotation.schema.json",
-                      (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8")))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处")}
     pages.append(Page(INDEX_FILE, index_script(search_units, fold, labels)))
     up = "../" * len([p for p in variant.path.split("/") if p])

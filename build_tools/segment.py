@@ -8,6 +8,7 @@ sees them, and the match survives re-wrapping or a change of indentation charact
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -122,7 +123,7 @@ def segment(spec: TextSpec) -> Document:
             interventions.append(Intervention("correction", f"{corr.original} → {block.text[corr.start:corr.end]}",
                                               corr.reason, block.id))
     interventions.append(_whitespace_summary(spec.raw))
-    meta = spec.meta.__class__(**{**spec.meta.__dict__, "title": titles[0].text})
+    meta = dataclasses.replace(spec.meta, title=titles[0].text)
     return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
 
 

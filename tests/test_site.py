@@ -19,7 +19,7 @@ LIU = "2010-04-14-liu-qi-beijing"
 
 
 def text_page(site, slug, variant_path=""):
-    return (site / variant_path / "texts" / slug / "index.html") if variant_path else site / "texts" / slug / "index.html"
+    return site / variant_path / "texts" / slug / "index.html"
 
 
 def test_every_internal_link_and_anchor_resolves(site, edition):
