@@ -29,6 +29,10 @@ class LocatedYaml:
         return 1
 
 
+# libyaml's parser when available (much faster; it keeps line marks too), and one constructor
+# for every scalar.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")  # a single space, never a paragraph break
 
 
@@ -50,7 +54,7 @@ def read_text(path: Path) -> str:
 def load_yaml(path: Path) -> LocatedYaml:
     text = read_text(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -76,7 +80,7 @@ def _construct(node: yaml.Node, here: Path_, lines: dict[Path_, int]) -> Any:
     # Scalars: let the safe constructor resolve types, but keep dates as the text written
     # (an edition date may be "2010-05"; one type for all dates keeps the schema simple).
     try:
-        value = yaml.SafeLoader("").construct_object(node, deep=True)
+        value = _CONSTRUCTOR.construct_object(node, deep=True)
     except ValueError:  # e.g. a date like 2010-02-30: keep the text, the schema/validator reports it
         return node.value
     return value.isoformat() if isinstance(value, (date, datetime)) else value
