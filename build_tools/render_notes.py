@@ -58,7 +58,7 @@ def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Cal
                 "type": "Annotation",
                 "motivation": MOTIVATIONS[note.kind],
                 "created": f"{note.date}T00:00:00Z",
-                "creator": {"type": "Organization" if note.author.endswith("部") else "Person", "name": note.author},
+                "creator": {"name": note.author},  # no agent type: the data does not say person or body
                 "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": "zh-Hans"},
                          {"type": "TextualBody", "value": hant(note.body), "format": "text/markdown",
                           "language": "zh-Hant"}],
