@@ -193,8 +193,8 @@ def _cross_check(path: Path, glossary: Glossary, docs) -> list[EditionError]:
     ids: dict[str, Entry] = {}
     blocks = {f"{d.meta.slug}#{'top' if b.role == 'title' else b.id}" for d in docs for b in d.blocks
               if b.id or b.role == "title"}
-    matched_forms = {b.text[start:end] for d in docs for b in d.blocks
-                     for start, end, _ in tokenize(b.text, glossary.forms())}
+    forms = glossary.forms()
+    matched_forms = {b.text[start:end] for d in docs for b in d.blocks for start, end, _ in tokenize(b.text, forms)}
     terms = glossary.by_term()
     for entry in glossary.entries:
         where = f"term '{entry.term}'"

@@ -45,22 +45,43 @@ class Parallel:
     similarity: float  # 2 × matched / (length a + length b), punctuation ignored
 
 
-def _normalise(text: str) -> tuple[str, list[int]]:
-    keep = [(ch, i) for i, ch in enumerate(text) if ch.isalnum()]
-    return "".join(ch for ch, _ in keep), [i for _, i in keep]
+def _normalise(text: str) -> str:
+    return "".join(filter(str.isalnum, text))
 
 
-def _fingerprints(norm: str, s: Settings) -> dict[int, list[int]]:
-    """Winnowed shingle hashes -> the positions where they start."""
-    hashes = [zlib.crc32(norm[i:i + s.shingle].encode("utf-8")) for i in range(len(norm) - s.shingle + 1)]
-    chosen: dict[int, list[int]] = defaultdict(list)
-    for i in range(max(1, len(hashes) - s.window + 1)):
-        window = hashes[i:i + s.window]
-        if window:
-            at = i + window.index(min(window))
-            if at not in chosen[hashes[at]]:
-                chosen[hashes[at]].append(at)
-    return chosen
+def _offsets(text: str) -> list[int]:
+    """Where each character of the normalised text stands in the original."""
+    return [i for i, ch in enumerate(text) if ch.isalnum()]
+
+
+def _shingle_hashes(norm: str, s: Settings) -> list[int]:
+    # CRC-32 of fixed-width (UTF-32) slices: deterministic across runs, unlike hash(str).
+    data, width = norm.encode("utf-32-le"), 4 * s.shingle
+    return [zlib.crc32(data[i:i + width]) for i in range(0, len(data) - width + 4, 4)]
+
+
+def _window_minima(values: list[int], width: int):
+    """The minimum of every run of `width` consecutive values. Sparse-table doubling keeps
+    the per-value work in C (map over min), a few passes instead of a Python loop."""
+    span, level = 1, values
+    while span * 2 <= width:
+        level = list(map(min, level, level[span:]))
+        span *= 2
+    return map(min, level, level[width - span:])
+
+
+def _fingerprints(norm: str, s: Settings) -> frozenset[int]:
+    """Winnowing: the least shingle hash of every window of `window` shingles, so any shared run
+    of window + shingle - 1 characters shares at least one fingerprint."""
+    hashes = _shingle_hashes(norm, s)
+    if len(hashes) <= s.window:
+        return frozenset([min(hashes)] if hashes else [])
+    return frozenset(_window_minima(hashes, s.window))
+
+
+def _positions(norm: str, fps: list[int], s: Settings) -> list[int]:
+    wanted = set(fps)
+    return [i for i, h in enumerate(_shingle_hashes(norm, s)) if h in wanted]
 
 
 def _span(positions: list[int], margin: int, length: int) -> tuple[int, int]:
@@ -106,7 +127,7 @@ def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()
 def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) -> tuple[Parallel, ...]:
     paragraphs = [(d.meta.slug, b.id, b.text) for d in docs for b in d.paragraphs]
     normalised = [_normalise(text) for _, _, text in paragraphs]
-    prints = [_fingerprints(norm, s) for norm, _ in normalised]
+    prints = [_fingerprints(norm, s) for norm in normalised]
     postings: dict[int, list[int]] = defaultdict(list)
     for k, fps in enumerate(prints):
         for fp in fps:
@@ -119,15 +140,16 @@ def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) 
             for y in ks[i + 1:]:
                 if paragraphs[x][0] != paragraphs[y][0]:
                     shared[(x, y)].append(fp)
-    formulae_norm = [_normalise(f)[0] for f in formulae]
+    formulae_norm = [_normalise(f) for f in formulae]
     found = []
     for (x, y), fps in sorted(shared.items()):
-        (na, pa), (nb, pb) = normalised[x], normalised[y]
+        na, nb = normalised[x], normalised[y]
+        pa, pb = _offsets(paragraphs[x][2]), _offsets(paragraphs[y][2])
         # Align only around the shared fingerprints: a passage reaches at most a shingle and a
         # window past its outermost fingerprints, plus chained edits (the margin allows for them).
         margin = s.shingle + s.window + 4 * s.max_gap + s.min_length
-        lo_a, hi_a = _span([p for fp in fps for p in prints[x][fp]], margin, len(na))
-        lo_b, hi_b = _span([p for fp in fps for p in prints[y][fp]], margin, len(nb))
+        lo_a, hi_a = _span(_positions(na, fps, s), margin, len(na))
+        lo_b, hi_b = _span(_positions(nb, fps, s), margin, len(nb))
         for a0, a1, b0, b1, matched in ((a0 + lo_a, a1 + lo_a, b0 + lo_b, b1 + lo_b, m)
                                         for a0, a1, b0, b1, m in _passages(na[lo_a:hi_a], nb[lo_b:hi_b], s)):
             if any(na[a0:a1] in f for f in formulae_norm):

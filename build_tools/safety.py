@@ -22,6 +22,9 @@ ALLOWED_ATTRS = {"a": {"href", "title"}}
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 _RAW_HTML = re.compile(r"<[a-zA-Z!/?]")  # what HTML parsers read as a tag; "a < b" is text
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+# Markdown syntax is ASCII: text with no ASCII punctuation, space or control character renders
+# to one plain paragraph, so it needs no rendering to be judged (most notes in Chinese).
+_PLAIN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]*")
 
 
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
@@ -30,6 +33,8 @@ _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 @lru_cache(maxsize=4096)
 def unsafe_reason(text: str) -> str | None:
     """Why this Markdown is refused, or None when it is safe."""
+    if _PLAIN.fullmatch(text):
+        return None
     if _RAW_HTML.search(text):
         return f"contains raw HTML ({_RAW_HTML.search(text).group()}…); write plain Markdown"
     decoded = html.unescape(html.unescape(text))

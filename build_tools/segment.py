@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from build_tools.errors import EditionError
 from build_tools.load import TextSpec
@@ -30,29 +32,30 @@ def is_natural_break(gap: str) -> bool:
     return "\n" in gap or "\u3000" in gap
 
 
-@dataclass
+_WHITESPACE = re.compile(r"\s+")  # \s in a str pattern is str.isspace()
+
+
+@dataclass(frozen=True)
 class Skeleton:
-    chars: list[str]  # non-whitespace characters in reading order
-    gaps: list[str]  # whitespace that stood before each character in the raw text
+    text: str  # the non-whitespace characters in reading order
+    gaps: dict[int, str]  # whitespace that stood before text[k] in the raw text (few entries)
 
     @classmethod
     def of(cls, raw: str) -> Skeleton:
-        chars, gaps, pending = [], [], []
-        for ch in raw:
-            if ch.isspace():
-                pending.append(ch)
-            else:
-                chars.append(ch)
-                gaps.append("".join(pending))
-                pending = []
-        return cls(chars, gaps)
+        gaps, removed = {}, 0
+        for m in _WHITESPACE.finditer(raw):
+            if m.end() < len(raw):  # trailing whitespace stands before no character
+                gaps[m.start() - removed] = m.group()
+            removed += m.end() - m.start()
+        return cls(_WHITESPACE.sub("", raw), gaps)
 
-    @property
-    def text(self) -> str:
-        return "".join(self.chars)
+    @cached_property
+    def spaced(self) -> list[int]:
+        """Positions with whitespace before them, ascending."""
+        return sorted(self.gaps)
 
     def starts_line(self, k: int) -> bool:
-        return k == 0 or k >= len(self.chars) or is_natural_break(self.gaps[k])
+        return k == 0 or k >= len(self.text) or is_natural_break(self.gaps.get(k, ""))
 
     def find(self, phrase: str, path, line: int, what: str, occurrence: int | None = None,
              prefer_whole_lines: bool = False) -> tuple[int, int]:
@@ -82,7 +85,11 @@ class Skeleton:
 def segment(spec: TextSpec) -> Document:
     path = spec.spec_path
     skeleton, removed = _cut_debris(Skeleton.of(spec.raw), spec)
-    flags = [k == 0 or is_natural_break(gap) for k, gap in enumerate(skeleton.gaps)]
+    flags = [False] * len(skeleton.text)
+    for k, gap in skeleton.gaps.items():
+        flags[k] = is_natural_break(gap)
+    if flags:
+        flags[0] = True
     interventions = [Intervention("debris", text, reason) for text, reason in removed]
     roles: dict[int, tuple[str, int, int, int]] = {}  # start -> (role, level, end, line)
 
@@ -128,6 +135,8 @@ def segment(spec: TextSpec) -> Document:
 
 
 def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str]]]:
+    if not spec.debris:
+        return skeleton, []
     drop: set[int] = set()
     removed = []
     for d in spec.debris:
@@ -138,15 +147,17 @@ def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tupl
                                "merge the two entries into one")
         drop |= span
         removed.append((d.text.strip(), d.reason))
-    chars, gaps, carried = [], [], ""
-    for k, (ch, gap) in enumerate(zip(skeleton.chars, skeleton.gaps)):
+    chars, gaps, carried = [], {}, ""
+    for k, ch in enumerate(skeleton.text):
+        gap = skeleton.gaps.get(k, "")
         if k in drop:
             carried += gap  # keep the layout that stood before the debris (e.g. a line break)
             continue
+        if carried + gap:
+            gaps[len(chars)] = carried + gap
         chars.append(ch)
-        gaps.append(carried + gap)
         carried = ""
-    return Skeleton(chars, gaps), removed
+    return Skeleton("".join(chars), gaps), removed
 
 
 def _blocks(skeleton: Skeleton, flags, roles, corrections, path) -> list[Block]:
@@ -169,25 +180,32 @@ def _blocks(skeleton: Skeleton, flags, roles, corrections, path) -> list[Block]:
 
 
 def _display(skeleton: Skeleton, start: int, end: int, corrections, path) -> tuple[str, list[Correction]]:
-    """Reader-facing text of one block: whitespace normalised, corrections applied."""
+    """Reader-facing text of one block: whitespace normalised, corrections applied. Only the
+    places with whitespace before them or a correction need a decision; runs between them are
+    copied whole."""
+    text = skeleton.text
+    marks = sorted({*skeleton.spaced[bisect_right(skeleton.spaced, start):bisect_left(skeleton.spaced, end)],
+                    *(k for k in corrections if start <= k < end)})
     out: list[str] = []
     applied = []
     k = start
-    while k < end:
-        if k in corrections:
-            c_end, c = corrections[k]
+    for mark in marks:
+        if mark < k:
+            continue  # whitespace inside a corrected passage goes with it
+        out.append(text[k:mark])
+        k = mark
+        if mark in corrections:
+            c_end, c = corrections[mark]
             if c_end > end:
                 raise EditionError(path, c.line, f"correction '{c.original}' crosses a block boundary",
                                    "correct each block separately")
-            at = len("".join(out))
+            at = sum(map(len, out))
             out.append(c.replacement)
-            applied.append(Correction(at, at + len(c.replacement), "".join(skeleton.chars[k:c_end]), c.reason))
+            applied.append(Correction(at, at + len(c.replacement), text[mark:c_end], c.reason))
             k = c_end
-            continue
-        if k > start and skeleton.gaps[k] and _keeps_space(skeleton.chars[k - 1], skeleton.chars[k]):
+        elif _keeps_space(text[mark - 1], text[mark]):
             out.append(" ")
-        out.append(skeleton.chars[k])
-        k += 1
+    out.append(text[k:end])
     return "".join(out), applied
 
 
@@ -197,7 +215,7 @@ def _keeps_space(left: str, right: str) -> bool:
 
 
 def _whitespace_summary(raw: str) -> Intervention:
-    counts = Counter(ch for ch in raw if ch.isspace())
+    counts = Counter("".join(_WHITESPACE.findall(raw)))
     names = {"\u00a0": "不间断空格(U+00A0)", "\u3000": "全角空格(U+3000)", " ": "半角空格", "\n": "换行"}
     parts = [f"{names.get(ch, f'U+{ord(ch):04X}')}{n}个" for ch, n in sorted(counts.items())]
     return Intervention("whitespace", "、".join(parts) or "无",

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
+from build_tools import safety
 from build_tools.annotate import load_notes
 from build_tools.errors import EditionError
 from build_tools.load import load_texts
@@ -147,3 +151,11 @@ def test_unsafe_body_is_refused(project, payload):
                                   "[本版](../../about.md#scope)", "- 一\n- 二", "引文：“五个好”", "a < b 与 c&d"])
 def test_safe_markdown_passes(safe):
     assert unsafe_reason(safe) is None
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
+       .filter(lambda t: safety._PLAIN.fullmatch(t)))
+def test_text_without_ascii_syntax_renders_to_plain_text_only(text):
+    # the premise of unsafe_reason's fast path: no tags but <p>, no attributes
+    rendered = BeautifulSoup(safety._MARKDOWN.reset().convert(text), "html.parser")
+    assert all(el.name == "p" and not el.attrs for el in rendered.find_all(True))

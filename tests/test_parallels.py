@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from build_tools.model import Block, Document, Meta
-from build_tools.parallels import Settings, detect
+from build_tools.parallels import Settings, _fingerprints, _window_minima, detect
 
 HC, QA, LIU = "2010-hecheng-district-mobilisation", "2010-xinhua-qa", "2010-04-14-liu-qi-beijing"
 
@@ -111,3 +113,18 @@ def test_parallels_json_and_page(site, edition):
         markers = sum((site / f"{variant}texts/{d.meta.slug}/index.html").read_text(encoding="utf-8")
                       .count('class="note-ref parallel-ref"') for d in edition.docs)
         assert markers == 2 * len(edition.parallels)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=2**32 - 1), min_size=1, max_size=60),
+       st.integers(min_value=1, max_value=9))
+def test_window_minima_equal_the_naive_minimum_of_each_window(values, width):
+    expected = [min(values[i:i + width]) for i in range(len(values) - width + 1)]
+    assert list(_window_minima(values, width)) == expected
+
+
+@given(st.text(alphabet="创先争优活动推动科学发展促进社会和谐服务人民群众", min_size=13, max_size=40),
+       st.text(alphabet="的一是在了和有", max_size=15), st.text(alphabet="的一是在了和有", max_size=15))
+def test_a_run_of_window_plus_shingle_characters_always_shares_a_fingerprint(shared, left, right):
+    # the winnowing guarantee that the candidate stage rests on (run >= window + shingle - 1)
+    s = Settings()
+    assert _fingerprints(left + shared, s) & _fingerprints(shared + right, s)
