@@ -4,6 +4,7 @@ real work (segmentation data, glossary hits, notes, parallels), and the measurem
 
 from __future__ import annotations
 
+import datetime
 import random
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from build_tools.load import load_texts
 from build_tools.pipeline import load_edition
 from build_tools.segment import segment
 
+FIRST_DATE = datetime.date(2010, 4, 15)
 PROJECT_PARTS = ["source_texts", "docs", "overrides", "schemas", "build_tools", "mkdocs.yml", "edition.yml",
                  "anchors.manifest.json"]
 
@@ -39,7 +41,8 @@ def make_corpus(root: Path, dest: Path, n: int, seed: int = 2010) -> Path:
     paragraphs = [b.text for d in real for b in d.paragraphs]
     rng = random.Random(seed)
     for k in range(max(0, n - len(real))):
-        slug = f"2012-{k // 28 + 1:02d}-{k % 28 + 1:02d}-synthetic-{k:04d}"
+        date = FIRST_DATE + datetime.timedelta(days=2 * k)  # a campaign archive's spread over the years
+        slug = f"{date.isoformat()}-synthetic-{k:04d}"
         chosen = rng.sample(paragraphs, rng.randint(8, 30))
         title = f"合成文本第{k + 1}号：关于深入开展创先争优活动的讲话"
         (source / f"{slug}.txt").write_text(title + "\n" + "\n".join(chosen) + "\n", encoding="utf-8")

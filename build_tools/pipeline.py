@@ -30,6 +30,7 @@ from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
+NAV_GROUP_OVER = 40  # more texts than this in one sidebar list: group them by year, then by month
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,31 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     return pages
 
 
+def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
+    """The texts in the sidebar: one list for a small edition; for an archive, a group per year,
+    split by month where a year is itself long. With navigation.prune each page then carries
+    only its own group, not the whole archive."""
+    def entries(group) -> list[dict]:
+        return [{f"{display_date(d.meta.date)} {t(d.meta.short_title)}": text_page_path(d.meta.slug)} for d in group]
+
+    def by(group, part) -> list[tuple[str, list]]:  # in reading order
+        parts: dict[str, list] = {}
+        for d in group:
+            parts.setdefault(part(d.meta.date), []).append(d)
+        return list(parts.items())
+
+    if len(docs) <= limit:
+        return entries(docs)
+    nav = []
+    for year, in_year in by(docs, lambda date: date[:4]):
+        if len(in_year) <= limit:
+            nav.append({f"{year}年": entries(in_year)})
+        else:
+            nav.append({f"{year}年": [{f"{int(month)}月" if month else t("月份不详"): entries(in_month)}
+                                      for month, in_month in by(in_year, lambda date: date[5:7])]})
+    return nav
+
+
 def mkdocs_config(edition: Edition, variant: Variant) -> dict:
     """The per-variant renderer settings that INHERIT the thin base mkdocs.yml."""
     root = edition.root
@@ -154,12 +180,15 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         "site_url": edition.settings["site_url"] + (variant.path + "/" if variant.path else ""),
         "docs_dir": str(root / "build" / "md" / variant.code),
         "theme": {"language": variant.theme_language, "custom_dir": str(root / "overrides")},
-        "extra": {"variant": variant.code,
-                  "alternate": [{"name": v.label, "lang": v.code, "current": v == variant,
-                                 "link": up + (v.path + "/" if v.path else "")} for v in edition.variants]},
+        # `alternate: true` makes the theme include our switcher (overrides/partials/alternate.html)
+        # but not its <link rel=alternate> list, for which its script fetches every variant's
+        # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
+        # edition.js replaces.
+        "extra": {"variant": variant.code, "alternate": True,
+                  "variants": [{"name": v.label, "lang": v.code, "current": v == variant,
+                                "link": up + (v.path + "/" if v.path else "")} for v in edition.variants]},
         "nav": [{t("首页"): "index.md"},
-                {t("文献"): [{f"{display_date(d.meta.date)} {t(d.meta.short_title)}": text_page_path(d.meta.slug)}
-                            for d in edition.docs]},
+                {t("文献"): text_nav(edition.docs, t)},
                 {t("术语与索引"): [{t("术语表"): "glossary/index.md"},
                                   *[{t(label): f"glossary/{name}.md"} for name, (_, label) in INDEX_PAGES.items()],
                                   {t("大事年表"): "timeline.md"},

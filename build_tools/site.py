@@ -83,11 +83,25 @@ def build_site(edition: Edition, site_dir: Path) -> None:
             config = load_config(config_file=str(config_path(edition, variant.code)), site_dir=str(target),
                                  strict=True)
             mkdocs_build(config)
+            drop_unused_theme_assets(target)
         write_offline_zip(staging, staging / offline_zip_path(edition), int(os.environ["SOURCE_DATE_EPOCH"]))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, site_dir)
+
+
+# The theme copies these whatever the configuration: lunr and the search worker serve the search
+# plugin the edition replaces (build_tools/search.py); source maps serve only a debugger. Without
+# them the site, and the offline zip, are smaller by about 2.2 MB per script variant.
+UNUSED_THEME_ASSETS = ["assets/javascripts/lunr", "assets/javascripts/workers"]
+
+
+def drop_unused_theme_assets(variant_dir: Path) -> None:
+    for rel in UNUSED_THEME_ASSETS:
+        shutil.rmtree(variant_dir / rel, ignore_errors=True)
+    for source_map in (variant_dir / "assets").glob("*/*.map"):
+        source_map.unlink()
 
 
 def offline_zip_path(edition: Edition) -> str:

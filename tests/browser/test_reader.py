@@ -51,3 +51,18 @@ def test_pages_make_no_request_outside_the_site(page, base_url):
         page.wait_for_load_state("networkidle")
         assert page.locator("article").count() == 1
     assert page.outside_requests == []
+
+
+def test_a_text_page_loads_only_what_it_shows(page, base_url):
+    # no sitemap.xml (the theme's own switcher), no search index (loaded on search only),
+    # nothing missing (the pruned theme assets)
+    requested, failed = [], []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    for path in [LIU, "zh-Hant/" + LIU]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("networkidle")
+    assert any(url.endswith(".css") for url in requested) and any(url.endswith("edition.js") for url in requested)
+    assert [url for url in requested if "sitemap" in url or "search-index" in url] == []
+    assert failed == []
