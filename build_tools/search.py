@@ -56,14 +56,16 @@ def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
     """Character -> its canonical (simplified) form, for every character a reader might type
     that differs from the canonical text: the corpus's own pairs first, then OpenCC's table for
     any traditional form of a character the corpus contains."""
-    votes: dict[str, Counter] = defaultdict(Counter)
-    present = set()
+    pairs: Counter = Counter()  # (shown, canonical) -> times, counted in C
     for variant_units in all_units:
         for unit in variant_units:
-            present.update(unit.canonical)
-            for c, v in zip(unit.canonical, unit.shown):
-                if c != v:
-                    votes[v][c] += 1
+            if unit.shown != unit.canonical:
+                pairs.update(zip(unit.shown, unit.canonical))
+    present = set().union(*(unit.canonical for unit in all_units[0])) if all_units else set()
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for (v, c), times in pairs.items():
+        if c != v:
+            votes[v][c] += times
     fold = {v: counts.most_common(1)[0][0] for v, counts in votes.items()}
     for trad, simps in opencc_dictionary("TSCharacters").items():
         if simps[0] in present and trad != simps[0]:

@@ -196,6 +196,11 @@ def reader_side(site: Path) -> dict:
         page.goto(bases["online"] + "texts/2010-04-14-liu-qi-beijing/index.html")  # theme assets now cached
         page.wait_for_load_state("networkidle")
         out["next_page"] = page.evaluate(PAGE_BYTES)
+        page.goto(bases["online"] + "search.html?q=" + QUERIES[0])  # the index comes with the first search
+        page.wait_for_load_state("networkidle")
+        out["index_transferred"] = page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.name.includes('search-index'))"
+            ".reduce((total, e) => total + e.transferSize, 0)")
         out["index_kb"] = (site / "assets" / "search-index.js").stat().st_size / 1000
         for label, base in bases.items():
             times = []
@@ -252,7 +257,7 @@ def report(results: list[dict], runs: int) -> str:
                   f"make site {b['wall'] / a['wall']:.1f}×, peak memory {b['peak_mb'] / a['peak_mb']:.1f}×."]
     lines += ["", "## Preview and reader side", "",
               "| texts | edit-to-preview (one note) | text page, first visit: files / transferred | next text page: "
-              "files / transferred | search index | first search result online: median / worst | file://: median / "
+              "files / transferred | search index: file / transferred | first search result online: median / worst | file://: median / "
               "worst |", "|---|---|---|---|---|---|---|"]
     for r in results:
         rd = r["reader"]
@@ -260,7 +265,7 @@ def report(results: list[dict], runs: int) -> str:
         preview = f"{r['preview']:.2f} s" if "preview" in r else "—"
         lines.append(f"| {r['n']} | {preview} | {first['decoded'] / 1000:.0f} / {first['transferred'] / 1000:.0f} KB | "
                      f"{following['decoded'] / 1000:.0f} / {following['transferred'] / 1000:.0f} KB | "
-                     f"{rd['index_kb']:.0f} KB | {rd['online'][0]:.0f} / {rd['online'][1]:.0f} ms | "
+                     f"{rd['index_kb']:.0f} / {rd['index_transferred'] / 1000:.0f} KB | {rd['online'][0]:.0f} / {rd['online'][1]:.0f} ms | "
                      f"{rd['file://'][0]:.0f} / {rd['file://'][1]:.0f} ms |")
     loads_index = [r["n"] for r in results if r["reader"]["first_visit"]["index"] or r["reader"]["next_page"]["index"]]
     lines += ["", "Text page: the Xinhua interview, then the Liu Qi speech, from a local server that compresses and "
