@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -117,42 +118,56 @@ def occurrences(glossary: Glossary, docs) -> dict[str, list[Hit]]:
     return found
 
 
-def link(doc: Document, glossary: Glossary, policy: str) -> Document:
-    """Mark glossary terms in paragraphs (never headings or apparatus) as spans, by policy."""
-    forms = glossary.forms()
+def link(doc: Document, hits: list[Hit], policy: str) -> Document:
+    """Mark glossary terms in paragraphs (never headings or apparatus) as spans, by policy.
+    `hits` are this document's occurrences (from `occurrences`: the text is matched once)."""
+    per_block: dict[int, list[Hit]] = defaultdict(list)
+    for hit in sorted(hits, key=lambda h: (h.block, h.start)):
+        per_block[hit.block].append(hit)
     seen_in_text: set[str] = set()
     blocks = []
-    for block in doc.blocks:
+    for index, block in enumerate(doc.blocks):
         if block.role != "paragraph":
             blocks.append(block)
             continue
         seen_here: set[str] = set()
         spans = [s for s in block.spans if s.kind != "term"]  # re-linking replaces, never duplicates
-        for start, end, entry in tokenize(block.text, forms):
-            if any(start < c.end and c.start < end for c in block.corrections):
+        for hit in per_block[index]:
+            if any(hit.start < c.end and c.start < hit.end for c in block.corrections):
                 continue  # never split an editorial mark
-            if policy == "first-per-paragraph" and entry in seen_here:
+            if policy == "first-per-paragraph" and hit.entry in seen_here:
                 continue
-            if policy == "first-per-text" and entry in seen_in_text:
+            if policy == "first-per-text" and hit.entry in seen_in_text:
                 continue
-            seen_here.add(entry)
-            seen_in_text.add(entry)
-            spans.append(Span(start, end, "term", entry))
+            seen_here.add(hit.entry)
+            seen_in_text.add(hit.entry)
+            spans.append(Span(hit.start, hit.end, "term", hit.entry))
         blocks.append(dataclasses.replace(block, spans=tuple(sorted(spans, key=lambda s: s.start))))
     return dataclasses.replace(doc, blocks=tuple(blocks))
 
 
-def load_glossary(path: Path, docs) -> Glossary:
+def hits_by_text(found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    by_text: dict[str, list[Hit]] = defaultdict(list)
+    for hits in found.values():
+        for hit in hits:
+            by_text[hit.slug].append(hit)
+    return by_text
+
+
+def load_glossary(path: Path, docs) -> tuple[Glossary, dict[str, list[Hit]]]:
+    """The glossary, checked against the texts, and every occurrence of its entries (found
+    once here; the cross-check, the linker and the entry pages all use them)."""
     if not path.exists():
-        return Glossary(())
+        return Glossary(()), {}
     doc = load_yaml(path)
     validate(doc, "glossary.schema.json")
     entries = [_entry(doc, i, raw) for i, raw in enumerate(doc.data)]
     glossary = Glossary(tuple(entries))
-    errors = _cross_check(path, glossary, docs)
+    found = occurrences(glossary, docs)
+    errors = _cross_check(path, glossary, docs, found)
     if errors:
         raise EditionErrors(errors)
-    return glossary
+    return glossary, found
 
 
 def _entry(doc, i: int, raw: dict) -> Entry:
@@ -187,14 +202,14 @@ def _check_pinyin(path, line: int, term: str, stated: str) -> None:
                                "fix the tone or syllable")
 
 
-def _cross_check(path: Path, glossary: Glossary, docs) -> list[EditionError]:
+def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit]]) -> list[EditionError]:
     errors = []
     owner: dict[str, Entry] = {}
     ids: dict[str, Entry] = {}
     blocks = {f"{d.meta.slug}#{'top' if b.role == 'title' else b.id}" for d in docs for b in d.blocks
               if b.id or b.role == "title"}
-    forms = glossary.forms()
-    matched_forms = {b.text[start:end] for d in docs for b in d.blocks for start, end, _ in tokenize(b.text, forms)}
+    texts = {d.meta.slug: d for d in docs}
+    matched_forms = {texts[h.slug].blocks[h.block].text[h.start:h.end] for hits in found.values() for h in hits}
     terms = glossary.by_term()
     for entry in glossary.entries:
         where = f"term '{entry.term}'"

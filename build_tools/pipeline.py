@@ -14,7 +14,7 @@ from pathlib import Path
 from build_tools import manifest
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
-from build_tools.enrich import LINK_POLICIES, Glossary, Hit, link, load_glossary, occurrences
+from build_tools.enrich import LINK_POLICIES, Glossary, Hit, hits_by_text, link, load_glossary
 from build_tools.errors import EditionError
 from build_tools.load import load_texts
 from build_tools.model import Document
@@ -71,16 +71,16 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
     with timed(timings, "segment"):
         docs = tuple(segment(spec) for spec in specs)
     with timed(timings, "enrich"):
-        glossary = load_glossary(source_dir / "glossary.yml", docs)
+        glossary, found = load_glossary(source_dir / "glossary.yml", docs)
         policy = settings.get("glossary", {}).get("link", "first-per-paragraph")
         if policy not in LINK_POLICIES:
             raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
                                f"use one of {', '.join(LINK_POLICIES)}")
         notes = load_notes(source_dir, docs)
         parallels = detect(docs, formulae=tuple(f for e in glossary.entries for f in e.forms))
-        enriched = tuple(attach_parallels(attach(link(d, glossary, policy), notes[d.meta.slug]), parallels)
+        hits = hits_by_text(found)
+        enriched = tuple(attach_parallels(attach(link(d, hits[d.meta.slug], policy), notes[d.meta.slug]), parallels)
                          for d in docs)
-        found = occurrences(glossary, docs)
     return Edition(root=root, settings=settings, variants=load_variants(settings), docs=enriched,
                    conversion=load_rules(source_dir / "conversion.yml"), glossary=glossary,
                    occurrences=found, notes=notes, parallels=tuple(parallels))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_tools.enrich import link, load_glossary, tokenize
+from build_tools.enrich import hits_by_text, link, load_glossary, tokenize
 from build_tools.errors import EditionError
 
 ALPHABET = "创先争优活动小组五个好"
@@ -78,10 +78,11 @@ def test_policy_first_per_paragraph(edition):
 
 def test_policy_is_configuration(edition):
     doc = edition.docs[0]
-    counts = {p: sum(len(b.spans) for b in link(doc, edition.glossary, p).blocks)
+    hits = hits_by_text(edition.occurrences)[doc.meta.slug]
+    counts = {p: sum(len(b.spans) for b in link(doc, hits, p).blocks)
               for p in ("all", "first-per-paragraph", "first-per-text")}
     assert counts["all"] > counts["first-per-paragraph"] > counts["first-per-text"] == len(
-        {s.ref for b in link(doc, edition.glossary, "first-per-text").blocks for s in b.spans})
+        {s.ref for b in link(doc, hits, "first-per-text").blocks for s in b.spans})
 
 
 def test_terms_never_split_a_correction(edition):
