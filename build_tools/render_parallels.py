@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Callable
 
 from build_tools.model import Document
-from build_tools.parallels import Parallel, Place
+from build_tools.parallels import Parallel, Place, Settings
 from build_tools.render import GENERATED_STAMP, md_escape, text_page_path
 
 
@@ -54,13 +54,16 @@ def parallels_section(doc: Document, parallels: list[Parallel], docs: dict[str, 
     return lines
 
 
-def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], t) -> str:
+def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], t,
+                          found_by: Settings = Settings()) -> str:
     groups: dict[tuple[str, str], list[Parallel]] = defaultdict(list)
     for par in parallels:
         groups[(par.a.slug, par.b.slug)].append(par)
     lines = [f"---\ntitle: \"{t('互见文句')}\"\n---", GENERATED_STAMP, "", f"# {t('互见文句')} {{: #top }}", "",
-             t(f"本版五篇文献之间相同或相近的文句，共{len(parallels)}处（至少20字相同，不计标点；"
-               "仅为术语表所收固定提法者不计）。不同之处以底色标出。数据另见 [parallels.json](parallels.json)。"), ""]
+             t(f"本版各篇文献之间相同或相近的文句，共{len(parallels)}处（至少{found_by.min_length}字相同，不计标点；"
+               f"仅为术语表所收固定提法者不计）。检出方法：每段去掉标点后，以连续{found_by.shingle}字为单位取指纹比对，"
+               f"再逐字对齐；凡有连续{found_by.window + found_by.shingle - 1}字以上完全相同者必能检出，"
+               "相同部分较短而改动较多的近似文句可能漏检。不同之处以底色标出。数据另见 [parallels.json](parallels.json)。"), ""]
     for (sa, sb), pars in groups.items():
         a_title, b_title = docs[sa].meta.short_title, docs[sb].meta.short_title
         lines += [f"## {md_escape(a_title)} ↔ {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
