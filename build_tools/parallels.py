@@ -26,7 +26,11 @@ class Settings:
     shingle: int = 8  # characters per fingerprinted shingle
     window: int = 6  # winnowing window: one fingerprint per `window` shingles at least
     max_gap: int = 6  # an insertion/deletion/change up to this many characters keeps a passage whole
-    max_postings: int = 50  # a fingerprint in more paragraphs than this is boilerplate, not evidence
+    # A fingerprint in more paragraphs than this is a formula of the campaign, not evidence of a
+    # parallel between two texts. It also bounds the work: a passage in k paragraphs makes k(k-1)/2
+    # pairs, so an archive where every paragraph recurs a few dozen times would otherwise align
+    # (and list) hundreds of thousands of pairs.
+    max_postings: int = 10
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ def _passages(a: str, b: str, s: Settings) -> list[tuple[int, int, int, int, int
     """Aligned passages (a_start, a_end, b_start, b_end, matched) of two normalised texts.
     Alignment is monotonic, so passages that stand in a different order in the two texts are
     found in further rounds, with what was already matched masked out."""
+    if a == b:  # a paragraph reprinted whole: nothing to align
+        return [(0, len(a), 0, len(b), len(a))] if len(a) >= s.min_length else []
     found = []
     for _ in range(4):
         more = _chain(difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks(), s)

@@ -19,6 +19,8 @@ def wording(place: Place, docs: dict[str, Document]) -> str:
 
 def marked_diff(mine: str, theirs: str) -> tuple[str, str]:
     """Both wordings as Markdown, with what differs wrapped in <span class="diff">."""
+    if mine == theirs:
+        return md_escape(mine), md_escape(theirs)
     a_out, b_out = [], []
     for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
         a, b = md_escape(mine[a0:a1]), md_escape(theirs[b0:b1])

@@ -15,6 +15,11 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
+@cache
+def ids(path: Path) -> frozenset[str]:
+    return frozenset(el["id"] for el in soup(path).find_all(id=True))
+
+
 def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
@@ -45,7 +50,7 @@ def broken_links(site: Path, url_prefix: str = "/") -> list[str]:
                 if not target.exists():
                     problems.append(f"{page.relative_to(site)}: {url} -> missing file")
                 elif parts.fragment and target.suffix == ".html":
-                    if not soup(target).find(id=unquote(parts.fragment)):
+                    if unquote(parts.fragment) not in ids(target):
                         problems.append(f"{page.relative_to(site)}: {url} -> missing anchor")
     return problems
 

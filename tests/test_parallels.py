@@ -128,3 +128,12 @@ def test_a_run_of_window_plus_shingle_characters_always_shares_a_fingerprint(sha
     # the winnowing guarantee that the candidate stage rests on (run >= window + shingle - 1)
     s = Settings()
     assert _fingerprints(left + shared, s) & _fingerprints(shared + right, s)
+
+
+def test_a_passage_reprinted_everywhere_is_a_formula_not_a_parallel():
+    # k copies make k(k-1)/2 pairs: past max_postings the passage is boilerplate (and the work bounded)
+    few = [doc(f"2010-{k:02d}", BASE) for k in range(3)]
+    many = [doc(f"2010-{k:02d}", BASE) for k in range(Settings().max_postings + 1)]
+    assert len(detect(few)) == 3
+    assert all(p.similarity == 1.0 for p in detect(few))
+    assert detect(many) == []

@@ -8,12 +8,15 @@ import subprocess
 import sys
 from urllib.parse import urlsplit
 
+from bs4 import BeautifulSoup
+
+from build_tools.bench import make_corpus
+from build_tools.load import load_texts
 from build_tools.pipeline import load_edition
+from build_tools.segment import strip_ws
 from build_tools.site import build_site
 from tests.sitecheck import block_texts, broken_links, external_references, html_pages
 from tests.test_segment import raw_minus_debris
-from build_tools.load import load_texts
-from build_tools.segment import strip_ws
 
 LIU = "2010-04-14-liu-qi-beijing"
 
@@ -160,3 +163,19 @@ def test_entry_pages_list_every_occurrence(site, edition):
             page = soup(variant_dir / "glossary" / f"{entry.id}.html")
             listed = [li for h3 in page.select("h3[id^=in-]") for li in h3.find_next_sibling("ul").select("li")]
             assert len(listed) == len(edition.occurrences[entry.id]), entry.term
+
+
+def test_an_archive_page_carries_only_its_own_group_of_texts(tmp_path, root):
+    project = make_corpus(root, tmp_path / "archive", 60)  # 59 texts in 2010: grouped by month
+    edition = load_edition(project)
+    build_site(edition, project / "site")
+    may = [d.meta.slug for d in edition.docs if d.meta.date.startswith("2010-05")]
+    html = text_page(project / "site", may[0]).read_text(encoding="utf-8")
+    sidebar = BeautifulSoup(html, "html.parser").select_one("nav.md-nav--primary")
+    linked = {slug for slug in (d.meta.slug for d in edition.docs) if sidebar.select(f'a[href*="/{slug}/"]')}
+    assert set(may[1:]) <= linked  # the rest of the page's own month (it links itself as "./")
+    assert len(linked) < len(edition.docs) / 2  # other months and years by one link each
+    assert "5月" in sidebar.get_text() and "2011年" in sidebar.get_text()
+    page = text_page(project / "site", may[0])
+    targets = {urlsplit(a["href"]).path for a in sidebar.select("a[href]")} - {""}
+    assert targets and all((page.parent / target).resolve().is_file() for target in targets)
