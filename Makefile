@@ -35,5 +35,5 @@ test: $(VENV)/.installed browser-deps  ## every test: unit, golden, property, si
 clean:
 	rm -rf build site site.new site.old
 
-bench: $(VENV)/.installed browser-deps  ## build cost vs bare MkDocs, 5 and 500 texts (BENCH_SIZES=5,500,1000 for more)
+bench: $(VENV)/.installed browser-deps  ## build cost vs bare MkDocs, 5, 50 and 500 texts (BENCH_SIZES=5,50,500,1000 for more)
 	$(PY) tools/bench.py

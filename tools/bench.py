@@ -1,7 +1,7 @@
 """`make bench`: build cost against the bare renderer, scaling, preview latency and reader-side
 speed, measured in one run (ratios are taken within the run; every figure is a median).
 
-Usage: python tools/bench.py [--sizes 5,500] [--runs 3] [--out bench/results.md]
+Usage: python tools/bench.py [--sizes 5,50,500] [--runs 3] [--out bench/results.md]
 """
 
 from __future__ import annotations
@@ -280,7 +280,7 @@ def report(results: list[dict], runs: int) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "5,500"))
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "5,50,500"))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
