@@ -15,6 +15,7 @@ from build_tools.model import Document
 from build_tools.render import GENERATED_STAMP, Page, anchor_label, display_date, md_escape, source_link, text_page_path
 
 KWIC_CONTEXT = 14
+IN_CONTEXT = 300  # entry pages: texts in context until this many occurrences, then paragraph numbers
 INDEX_PAGES = {"people": ("person", "人物"), "places": ("place", "地点"), "organisations": ("organisation", "机构")}
 
 
@@ -37,7 +38,8 @@ def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
             + md_escape(after) + ("…" if hit.end + KWIC_CONTEXT < len(text) else ""))
 
 
-def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t) -> str:
+def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t,
+                 in_context: int = IN_CONTEXT) -> str:
     by_term = glossary.by_term()
     lines = [f"---\ntitle: \"{t(entry.term)}\"\n---", GENERATED_STAMP, "",
              f"# {md_escape(t(entry.term))} {{: #top .entry-title }}", "",
@@ -55,7 +57,8 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
     lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
-              t(f"共{len(hits)}次，见于{len(counts)}篇文献。"), ""]
+              t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
+              + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
     if hits:
         lines += [f"| {t('文献')} | {t('次数')} |", "|---|---|"]
         lines += [f"| [{md_escape(docs[slug].meta.short_title)}](#in-{slug}) | {n} |"
@@ -63,11 +66,18 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
     grouped: dict[str, list[Hit]] = defaultdict(list)
     for hit in hits:
         grouped[hit.slug].append(hit)
+    shown = 0
     for slug, group in sorted(grouped.items()):
         doc = docs[slug]
         lines += ["", f"### {md_escape(doc.meta.short_title)} {{: #in-{slug} }}", ""]
-        lines += [f"- [{anchor_label(h.anchor, t)}](../{text_page_path(slug)}#{h.anchor}) {_kwic(h, docs)}"
-                  for h in group]
+        if shown < in_context:
+            lines += [f"- [{anchor_label(h.anchor, t)}](../{text_page_path(slug)}#{h.anchor}) {_kwic(h, docs)}"
+                      for h in group]
+            shown += len(group)
+        else:  # a concordance of thousands of lines would weigh megabytes: a line per text instead
+            per_anchor = Counter(h.anchor for h in group)
+            lines.append(" · ".join(f"[{anchor_label(a, t)}](../{text_page_path(slug)}#{a})"
+                                    + (f"（{n}）" if n > 1 else "") for a, n in per_anchor.items()))
     return "\n".join(lines) + "\n"
 
 

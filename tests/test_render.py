@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 import markdown
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from build_tools.convert import converter
 from build_tools.pipeline import render_all
 from build_tools.render import md_escape, text_page_path
+from build_tools.render_glossary import render_entry
 
 GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
 
@@ -74,3 +76,18 @@ def test_every_note_has_exactly_one_marker(edition, rendered):
             page = pages[text_page_path(doc.meta.slug)]
             for note in edition.notes[doc.meta.slug]:
                 assert page.count(f'id="ref-{note.id}"') == 1, note.id
+
+
+def test_an_entry_page_beyond_its_context_limit_lists_paragraph_numbers(edition):
+    entry = max(edition.glossary.entries, key=lambda e: len(edition.occurrences[e.id]))
+    hits = edition.occurrences[entry.id]
+    docs = {d.meta.slug: d for d in edition.docs}
+    page = render_entry(entry, hits, edition.glossary, docs, str, in_context=10)
+    listing = page.split("{: #occurrences }")[1].splitlines()
+    in_context = [line for line in listing if line.startswith("- [")]
+    compact = [line for line in listing if line.startswith("[")]
+    assert len(in_context) >= 10 and compact
+    assert "后面各篇只列段号" in page
+    numbered = sum(int(n or 1) for line in compact for n in re.findall(r"\)(?:（(\d+)）)?(?: · |$)", line))
+    assert len(in_context) + numbered == len(hits)  # every occurrence still listed
+    assert "只列段号" not in render_entry(entry, hits, edition.glossary, docs, str)  # 5 texts: all in context
