@@ -6,10 +6,11 @@ directive still carrying its line for later error messages). Raises EditionError
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools.errors import EditionError
+from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import Meta
 from build_tools.schema import validate
 from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, read_text
@@ -60,14 +61,37 @@ def structure_files(source_dir: Path) -> list[Path]:
 
 
 def load_texts(source_dir: Path) -> list[TextSpec]:
-    specs = [load_text(path) for path in structure_files(source_dir)]
+    """Every text, in date order. Errors of all files are collected and raised together."""
+    specs, errors = [], []
+    for path in structure_files(source_dir):
+        try:
+            specs.append(load_text(path))
+        except EditionErrors as err:
+            errors += err.errors
+        except EditionError as err:
+            errors.append(err)
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.meta.slug in seen:
-            raise EditionError(spec.spec_path, 1, f"slug '{spec.meta.slug}' is also used by {seen[spec.meta.slug]}",
-                               "give every text its own slug")
+            errors.append(EditionError(spec.spec_path, 1, f"slug '{spec.meta.slug}' is also used by "
+                                       f"{seen[spec.meta.slug]}", "give every text its own slug"))
         seen[spec.meta.slug] = spec.spec_path
+    errors += orphan_raw_texts(source_dir, {s.meta.source_file for s in specs})
+    if errors:
+        raise EditionErrors(errors)
     return sorted(specs, key=lambda s: (s.meta.date, s.meta.slug))
+
+
+def orphan_raw_texts(source_dir: Path, claimed: set[str]) -> list[EditionError]:
+    """A raw text no structure file names would silently stay out of the edition."""
+    return [EditionError(raw, None, "原始文本没有对应的 .yml 文件，不会收入本版 (raw text without a structure file)",
+                         f"运行 make new-text SRC={raw.relative_to(source_dir.parent).as_posix()} 生成草稿，"
+                         "或把文件移出 source_texts/")
+            for raw in sorted(source_dir.glob("*.txt")) if raw.name not in claimed]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def load_text(spec_path: Path) -> TextSpec:
@@ -85,10 +109,18 @@ def load_text(spec_path: Path) -> TextSpec:
     if not raw_path.exists():
         raise EditionError(spec_path, doc.line_of(("source",)), f"raw text '{data['source']}' not found",
                            f"put the raw file beside {spec_path.name} or fix 'source'")
+    raw = read_text(raw_path)  # an encoding error names its line, more precise than a hash mismatch
+    recorded = data.get("source_sha256")
+    if recorded and sha256_of(raw_path) != recorded:
+        raise EditionError(spec_path, doc.line_of(("source_sha256",)),
+                           f"原始文本 {data['source']} 与记录的 SHA-256 不符：原始文本必须逐字节保持原样 "
+                           "(raw text changed since it was recorded)",
+                           f"用 git checkout -- source_texts/{data['source']} 恢复原文；改动应写成 .yml 里的 "
+                           "corrections 或 debris")
     meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"],
                 date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
                 kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"])
-    return TextSpec(meta=meta, raw=read_text(raw_path), spec_path=spec_path,
+    return TextSpec(meta=meta, raw=raw, spec_path=spec_path,
                     directives=tuple(_directives(doc)), debris=tuple(_debris(doc)),
                     corrections=tuple(_corrections(doc)))
 

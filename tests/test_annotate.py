@@ -11,6 +11,7 @@ from build_tools import safety
 from build_tools.annotate import load_notes
 from build_tools.errors import EditionError
 from build_tools.load import load_texts
+from build_tools.pipeline import load_edition
 from build_tools.safety import unsafe_reason
 from build_tools.segment import segment
 
@@ -19,6 +20,16 @@ QA = "2010-xinhua-qa"
 
 def docs_of(project):
     return tuple(segment(s) for s in load_texts(project / "source_texts"))
+
+
+def rerecord_hash(raw):
+    import re
+
+    from build_tools.load import sha256_of
+
+    spec = raw.with_suffix(".yml")
+    text = re.sub(r"(?m)^source_sha256: [0-9a-f]{64}", f"source_sha256: {sha256_of(raw)}", spec.read_text(encoding="utf-8"))
+    spec.write_text(text, encoding="utf-8")
 
 
 def notes_file(project, slug=QA):
@@ -46,9 +57,15 @@ def note(id="test-note", paragraph="p6", quote="五带头", body="测试注释�
     return NOTE.format(id=id, paragraph=paragraph, quote=quote, body=body, date=date) + extra
 
 
-def test_every_text_has_notes_and_the_edition_has_at_least_40(edition):
-    assert all(edition.notes[d.meta.slug] for d in edition.docs)
-    assert sum(len(n) for n in edition.notes.values()) >= 40
+def test_notes_coverage_is_reported_naming_the_texts_without_notes(project):
+    """A new text starts without notes: reported by `make check`, never a failure."""
+    from build_tools.counts import notes_coverage
+
+    notes_file(project).unlink()
+    edition = load_edition(project)
+    line = notes_coverage(list(edition.docs), edition.notes)
+    assert f"{len(edition.docs) - 1} of {len(edition.docs)} texts annotated" in line
+    assert line.endswith(f"without notes: {QA}")
 
 
 def test_markers_follow_the_quoted_words(edition):
@@ -106,6 +123,7 @@ def test_quote_refound_after_harmless_whitespace_changes(project):
     raw = project / "source_texts" / "2010-04-14-liu-qi-beijing.txt"
     text = raw.read_text(encoding="utf-8")
     raw.write_text(text.replace("建设世界城市的目标", "建设世界 城市的\u00a0目标"), encoding="utf-8")
+    rerecord_hash(raw)  # as if the file had been received with this layout
     notes = load_notes(project / "source_texts", docs_of(project))
     assert next(n for n in notes[QA] if n.id == "test-note").quote == "五带头"
     assert next(n for n in notes["2010-04-14-liu-qi-beijing"] if n.id == "world-city").quote == "围绕建设世界城市的目标"
