@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _check(args) -> int:
+    from build_tools.counts import notes_coverage
     from build_tools.pipeline import check, load_edition
 
     started = time.perf_counter()
@@ -50,6 +51,7 @@ def _check(args) -> int:
     paragraphs = sum(len(d.paragraphs) for d in edition.docs)
     print(f"ok: {len(edition.docs)} texts, {paragraphs} paragraphs valid "
           f"({time.perf_counter() - started:.2f} s)")
+    print(notes_coverage(list(edition.docs), edition.notes))
     return 0
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from build_tools import manifest
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
+from build_tools.counts import edition_facts, fill
 from build_tools.enrich import LINK_POLICIES, Glossary, Hit, hits_by_text, link, load_glossary
 from build_tools.errors import EditionError
 from build_tools.load import load_texts
@@ -133,9 +134,13 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     zip_name = f"downloads/{edition.settings['offline_name']}-offline.zip"  # written by site.py after MkDocs
     offline_link = f'<a href="{up}{zip_name}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
     handwritten = edition.root / "docs"
+    facts = {**edition_facts(list(edition.docs), edition.notes, len(edition.glossary.entries)),
+             "offline_zip": offline_link}
     for path in sorted(p for p in handwritten.rglob("*") if p.is_file()):
         rel = path.relative_to(handwritten).as_posix()
-        content = path.read_text(encoding="utf-8").replace("{{ offline_zip }}", offline_link)
+        content = path.read_text(encoding="utf-8")
+        if rel.endswith(".md"):
+            content = fill(path, content, facts)
         if rel in PAGE_INTROS:
             render = render_home if rel == "home.md" else render_editorial
             pages.append(Page(PAGE_INTROS[rel], render(docs, t(content), t)))

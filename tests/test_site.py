@@ -119,9 +119,11 @@ def test_renderer_failure_also_keeps_the_site(project):
     assert (project / "site" / "index.html").read_bytes() == before
 
 
-def test_check_command_validates_without_building(project):
+def test_check_command_validates_without_building(project, edition):
     result = run_cli(project, "check")
-    assert result.returncode == 0 and "5 texts" in result.stdout
+    assert result.returncode == 0 and f"ok: {len(edition.docs)} texts" in result.stdout
+    assert f"notes: {sum(bool(edition.notes[d.meta.slug]) for d in edition.docs)} of {len(edition.docs)} texts" \
+        in result.stdout
     assert not (project / "site").exists()
 
 
