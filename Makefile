@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check manifest bench browser-deps clean
+.PHONY: site test serve check manifest new-text golden bench browser-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ check: $(VENV)/.installed  ## validate editorial data only (seconds)
 
 manifest: $(VENV)/.installed  ## record deliberate changes of paragraph ids
 	$(PY) -m build_tools manifest --update
+
+new-text: $(VENV)/.installed  ## take in a raw text: make new-text SRC=path/to/raw.txt [SLUG=2011-06-20-name]
+	@test -n "$(SRC)" || { echo "usage: make new-text SRC=path/to/raw.txt [SLUG=…]"; exit 2; }
+	$(PY) -m build_tools new-text "$(SRC)" $(if $(SLUG),--slug "$(SLUG)")
+
+golden: $(VENV)/.installed  ## rewrite tests/golden/ from the current output (review the diff)
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_render.py -k golden --update-golden
+	git diff --stat -- tests/golden
 
 # Browser tests use Debian's Chromium (never `playwright install`: no downloads here).
 browser-deps:

@@ -30,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     corpus = sub.add_parser("bench-corpus", help="write a synthetic N-text project (real texts recombined) for benchmarks")
     corpus.add_argument("n", type=int)
     corpus.add_argument("--out", type=Path, required=True)
+    new = sub.add_parser("new-text", help="take in a raw text: copy it verbatim under a slug, draft its .yml "
+                                          "(guesses marked # REVIEW) and an empty notes file")
+    new.add_argument("src", type=Path, help="the raw text file (UTF-8)")
+    new.add_argument("--slug", default=None, help="the text's permanent id, e.g. 2011-06-20-lin-xiangdong")
     serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
@@ -43,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _check(args) -> int:
     from build_tools.counts import notes_coverage
+    from build_tools.newtext import open_reviews
     from build_tools.pipeline import check, load_edition
 
     started = time.perf_counter()
@@ -52,6 +57,8 @@ def _check(args) -> int:
     print(f"ok: {len(edition.docs)} texts, {paragraphs} paragraphs valid "
           f"({time.perf_counter() - started:.2f} s)")
     print(notes_coverage(list(edition.docs), edition.notes))
+    for mark in open_reviews(edition.source_dir):
+        print(f"待确认 REVIEW: {mark}")
     return 0
 
 
@@ -125,6 +132,20 @@ def _bench_corpus(args) -> int:
     return 0
 
 
+def _new_text(args) -> int:
+    from build_tools.newtext import summary, take_in
+
+    raw, spec, found = take_in(args.root, args.src.resolve(), args.slug)
+    rel = spec.relative_to(args.root)
+    print(f"原始文本已逐字节复制 (copied verbatim): {raw.relative_to(args.root)}\n"
+          f"草稿 (draft): {rel} — 标有 # REVIEW 的每一行都要核对\n"
+          f"注释文件 (notes): {rel.parent / 'annotations' / rel.name}（空）\n猜测 (guesses):")
+    print("\n".join(summary(found)))
+    print("下一步 (next):\n  1. 编辑草稿，核对每个 # REVIEW 后删去标记；make serve 可即时预览\n"
+          "  2. make check（列出尚未核对的 REVIEW）\n  3. make manifest（登记新文本的段号）\n  4. make test")
+    return 0
+
+
 def _serve(args) -> int:
     from mkdocs.commands.serve import serve
 
@@ -142,4 +163,5 @@ def _serve(args) -> int:
     return 0
 
 
-COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest, "serve": _serve}
+COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest,
+            "new-text": _new_text, "serve": _serve}

@@ -1,0 +1,93 @@
+"""`make new-text`: a raw text the edition has never seen goes from file to published page.
+
+The fixture (tests/fixtures/new-text/) is a composed two-page web text with page counters, a
+pager, its title repeated and truncated: the debris a real download carries."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from build_tools.errors import EditionError
+from build_tools.newtext import draft, guess_date, lines_of, open_reviews, take_in
+from build_tools.segment import strip_ws
+from tests.test_site import run_cli
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "new-text" / "county-meeting-speech.txt"
+SLUG = "2011-06-20-lin-xiangdong"
+
+
+@pytest.fixture(scope="module")
+def guessed():
+    return draft(FIXTURE.read_text(encoding="utf-8"), FIXTURE.name)
+
+
+def test_title_speaker_date_and_kind_are_guessed(guessed):
+    assert guessed.title.value == "在全县创先争优活动推进会上的讲话"
+    assert guessed.speaker.value == "林 向 东" and guessed.date.value == "2011-06-20"
+    assert guessed.kind.value == "speech" and guessed.occasion.value == "全县创先争优活动推进会"
+    assert guessed.slug.value == SLUG
+    assert all(g.review for g in (guessed.title, guessed.speaker, guessed.date, guessed.kind))
+
+
+def test_page_debris_and_the_repeated_and_truncated_title_are_candidates(guessed):
+    debris = {(text, occurrence) for text, occurrence, _, _ in guessed.debris}
+    assert debris == {("第1页 共 2 页", None), ("第2页 共 2 页", None), ("上一页 1 2 下一页", 1),
+                      ("上一页 1 2 下一页", 2), ("在全县创先争优活动推进会上的讲话", 2),
+                      ("在全县创先争优活动推进会上的...", None)}
+
+
+def test_headings_and_paragraph_marks_are_proposed(guessed):
+    roles = [(role, phrase) for role, phrase, _ in guessed.structure]
+    assert ("heading", "二、清醒认识当前存在的不足") in roles
+    breaks = [phrase for role, phrase in roles if role == "break"]
+    assert [b[:2] for b in breaks] == ["一是", "二是", "三是", "第一", "第二", "第三"]
+    skeleton = strip_ws(FIXTURE.read_text(encoding="utf-8"))
+    assert all(skeleton.count(b) == 1 for b in breaks)  # every quoted phrase is unique
+
+
+@pytest.mark.parametrize("line, date", [("（2011年6月20日）", "2011-06-20"), ("二〇一〇年五月二十日", "2010-05-20"),
+                                        ("2010年7月", "2010-07"), ("无日期", "")])
+def test_dates_in_digits_or_chinese_numerals(line, date):
+    assert guess_date(lines_of(f"标题\n{line}\n")).value == date
+
+
+def test_an_existing_text_is_never_overwritten(project):
+    take_in(project, FIXTURE)
+    with pytest.raises(EditionError, match="already exists"):
+        take_in(project, FIXTURE)
+
+
+def test_a_new_text_goes_from_raw_file_to_published_page(project):
+    source = project / "source_texts"
+    result = run_cli(project, "new-text", str(FIXTURE))
+    assert result.returncode == 0, result.stderr
+    assert "make manifest" in result.stdout and "REVIEW" in result.stdout
+    raw, spec = source / f"{SLUG}.txt", source / f"{SLUG}.yml"
+    assert raw.read_bytes() == FIXTURE.read_bytes()
+    assert (source / "annotations" / f"{SLUG}.yml").exists()
+    assert any(str(spec) in mark for mark in open_reviews(source))
+
+    # Before the manifest records the new ids, the check names them and the command.
+    check = run_cli(project, "check")
+    assert check.returncode == 1 and f"{SLUG}: 新段号尚未登记 (new ids not yet recorded)" in check.stderr
+    assert "make manifest" in check.stderr and "python -m" not in check.stderr
+
+    # The editor reviews the draft: drops the 第一/第二/第三 breaks, names the source, confirms.
+    text = spec.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^  - break: 第.*\n", "", text)
+    text = re.sub(r"(?m)^provenance: .*$", "provenance: 测试用文本（tests/fixtures/new-text），非真实文献", text)
+    spec.write_text(re.sub(r"  # REVIEW:.*", "", text), encoding="utf-8")
+    assert run_cli(project, "manifest", "--update").returncode == 0
+    check = run_cli(project, "check")
+    assert check.returncode == 0, check.stderr
+    assert "REVIEW" not in check.stdout and f"without notes: {SLUG}" in check.stdout
+
+    assert run_cli(project, "site").returncode == 0
+    for prefix in ("", "zh-Hant/"):
+        page = (project / "site" / prefix / "texts" / SLUG / "index.html").read_text(encoding="utf-8")
+        assert 'id="p1"' in page and "第1页" not in page and "下一页" not in page
+    home = (project / "site" / "index.html").read_text(encoding="utf-8")
+    assert f"texts/{SLUG}/" in home
