@@ -1,7 +1,7 @@
 """Anchor manifest: every published block id with a fingerprint of its text.
 
 A build fails when an id disappears or would now point at different text, or when a new id is
-not yet recorded; `python -m build_tools manifest --update` records the change on purpose.
+not yet recorded; `make manifest` records the change on purpose.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from pathlib import Path
 
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import Document
+from build_tools.wording import clipped
 
-UPDATE_HINT = "if the change is deliberate, run `python -m build_tools manifest --update` and commit it"
+UPDATE_HINT = "若是有意的改动，运行 make manifest 并提交 anchors.manifest.json (if deliberate, run make manifest and commit it)"
 
 
 def fingerprint(text: str) -> str:
@@ -34,7 +35,7 @@ def write(path: Path, docs: list[Document]) -> None:
 
 def check(path: Path, docs: list[Document]) -> None:
     if not path.exists():
-        raise EditionError(path, None, "anchor manifest missing", UPDATE_HINT)
+        raise EditionError(path, None, "段号清单缺失 (anchor manifest missing)", UPDATE_HINT)
     text = path.read_text(encoding="utf-8")
     try:
         recorded = json.loads(text)
@@ -46,21 +47,21 @@ def check(path: Path, docs: list[Document]) -> None:
     for slug, ids in recorded.items():
         now = current.get(slug)
         if now is None:
-            errors.append(EditionError(path, lines.get((slug, "")), f"text '{slug}' was published but is gone",
+            errors.append(EditionError(path, lines.get((slug, "")), f"已发布的文本 '{slug}' 不见了 (was published but is gone)",
                                        UPDATE_HINT))
             continue
         for block_id, print_ in ids.items():
             where = lines.get((slug, block_id))
             if block_id not in now:
-                errors.append(EditionError(path, where, f"{slug}#{block_id} disappeared", UPDATE_HINT))
+                errors.append(EditionError(path, where, f"{slug}#{block_id} 已不存在 (disappeared)", UPDATE_HINT))
             elif now[block_id] != print_:
-                errors.append(EditionError(path, where, f"{slug}#{block_id} now points at different text",
-                                           "keep published paragraphs stable; " + UPDATE_HINT))
+                errors.append(EditionError(path, where, f"{slug}#{block_id} 现在指向另一段文字 (now points at different text)",
+                                           "已发布的段落应保持不变；" + UPDATE_HINT))
     for slug, ids in current.items():
         new = [i for i in ids if i not in recorded.get(slug, {})]
         if new:
             errors.append(EditionError(path, lines.get((slug, "")),
-                                       f"{slug}: new ids not yet recorded: {', '.join(new[:8])}", UPDATE_HINT))
+                                       f"{slug}: 新段号尚未登记 (new ids not yet recorded): {clipped(new)}", UPDATE_HINT))
     if errors:
         raise EditionErrors(errors)
 

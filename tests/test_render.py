@@ -1,4 +1,4 @@
-"""Stage render: golden Markdown (update with `pytest --update-golden`) and escaping."""
+"""Stage render: golden Markdown (update with `make golden`) and escaping."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ def test_generated_markdown_matches_golden(edition, rendered, request, slug, var
     if request.config.getoption("--update-golden"):
         golden.write_text(actual, encoding="utf-8")
         pytest.skip(f"golden file written: {golden.name}")
-    assert golden.exists(), f"{golden} missing: run pytest --update-golden and review it"
+    assert golden.exists(), f"{golden} missing: run make golden and review it"
     expected = golden.read_text(encoding="utf-8")
     diff = "\n".join(difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden", "actual", lineterm=""))
-    assert actual == expected, f"generated Markdown changed (rerun with --update-golden if intended):\n{diff}"
+    assert actual == expected, f"generated Markdown changed (run make golden if intended):\n{diff}"
 
 
 def test_every_paragraph_line_carries_its_anchor(edition, rendered):
