@@ -26,7 +26,7 @@ from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
 from build_tools.render_parallels import parallels_section, render_parallels_page
-from build_tools.search import INDEX_FILE, fold_map, index_script, units
+from build_tools.search import fold_map, term_shards, units, variant_index
 from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
 
@@ -104,15 +104,18 @@ def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dic
             converted[variant.code] = (t, docs, units(list(edition.docs), docs, edition.glossary, edition.notes, t))
     with timed(timings, "render"):
         fold = fold_map([u for _, _, u in converted.values()])
+        canonical = next(v for v in edition.variants if v.canonical)
+        terms = [Page(path, text) for path, text in term_shards(converted[canonical.code][2])]
         hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
         shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
-        return {v.code: _render_variant(edition, v, *converted[v.code], fold) + shared for v in edition.variants}
+        return {v.code: _render_variant(edition, v, *converted[v.code], fold, len(terms))
+                + shared + (terms if v.canonical else []) for v in edition.variants}
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
-                    fold: dict[str, str]) -> list[Page]:
+                    fold: dict[str, str], term_shard_count: int) -> list[Page]:
     links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
@@ -128,9 +131,10 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
-    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处")}
-    pages.append(Page(INDEX_FILE, index_script(search_units, fold, labels)))
+    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处"),
+              "more": t("再显示下面的结果（还有{n}处）")}
     up = "../" * len([p for p in variant.path.split("/") if p])
+    pages += [Page(path, text) for path, text in variant_index(search_units, fold, labels, term_shard_count, up)]
     zip_name = f"downloads/{edition.settings['offline_name']}-offline.zip"  # written by site.py after MkDocs
     offline_link = f'<a href="{up}{zip_name}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
     handwritten = edition.root / "docs"

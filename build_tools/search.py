@@ -1,11 +1,26 @@
-"""Stage 5, render (search part): the full-text search index of one variant, as a script.
+"""Stage 5, render (search part): the full-text search index, sharded so that a query reads a
+small, bounded part of it however large the archive grows.
 
 Ctrl-F semantics: a query matches every unit (paragraph, heading, title, glossary entry, note)
 whose text contains it, in either script. Matching runs on the canonical (simplified) text; the
 query is folded to simplified character by character with a map built here from the corpus's
 own simplified/traditional pairs and OpenCC's traditional->simplified character table. Because
 script conversion keeps offsets, a hit found in the canonical text is shown from the variant's
-text at the same place. The index is a `<script>` (a `fetch` fails from file://).
+text at the same place.
+
+Layout (every file a `<script>`: a `fetch` fails from file://):
+- `assets/search-index.js`, per variant: pages, kinds, fold map, labels (no unit text).
+- `assets/search/t<k>.js`, once, under the canonical root (both variants read it): a positional
+  n-gram index of the canonical text, split into shards by term. Each character maps to the
+  units holding it, with the count and first position; each character pair to the units holding
+  it with every position. A query of n >= 2 characters reads the pairs at offsets 0, 2, 4, …
+  and n-2, and chains their positions: exact substring matches and counts, no text needed.
+- `assets/search/u<k>.js`, per variant: anchor and shown text of UNITS_PER_CHUNK units, loaded
+  only for the results drawn.
+
+Unit numbers put titles and headings first, then texts, notes and glossary entries, each group
+in reading order: the results order (titles/headings, then frequency, then number) is then the
+order of the former single index.
 """
 
 from __future__ import annotations
@@ -21,6 +36,14 @@ from build_tools.enrich import Glossary
 from build_tools.model import Document
 
 INDEX_FILE = "assets/search-index.js"
+SHARD_DIR = "assets/search"
+UNITS_PER_CHUNK = 128
+SHARD_BYTES = 48_000  # a term shard's target size; the shard count follows the index's size
+HEADING_KINDS = ("title", "heading")
+
+# Numbers in a term's postings: base-32 digits, the last one of a number from DIGITS[:32], the
+# others from DIGITS[32:] (JSON-safe characters, no escaping).
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,7 @@ class Unit:
 
 def units(canonical: list[Document], variant: list[Document], glossary: Glossary,
           notes: dict[str, tuple[Note, ...]], t: Callable[[str], str]) -> list[Unit]:
+    """Every searchable unit of one variant, in reading order."""
     out = []
     for doc, vdoc in zip(canonical, variant):
         url = f"texts/{doc.meta.slug}/index.html"
@@ -52,6 +76,12 @@ def units(canonical: list[Document], variant: list[Document], glossary: Glossary
     return out
 
 
+def numbered(variant_units: list[Unit]) -> list[Unit]:
+    """Units in index order: titles and headings, then the rest, each in reading order."""
+    return ([u for u in variant_units if u.kind in HEADING_KINDS]
+            + [u for u in variant_units if u.kind not in HEADING_KINDS])
+
+
 def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
     """Character -> its canonical (simplified) form, for every character a reader might type
     that differs from the canonical text: the corpus's own pairs first, then OpenCC's table for
@@ -63,22 +93,96 @@ def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
                 pairs.update(zip(unit.shown, unit.canonical))
     present = set().union(*(unit.canonical for unit in all_units[0])) if all_units else set()
     votes: dict[str, Counter] = defaultdict(Counter)
+    changed = {v for v, c in pairs if v != c}
     for (v, c), times in pairs.items():
-        if c != v:
+        if v in changed:  # where a variant character also stands for itself, that votes too
             votes[v][c] += times
     fold = {v: counts.most_common(1)[0][0] for v, counts in votes.items()}
     for trad, simps in opencc_dictionary("TSCharacters").items():
-        if simps[0] in present and trad != simps[0]:
+        if simps[0] in present and trad not in present:  # 覆 stays 覆 where the text has 覆盖
             fold.setdefault(trad, simps[0])
+    fold = {v: c for v, c in fold.items() if v != c}
     return dict(sorted(fold.items()))
 
 
-def index_script(variant_units: list[Unit], fold: dict[str, str], labels: dict[str, str]) -> str:
-    pages = sorted({(u.url, u.page) for u in variant_units})
-    page_no = {p: i for i, p in enumerate(pages)}
-    rows = [[page_no[(u.url, u.page)], u.anchor, u.kind, u.canonical] + ([u.shown] if u.shown != u.canonical else [])
-            for u in variant_units]
-    data = {"pages": [list(p) for p in pages], "units": rows, "fold": "".join(k + v for k, v in fold.items()),
-            "labels": labels}
-    return ("/* generated by build_tools — do not edit: full-text search index */\n"
-            "window.EDITION_SEARCH = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n")
+def encode(numbers: list[int]) -> str:
+    out = []
+    for n in numbers:
+        groups = [n & 31]
+        n >>= 5
+        while n:
+            groups.append(32 + (n & 31))
+            n >>= 5
+        out.extend(DIGITS[g] for g in reversed(groups))
+    return "".join(out)
+
+
+def postings(texts: list[str]) -> dict[str, str]:
+    """Term -> encoded postings over the canonical texts, in unit order. A character: (unit
+    step, count, first position) per unit; a pair: (unit step, count, positions as steps)."""
+    terms: dict[str, list[int]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for number, text in enumerate(texts):
+        seen: dict[str, list[int]] = defaultdict(list)
+        for at, char in enumerate(text):
+            seen[char].append(at)
+            if at + 1 < len(text):
+                seen[text[at:at + 2]].append(at)
+        for term, places in seen.items():
+            row = terms[term]
+            row.append(number - last.get(term, -1) - 1)
+            last[term] = number
+            row.append(len(places))
+            if len(term) == 1:
+                row.append(places[0])
+            else:
+                row.append(places[0])
+                row.extend(b - a for a, b in zip(places, places[1:]))
+    return {term: encode(numbers) for term, numbers in terms.items()}
+
+
+def shard_of(term: str, shards: int) -> int:
+    """Same arithmetic as shardOf() in edition-search.js."""
+    h = 0
+    for char in term:
+        h = (h * 31 + ord(char)) % 1_000_003
+    return h % shards
+
+
+def _script(name: str, data) -> str:
+    return f'EDITION_SEARCH_PART("{name}",' + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ");\n"
+
+
+def term_shards(canonical_units: list[Unit]) -> list[tuple[str, str]]:
+    """(path, script) of every term shard, shared by the variants (built from canonical text)."""
+    table = postings([u.canonical for u in numbered(canonical_units)])
+    size = sum(len(k) * 3 + len(v) + 6 for k, v in table.items())
+    shards = max(1, -(-size // SHARD_BYTES))
+    parts: list[dict[str, str]] = [{} for _ in range(shards)]
+    for term, encoded in sorted(table.items()):
+        parts[shard_of(term, shards)][term] = encoded
+    return [(f"{SHARD_DIR}/t{k}.js", _script(f"t{k}", part)) for k, part in enumerate(parts)]
+
+
+def variant_index(variant_units: list[Unit], fold: dict[str, str], labels: dict[str, str], shards: int,
+                  shared_root: str) -> list[tuple[str, str]]:
+    """(path, script) of one variant's manifest and text chunks. `shared_root` leads from the
+    variant's root to the canonical root holding the term shards."""
+    ordered = numbered(variant_units)
+    pages: dict[str, list] = {}  # url -> [url or slug, title, title/heading kinds, texts, notes(, 1: glossary)]
+    for u in variant_units:  # reading order, so that pages and both unit groups agree
+        slug = u.url[len("texts/"):-len("/index.html")] if u.url.startswith("texts/") else u.url
+        page = pages.setdefault(u.url, [slug, u.page, "", 0, 0] + ([1] if u.kind == "glossary" else []))
+        if u.kind in HEADING_KINDS:
+            page[2] += u.kind[0]
+        else:
+            page[4 if u.kind == "note" else 3] += 1
+    manifest = {"pages": list(pages.values()), "fold": "".join(k + v for k, v in fold.items()), "labels": labels,
+                "shards": shards, "chunk": UNITS_PER_CHUNK, "shared": shared_root + SHARD_DIR + "/",
+                "own": SHARD_DIR + "/"}
+    files = [(INDEX_FILE, "/* generated by build_tools — do not edit: full-text search index */\n"
+              "window.EDITION_SEARCH = " + json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + ";\n")]
+    for k in range(0, len(ordered), UNITS_PER_CHUNK):
+        chunk = [[u.anchor, u.shown] for u in ordered[k:k + UNITS_PER_CHUNK]]
+        files.append((f"{SHARD_DIR}/u{k // UNITS_PER_CHUNK}.js", _script(f"u{k // UNITS_PER_CHUNK}", chunk)))
+    return files

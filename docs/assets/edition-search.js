@@ -1,12 +1,20 @@
 /* Full-text search of the edition: Ctrl-F over the whole corpus, either script, from file:// too.
-   The index (assets/search-index.js) is a script loaded on demand; matching is an exact
-   substring test on the canonical text with the query folded to simplified characters. */
+   The index is sharded (see build_tools/search.py): a small manifest (assets/search-index.js),
+   n-gram shards of the canonical text shared by both scripts, and chunks of each script's text
+   for the results drawn; every part is a script loaded on demand (a fetch fails from file://).
+   Matching is an exact substring test on the canonical text with the query folded to
+   simplified characters, done by chaining the positions of the query's character pairs. */
 (function () {
   "use strict";
   var config = document.getElementById("__config");
   var base = config ? JSON.parse(config.textContent).base : ".";
   var root = base.replace(/\/?$/, "/");
-  var index = null, foldTable = null, waiting = [];
+  var index = null, foldTable = null, waiting = [], unitPage = [], unitKind = [];
+  var parts = {}, loading = {}, postingsOf = {}, loaded = [];
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", digitOf = {};
+  for (var d = 0; d < DIGITS.length; d++) digitOf[DIGITS[d]] = d;
+
+  window.EDITION_SEARCH_PART = function (name, data) { parts[name] = data; };
 
   function ready(callback) {
     if (index) return callback();
@@ -15,12 +23,138 @@
     var script = document.createElement("script");
     script.src = root + "assets/search-index.js";
     script.onload = function () {
-      index = window.EDITION_SEARCH;
-      foldTable = {};
-      for (var i = 0; i < index.fold.length; i += 2) foldTable[index.fold[i]] = index.fold[i + 1];
+      prepare(window.EDITION_SEARCH);
       waiting.splice(0).forEach(function (cb) { cb(); });
     };
+    loaded.push(script.src);
     document.head.appendChild(script);
+  }
+
+  /* Unit number -> page and kind: titles and headings of every page, then its texts and notes. */
+  function prepare(manifest) {
+    foldTable = {};
+    for (var i = 0; i < manifest.fold.length; i += 2) foldTable[manifest.fold[i]] = manifest.fold[i + 1];
+    manifest.pages.forEach(function (p) {
+      if (p[0].indexOf("/") < 0) p[0] = "texts/" + p[0] + "/index.html";
+    });
+    manifest.pages.forEach(function (p, n) {
+      for (var k = 0; k < p[2].length; k++) { unitPage.push(n); unitKind.push(p[2][k] === "t" ? "title" : "heading"); }
+    });
+    manifest.pages.forEach(function (p, n) {
+      for (var k = 0; k < p[3]; k++) { unitPage.push(n); unitKind.push(p[5] ? "glossary" : "text"); }
+      for (k = 0; k < p[4]; k++) { unitPage.push(n); unitKind.push("note"); }
+    });
+    index = manifest;
+  }
+
+  function part(dir, name) {
+    if (parts[name]) return Promise.resolve(parts[name]);
+    if (!loading[name]) {
+      loading[name] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = root + dir + name + ".js";
+        script.onload = function () { resolve(parts[name]); };
+        script.onerror = function () { delete loading[name]; reject(new Error("missing " + script.src)); };
+        loaded.push(script.src);
+        document.head.appendChild(script);
+      });
+    }
+    return loading[name];
+  }
+
+  function shardOf(term) {  /* same arithmetic as shard_of() in build_tools/search.py */
+    var h = 0;
+    for (var i = 0; i < term.length; i++) h = (h * 31 + term.charCodeAt(i)) % 1000003;
+    return h % index.shards;
+  }
+
+  /* A term's postings: [{unit, count, places}] in unit order; a single character keeps only
+     its first place, a pair every place. */
+  function postings(term) {
+    if (postingsOf[term]) return Promise.resolve(postingsOf[term]);
+    return part(index.shared, "t" + shardOf(term)).then(function (shard) {
+      var text = shard[term] || "", numbers = [], value = 0, rows = [], unit = -1;
+      for (var i = 0; i < text.length; i++) {
+        var digit = digitOf[text[i]];
+        if (digit >= 32) { value = value * 32 + digit - 32; } else { numbers.push(value * 32 + digit); value = 0; }
+      }
+      for (var at = 0; at < numbers.length;) {
+        unit += numbers[at] + 1;
+        var count = numbers[at + 1], places = [numbers[at + 2]];
+        if (term.length > 1) for (var k = 1; k < count; k++) places.push(places[k - 1] + numbers[at + 2 + k]);
+        rows.push({ unit: unit, count: count, places: places });
+        at += term.length > 1 ? 2 + count : 3;
+      }
+      return (postingsOf[term] = rows);
+    });
+  }
+
+  /* Units holding q (n >= 2): the pairs at offsets 0, 2, 4, … and n-2 all in place. */
+  function chain(q, offsets, lists) {
+    var shortest = lists.reduce(function (a, b) { return a.length <= b.length ? a : b; });
+    var cursor = lists.map(function () { return 0; }), found = [];
+    shortest.forEach(function (row) {
+      var rows = [];
+      for (var j = 0; j < lists.length; j++) {
+        var list = lists[j];
+        while (cursor[j] < list.length && list[cursor[j]].unit < row.unit) cursor[j]++;
+        if (cursor[j] === list.length || list[cursor[j]].unit !== row.unit) return;
+        rows.push(list[cursor[j]]);
+      }
+      var sets = rows.map(function (r) { return new Set(r.places); }), count = 0, first = -1, next = 0;
+      rows[0].places.forEach(function (p) {
+        for (var j = 1; j < rows.length; j++) if (!sets[j].has(p + offsets[j])) return;
+        if (p < next) return;  // occurrences counted without overlap, as indexOf would
+        if (first < 0) first = p;
+        count++;
+        next = p + q.length;
+      });
+      if (count) found.push({ unit: row.unit, count: count, pos: first });
+    });
+    return found;
+  }
+
+  /* Every unit containing the query, best first: title/heading hits, then frequency. Resolves
+     with all hits; the first `limit` (all by default) carry their anchor and shown text. */
+  function search(query, limit) {
+    return new Promise(function (resolve, reject) {
+      ready(function () {
+        var q = fold(query.replace(/^\s+|\s+$/g, ""));
+        if (!q) return resolve([]);
+        var offsets = [0];
+        for (var i = 2; i < q.length - 1; i += 2) offsets.push(i);
+        if (q.length > 2 && offsets[offsets.length - 1] !== q.length - 2) offsets.push(q.length - 2);
+        var terms = q.length === 1 ? [q] : offsets.map(function (at) { return q.substr(at, 2); });
+        Promise.all(terms.map(postings)).then(function (lists) {
+          var found = q.length === 1 ? lists[0].map(function (r) { return { unit: r.unit, count: r.count, pos: r.places[0] }; })
+            : chain(q, offsets, lists);
+          var hits = found.map(function (f) {
+            var page = index.pages[unitPage[f.unit]];
+            return { url: page[0], page: page[1], anchor: null, kind: unitKind[f.unit], pos: f.pos, length: q.length,
+                     count: f.count, order: f.unit, shown: null };
+          });
+          var headingFirst = function (h) { return h.kind === "title" || h.kind === "heading" ? 0 : 1; };
+          hits.sort(function (a, b) {
+            return headingFirst(a) - headingFirst(b) || b.count - a.count || a.order - b.order;
+          });
+          return load(hits.slice(0, limit === undefined ? hits.length : limit)).then(function () { resolve(hits); });
+        }).catch(reject);
+      });
+    });
+  }
+
+  /* Fill in anchor and shown text of these hits from their script's text chunks. */
+  function load(hits) {
+    var names = {};
+    hits.forEach(function (h) { names["u" + Math.floor(h.order / index.chunk)] = true; });
+    return Promise.all(Object.keys(names).map(function (name) { return part(index.own, name); })).then(function () {
+      hits.forEach(function (h) {
+        var unit = parts["u" + Math.floor(h.order / index.chunk)][h.order % index.chunk];
+        h.anchor = unit[0];
+        h.shown = unit[1];
+      });
+      return hits;
+    });
   }
 
   function fold(text) {
@@ -41,27 +175,6 @@
     return (anchor[0] === "s" ? "§" : "¶") + anchor.slice(1);
   }
 
-  /* Every unit containing the query, best first: title/heading hits, then frequency. */
-  function search(query) {
-    var q = fold(query.replace(/^\s+|\s+$/g, ""));
-    if (!q) return [];
-    var hits = [];
-    index.units.forEach(function (unit, order) {
-      var text = unit[3], pos = text.indexOf(q);
-      if (pos < 0) return;
-      var count = 0;
-      for (var at = pos; at >= 0; at = text.indexOf(q, at + q.length)) count++;
-      var page = index.pages[unit[0]];
-      hits.push({ url: page[0], page: page[1], anchor: unit[1], kind: unit[2], pos: pos, length: q.length,
-                  count: count, order: order, shown: unit[4] || text });
-    });
-    var headingFirst = function (h) { return h.kind === "title" || h.kind === "heading" ? 0 : 1; };
-    hits.sort(function (a, b) {
-      return headingFirst(a) - headingFirst(b) || b.count - a.count || a.order - b.order;
-    });
-    return hits;
-  }
-
   function snippet(hit) {
     var from = Math.max(0, hit.pos - 30), to = Math.min(hit.shown.length, hit.pos + hit.length + 30);
     return (from > 0 ? "…" : "") + escapeHtml(hit.shown.slice(from, hit.pos)) +
@@ -73,18 +186,36 @@
     return root + hit.url + "?q=" + encodeURIComponent(query) + "#" + hit.anchor;
   }
 
+  var RESULTS_PER_BATCH = 50;  // an archive-wide query can hit tens of thousands of paragraphs
+
+  function resultItem(hit, query) {
+    return "<li data-anchor=\"" + escapeHtml(hit.url + "#" + hit.anchor) + "\"><a href=\"" + escapeHtml(hitLink(hit, query)) +
+      "\">" + escapeHtml(hit.page) + " " + escapeHtml(anchorLabel(hit.kind, hit.anchor)) + "</a>" +
+      (hit.count > 1 ? " <span class=\"search-times\">×" + hit.count + "</span>" : "") +
+      "<div class=\"search-snippet\">" + snippet(hit) + "</div></li>";
+  }
+
   function renderResults(container, query) {
     var started = performance.now();
-    ready(function () {
-      var hits = search(query), L = index.labels;
-      var html = "<p class=\"search-count\">" + escapeHtml(L.found.replace("{q}", query).replace("{n}", hits.length)) + "</p>";
-      html += "<ol class=\"search-results\">" + hits.map(function (hit) {
-        return "<li data-anchor=\"" + escapeHtml(hit.url + "#" + hit.anchor) + "\"><a href=\"" + escapeHtml(hitLink(hit, query)) +
-          "\">" + escapeHtml(hit.page) + " " + escapeHtml(anchorLabel(hit.kind, hit.anchor)) + "</a>" +
-          (hit.count > 1 ? " <span class=\"search-times\">×" + hit.count + "</span>" : "") +
-          "<div class=\"search-snippet\">" + snippet(hit) + "</div></li>";
-      }).join("") + "</ol>";
-      container.innerHTML = html;
+    search(query, RESULTS_PER_BATCH).then(function (hits) {
+      var L = index.labels, shown = 0;
+      container.innerHTML = "<p class=\"search-count\">" + escapeHtml(L.found.replace("{q}", query).replace("{n}", hits.length)) +
+        "</p><ol class=\"search-results\"></ol>";
+      var list = container.querySelector("ol");
+      function more(batch) {
+        list.insertAdjacentHTML("beforeend", batch.map(function (hit) { return resultItem(hit, query); }).join(""));
+        shown += batch.length;
+        var button = container.querySelector(".search-more");
+        if (button) button.remove();
+        if (shown >= hits.length) return;
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "search-more md-button";
+        button.textContent = L.more.replace("{n}", hits.length - shown);
+        button.addEventListener("click", function () { load(hits.slice(shown, shown + RESULTS_PER_BATCH)).then(more); });
+        container.appendChild(button);
+      }
+      more(hits.slice(0, RESULTS_PER_BATCH));
       document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
       document.body.dataset.searchHits = String(hits.length);
     });
@@ -143,5 +274,5 @@
   } else if (query) {
     highlightTarget(query);
   }
-  window.editionSearch = { ready: ready, search: function (q) { return search(q); } };
+  window.editionSearch = { ready: ready, search: search, load: load, loaded: loaded };
 })();

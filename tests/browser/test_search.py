@@ -19,7 +19,8 @@ def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url
     page.goto(base_url + variant + "search.html")
     page.wait_for_function("window.editionSearch !== undefined")
     page.evaluate("new Promise(r => editionSearch.ready(r))")
-    found = page.evaluate("qs => qs.map(q => editionSearch.search(q).map(h => h.url + '#' + h.anchor))",
+    found = page.evaluate("qs => Promise.all(qs.map(q => editionSearch.search(q)"
+                          "  .then(hits => hits.map(h => h.url + '#' + h.anchor))))",
                           [typed for typed, _ in qs])
     misses = {typed: sorted(truth(units, meant) ^ set(hits))
               for (typed, meant), hits in zip(qs, found) if set(hits) != truth(units, meant)}
