@@ -21,7 +21,7 @@ check: $(VENV)/.installed  ## validate editorial data only (seconds)
 	$(PY) -m build_tools check
 
 manifest: $(VENV)/.installed  ## record deliberate changes of paragraph ids
-	$(PY) -m build_tools manifest --update
+	$(PY) -m build_tools manifest --update $(foreach a,$(ACCEPT),--accept $(a))
 
 new-text: $(VENV)/.installed  ## take in a raw text: make new-text SRC=path/to/raw.txt [SLUG=2011-06-20-name]
 	@test -n "$(SRC)" || { echo "usage: make new-text SRC=path/to/raw.txt [SLUG=…]"; exit 2; }

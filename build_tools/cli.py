@@ -23,7 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     site = sub.add_parser("site", help="pipeline + MkDocs for every variant into site/ (last good site kept on failure)")
     site.add_argument("--site-dir", type=Path, default=None)
     man = sub.add_parser("manifest", help="check the anchor manifest, or record deliberate changes")
-    man.add_argument("--update", action="store_true", help="rewrite anchors.manifest.json from the texts")
+    man.add_argument("--update", action="store_true",
+                     help="record the texts' ids in anchors.manifest.json, rewriting references whose paragraph moved")
+    man.add_argument("--accept", action="append", default=[], metavar="SLUG#ID",
+                     help="a reference that still means its changed paragraph (repeatable)")
     audit = sub.add_parser("audit-conversion", help="list every character OpenCC could convert more than one way")
     audit.add_argument("--variant", default="zh-Hant")
     audit.add_argument("--out", type=Path, default=None, help="write the review sheet (Markdown) here")
@@ -90,15 +93,19 @@ def _site(args) -> int:
 
 
 def _manifest(args) -> int:
-    from build_tools import manifest
-    from build_tools.pipeline import load_edition
+    from build_tools import manifest, references
+    from build_tools.load import load_texts
+    from build_tools.segment import segment
 
-    edition = load_edition(args.root)
+    # Texts only: notes whose paragraph moved cannot load until their references are rewritten.
+    docs = [segment(spec) for spec in load_texts(args.root / "source_texts")]
+    path, refs = args.root / "anchors.manifest.json", references.scan(args.root)
     if args.update:
-        manifest.write(edition.manifest_path, list(edition.docs))
-        print(f"updated {edition.manifest_path}")
+        for change in manifest.update(path, docs, refs, frozenset(args.accept)):
+            print(change)
+        print(f"updated {path}")
     else:
-        manifest.check(edition.manifest_path, list(edition.docs))
+        manifest.check(path, docs, refs)
         print("anchor manifest matches the texts")
     return 0
 

@@ -10,7 +10,9 @@ import hashlib
 import json
 from pathlib import Path
 
+from build_tools import references
 from build_tools.errors import EditionError, EditionErrors
+from build_tools.references import Ref
 from build_tools.model import Document
 from build_tools.wording import clipped
 
@@ -33,14 +35,31 @@ def write(path: Path, docs: list[Document]) -> None:
     path.write_text(dumps(anchors_of(docs)), encoding="utf-8")
 
 
-def check(path: Path, docs: list[Document]) -> None:
-    if not path.exists():
-        raise EditionError(path, None, "段号清单缺失 (anchor manifest missing)", UPDATE_HINT)
+def update(path: Path, docs: list[Document], refs: list[Ref] = (), accepted: frozenset[str] = frozenset()) -> list[str]:
+    """Record the texts' ids, first rewriting every reference whose paragraph moved; refuse
+    (writing nothing) while a reference would be left pointing at different text."""
+    recorded = _read(path)[0] if path.exists() else {}
+    remap = references.plan(list(refs), recorded, anchors_of(docs), accepted)
+    if remap.refused:
+        raise EditionErrors(list(remap.refused))
+    report = references.apply(remap)
+    write(path, docs)
+    return report
+
+
+def _read(path: Path) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     try:
-        recorded = json.loads(text)
+        return json.loads(text), text
     except json.JSONDecodeError as err:
         raise EditionError(path, err.lineno, f"malformed JSON: {err.msg}", UPDATE_HINT) from None
+
+
+def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
+    """Ids recorded and current agree, and every reference still means the text it was written for."""
+    if not path.exists():
+        raise EditionError(path, None, "段号清单缺失 (anchor manifest missing)", UPDATE_HINT)
+    recorded, text = _read(path)
     current = anchors_of(docs)
     lines = _line_index(text)
     errors = []
@@ -62,6 +81,7 @@ def check(path: Path, docs: list[Document]) -> None:
         if new:
             errors.append(EditionError(path, lines.get((slug, "")),
                                        f"{slug}: 新段号尚未登记 (new ids not yet recorded): {clipped(new)}", UPDATE_HINT))
+    errors += references.check(list(refs), recorded, current)
     if errors:
         raise EditionErrors(errors)
 
@@ -77,3 +97,14 @@ def _line_index(text: str) -> dict[tuple[str, str], int]:
         elif stripped.startswith('"') and slug:
             index[(slug, stripped.split('"')[1])] = n
     return index
+
+
+def with_anchor_errors(err: EditionError, path: Path, docs: list[Document], refs: list[Ref]) -> EditionError:
+    """A note that lost its quote is often the symptom of moved ids: report the cause first."""
+    try:
+        check(path, docs, refs)
+    except EditionErrors as cause:
+        return EditionErrors(cause.errors + list(getattr(err, "errors", [err])))
+    except EditionError:
+        return err
+    return err

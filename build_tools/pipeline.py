@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_tools import manifest
+from build_tools import manifest, references
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
 from build_tools.counts import edition_facts, fill
@@ -77,7 +77,11 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
         if policy not in LINK_POLICIES:
             raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
                                f"use one of {', '.join(LINK_POLICIES)}")
-        notes = load_notes(source_dir, docs)
+        try:
+            notes = load_notes(source_dir, docs)
+        except EditionError as err:
+            raise manifest.with_anchor_errors(err, root / "anchors.manifest.json", list(docs),
+                                              references.scan(root)) from None
         parallels = detect(docs, formulae=tuple(f for e in glossary.entries for f in e.forms))
         hits = hits_by_text(found)
         enriched = tuple(attach_parallels(attach(link(d, hits[d.meta.slug], policy), notes[d.meta.slug]), parallels)
@@ -89,7 +93,7 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
 
 def check(edition: Edition) -> None:
     """Everything that can fail on editorial input, short of rendering."""
-    manifest.check(edition.manifest_path, list(edition.docs))
+    manifest.check(edition.manifest_path, list(edition.docs), references.scan(edition.root))
 
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:

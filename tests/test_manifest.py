@@ -6,9 +6,11 @@ import json
 
 import pytest
 
-from build_tools import manifest
+from build_tools import manifest, references
 from build_tools.errors import EditionError
 from build_tools.pipeline import check, load_edition
+from tests.conftest import ROOT
+from tests.test_site import run_cli
 
 LIU = "2010-04-14-liu-qi-beijing"
 
@@ -56,3 +58,73 @@ def test_new_ids_must_be_recorded(project):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(EditionError, match=r"new ids not yet recorded\): p37"):
         check(load_edition(project))
+
+
+def add_break(project, after, phrase):
+    path = project / "source_texts" / f"{LIU}.yml"
+    text = path.read_text(encoding="utf-8")
+    assert f"  - break: {after}\n" in text
+    path.write_text(text.replace(f"  - break: {after}\n", f"  - break: {after}\n  - break: {phrase}\n"), encoding="utf-8")
+
+
+def cited_texts(project) -> dict[tuple[str, int, int], str]:
+    """(file, line, column) of each reference to Liu Qi's speech -> the text it points at."""
+    from build_tools.load import load_texts
+    from build_tools.segment import segment
+
+    docs = {d.meta.slug: d for d in map(segment, load_texts(project / "source_texts"))}
+    return {(r.path.name, r.line, r.start): docs[r.slug].block(r.id).text
+            for r in references.scan(project) if r.slug == LIU}
+
+
+def test_a_renumbering_names_every_moved_reference_and_make_manifest_remaps_them(project):
+    before = cited_texts(project)
+    add_break(project, "全市各级党组织都要以高度的政治责任感", "特别是要深刻理解")  # p4 splits: p5… shift by one
+    moved = [r for r in references.scan(project) if r.slug == LIU and int(r.id[1:]) >= 5 and r.id[0] == "p"]
+    assert moved
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    for ref in moved:  # each affected reference, at its own file and line
+        assert f"{ref.path}:{ref.line}: 引用 {ref.anchor} 现在会指向另一段文字" in result.stderr
+
+    update = run_cli(project, "manifest", "--update")
+    assert update.returncode == 0, update.stderr
+    assert f"{LIU}#p5 → {LIU}#p6" in update.stdout
+    assert cited_texts(project) == before  # every reference holds the words it held
+    assert run_cli(project, "check").returncode == 0
+    home = (project / "docs" / "home.md").read_text(encoding="utf-8")
+    assert "(texts/2010-xinhua-qa/index.md#p1)" in home  # other texts' references untouched
+
+
+def test_a_reference_whose_paragraph_was_split_is_refused_until_fixed_or_accepted(project):
+    manifest_before = (project / "anchors.manifest.json").read_bytes()
+    add_break(project, "今天会议的主要任务", "下面，我讲几点意见")  # p2 itself changes
+    cited = [r for r in references.scan(project) if r.anchor == f"{LIU}#p2"]
+    assert cited
+    update = run_cli(project, "manifest", "--update")
+    assert update.returncode == 1
+    for ref in cited:
+        assert f"{ref.path}:{ref.line}: 引用 {LIU}#p2 会指向另一段文字" in update.stderr
+    assert f"ACCEPT={LIU}#p2" in update.stderr
+    assert (project / "anchors.manifest.json").read_bytes() == manifest_before  # nothing recorded
+    assert run_cli(project, "manifest", "--update", "--accept", f"{LIU}#p2").returncode == 0
+    assert run_cli(project, "check").returncode == 0
+
+
+def test_a_reference_to_a_missing_paragraph_names_its_line(project):
+    glossary = project / "source_texts" / "glossary.yml"
+    text = glossary.read_text(encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "2010-xinhua-qa#p6" in t)
+    glossary.write_text(text.replace("2010-xinhua-qa#p6", "2010-xinhua-qa#p99", 1), encoding="utf-8")
+    refs = references.scan(project)
+    errors = references.check(refs, {}, manifest.anchors_of(list(load_edition(ROOT).docs)))
+    assert [e.message.split(" — ")[0] for e in errors] == [f"{glossary}:{line}: 引用 2010-xinhua-qa#p99 指向不存在的段落 (no such id)"]
+
+
+def test_link_text_pilcrow_follows_the_remapped_anchor(tmp_path):
+    page = tmp_path / "home.md"
+    page.write_text("见[访谈¶1](texts/2010-xinhua-qa/index.md#p1)与¶1。\n", encoding="utf-8")
+    (ref,) = references.find_references(page, page.read_text(encoding="utf-8"))
+    report = references.apply(references.Remap(((ref, "p2"),), ()))
+    assert page.read_text(encoding="utf-8") == "见[访谈¶2](texts/2010-xinhua-qa/index.md#p2)与¶1。\n"
+    assert any("¶1" in line and "核对" in line for line in report)

@@ -1,0 +1,149 @@
+"""Citation integrity: every `slug#pN` / `#sN` reference in the editors' files, checked against
+the anchor manifest, and remapped when its paragraph moved.
+
+A reference means the text its id held when the manifest last recorded it (the manifest keeps a
+fingerprint of every id). When an id would now point at other text, every reference to it is
+named with file:line; `make manifest` rewrites the references whose paragraph is found again
+under another id (same fingerprint) and refuses the change while any reference would be left
+pointing at different text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools.errors import EditionError
+
+# slug#p3 (glossary, notes, docs) and Markdown links texts/<slug>/index.md#p3 or texts/<slug>/#p3
+CITATION = re.compile(r"(?:texts/)?(?P<slug>[0-9]{4}(?:-[a-z0-9]+)+)(?:/(?:index\.(?:md|html))?)?#(?P<id>[ps][0-9]+)(?![0-9])")
+NOTE_PARAGRAPH = re.compile(r"^\s*(?:-\s+)?paragraph:\s*(?P<id>p[0-9]+)\s*(?:#.*)?$")
+PILCROW_LINK = re.compile(r"¶(?P<n>[0-9]+)\]\((?P<target>[^)]*)\)")
+
+
+@dataclass(frozen=True)
+class Ref:
+    path: Path
+    line: int
+    start: int  # offsets of the id in the line
+    end: int
+    slug: str
+    id: str
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.slug}#{self.id}"
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def find_references(path: Path, text: str, note_slug: str | None = None) -> list[Ref]:
+    """Every reference in one file; in a notes file also each note's `paragraph: pN`."""
+    refs = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        for m in CITATION.finditer(line):
+            refs.append(Ref(path, n, m.start("id"), m.end("id"), m.group("slug"), m.group("id")))
+        m = NOTE_PARAGRAPH.match(line) if note_slug else None
+        if m:
+            refs.append(Ref(path, n, m.start("id"), m.end("id"), note_slug, m.group("id")))
+    return refs
+
+
+def cited_files(root: Path) -> list[tuple[Path, str | None]]:
+    """The files editors cite in: glossary and notes (YAML), hand-written pages (Markdown)."""
+    source = root / "source_texts"
+    files = [(p, None) for p in sorted(source.glob("*.yml"))]
+    files += [(p, p.stem) for p in sorted((source / "annotations").glob("*.yml"))]
+    files += [(p, None) for p in sorted((root / "docs").rglob("*.md"))]
+    return files
+
+
+def scan(root: Path) -> list[Ref]:
+    return [ref for path, slug in cited_files(root)
+            for ref in find_references(path, path.read_text(encoding="utf-8"), slug)]
+
+
+Anchors = dict[str, dict[str, str]]  # slug -> id -> fingerprint
+
+
+def check(refs: list[Ref], recorded: Anchors, current: Anchors) -> list[EditionError]:
+    """A reference to a missing id, or to an id whose text changed since it was recorded."""
+    errors = []
+    for ref in refs:
+        if ref.slug not in current:
+            errors.append(EditionError(ref.path, ref.line, f"引用 {ref.anchor} 指向不存在的文本 (unknown text)",
+                                       "核对文本标识（source_texts/ 中的文件名）"))
+        elif ref.id not in current[ref.slug]:
+            errors.append(EditionError(ref.path, ref.line, f"引用 {ref.anchor} 指向不存在的段落 (no such id)",
+                                       "在文本页上核对段号；若是段号变动所致，运行 make manifest 改写引用"))
+        elif recorded.get(ref.slug, {}).get(ref.id, current[ref.slug][ref.id]) != current[ref.slug][ref.id]:
+            errors.append(EditionError(ref.path, ref.line,
+                                       f"引用 {ref.anchor} 现在会指向另一段文字 (would point at different text)",
+                                       "运行 make manifest：段落移动了的引用会自动改写"))
+    return errors
+
+
+@dataclass(frozen=True)
+class Remap:
+    rewrites: tuple[tuple[Ref, str], ...]  # reference -> new id
+    refused: tuple[EditionError, ...]
+
+
+def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozenset[str] = frozenset()) -> Remap:
+    """For each reference whose recorded text moved: the id now holding that text (found by
+    fingerprint), or a refusal when the text is no longer any single paragraph."""
+    rewrites, refused = [], []
+    for ref in refs:
+        was = recorded.get(ref.slug, {}).get(ref.id)
+        now = current.get(ref.slug, {})
+        if was is None or now.get(ref.id) == was:
+            continue  # never recorded (new) or unchanged
+        moved = [i for i, fp in now.items() if fp == was and i[0] == ref.id[0]]
+        if len(moved) == 1:
+            rewrites.append((ref, moved[0]))
+        elif ref.anchor in accepted and ref.id in now:
+            continue  # the editor confirmed the reference still means this paragraph
+        else:
+            refused.append(EditionError(
+                ref.path, ref.line, f"引用 {ref.anchor} 会指向另一段文字：原段落已拆分、合并或改动，找不到原文 "
+                                    "(would point at different text; its paragraph is gone)",
+                f"改正此引用后再运行 make manifest；若引用仍指这一段，运行 make manifest ACCEPT={ref.anchor}"))
+    return Remap(tuple(rewrites), tuple(refused))
+
+
+def apply(remap: Remap) -> list[str]:
+    """Rewrite the references in their files; returns one line per change (and a reminder for
+    each ¶N that may name the old number in running text beside it)."""
+    by_file: dict[Path, list[tuple[Ref, str]]] = {}
+    for ref, new in remap.rewrites:
+        by_file.setdefault(ref.path, []).append((ref, new))
+    report = []
+    for path, changes in by_file.items():
+        lines = path.read_text(encoding="utf-8").split("\n")
+        for ref, new in sorted(changes, key=lambda c: (c[0].line, -c[0].start)):  # right to left
+            line = lines[ref.line - 1]
+            line = line[:ref.start] + new + line[ref.end:]
+            line = _renumber_link_text(line, ref, new)
+            lines[ref.line - 1] = line
+            report.append(f"{ref.where}: {ref.anchor} → {ref.slug}#{new}")
+        path.write_text("\n".join(lines), encoding="utf-8")
+        old_numbers = {ref.id[1:] for ref, _ in changes}
+        for n, line in enumerate(lines, start=1):
+            for m in re.finditer(r"¶([0-9]+)(?![0-9\]])", line):
+                if m.group(1) in old_numbers:
+                    report.append(f"{path}:{n}: 正文里的“¶{m.group(1)}”可能也要改，请核对 (check by hand)")
+    return report
+
+
+def _renumber_link_text(line: str, ref: Ref, new: str) -> str:
+    """[访谈¶1](texts/x/index.md#p1) -> [访谈¶2](…#p2): the link text shows the number too."""
+    def fix(m: re.Match) -> str:
+        target = m.group("target")
+        if target.endswith(f"{ref.slug}/index.md#{new}") or target.endswith(f"{ref.slug}/#{new}"):
+            if m.group("n") == ref.id[1:]:
+                return f"¶{new[1:]}]({target})"
+        return m.group()
+    return PILCROW_LINK.sub(fix, line)
