@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import hashlib
 import json
 import zlib
 from collections import defaultdict
@@ -43,7 +44,7 @@ class Place:
 
 @dataclass(frozen=True)
 class Parallel:
-    id: str  # par-1, par-2… in reading order of the first text
+    id: str  # par-<hash of both places' slug and wording>: stable when texts are added
     a: Place
     b: Place
     similarity: float  # 2 × matched / (length a + length b), punctuation ignored
@@ -165,7 +166,21 @@ def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) 
             found.append((place_a, place_b, round(2 * matched / ((a1 - a0) + (b1 - b0)), 3)))
     order = {(d.meta.slug, b.id): (i, j) for i, d in enumerate(docs) for j, b in enumerate(d.blocks)}
     found.sort(key=lambda f: (order[(f[0].slug, f[0].paragraph)], f[0].start, order[(f[1].slug, f[1].paragraph)]))
-    return tuple(Parallel(f"par-{n}", a, b, sim) for n, (a, b, sim) in enumerate(found, start=1))
+    texts = {(slug, pid): text for slug, pid, text in paragraphs}
+    ids: dict[str, int] = {}
+    out = []
+    for a, b, sim in found:
+        base = parallel_id(a, b, texts)
+        ids[base] = ids.get(base, 0) + 1  # the same wording twice in one pair of paragraphs
+        out.append(Parallel(base if ids[base] == 1 else f"{base}-{ids[base]}", a, b, sim))
+    return tuple(out)
+
+
+def parallel_id(a: Place, b: Place, texts: dict[tuple[str, str], str]) -> str:
+    """An anchor derived from the passage itself (both texts' slugs and wordings), so it stays
+    put when other texts or other parallels come and go."""
+    key = "|".join(f"{p.slug}:{_normalise(texts[(p.slug, p.paragraph)][p.start:p.end])}" for p in (a, b))
+    return "par-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
 def attach(doc: Document, parallels: list[Parallel]) -> Document:

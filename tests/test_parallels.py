@@ -4,6 +4,7 @@ known edits, and pairs that must not match."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -137,3 +138,18 @@ def test_a_passage_reprinted_everywhere_is_a_formula_not_a_parallel():
     assert len(detect(few)) == 3
     assert all(p.similarity == 1.0 for p in detect(few))
     assert detect(many) == []
+
+
+def test_parallel_ids_come_from_the_passages_and_survive_a_new_text(edition):
+    """Adding a text (here: one more copy of a paragraph) never renumbers existing anchors."""
+    import dataclasses
+
+    before = {p.id: (p.a, p.b) for p in edition.parallels}
+    assert len(before) == len(edition.parallels) and all(re.fullmatch(r"par-[0-9a-f]{8}(-\d+)?", i) for i in before)
+    first = edition.docs[0]
+    echo = Document(dataclasses.replace(first.meta, slug="2009-echo", date="2009"),
+                    (Block("paragraph", first.paragraphs[1].text, "p1"),))
+    after = {p.id: (p.a, p.b) for p in detect([echo, *edition.docs],
+                                               tuple(f for e in edition.glossary.entries for f in e.forms))}
+    assert len(after) > len(before)
+    assert all(after.get(i) == places for i, places in before.items())
