@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from build_tools import manifest, references
 from build_tools.annotate import Note, annotation_path, attach, load_notes
@@ -19,7 +20,8 @@ from build_tools.enrich import LINK_POLICIES, Glossary, Hit, hits_by_text, link,
 from build_tools.errors import EditionError
 from build_tools.load import load_texts
 from build_tools.model import Document
-from build_tools.render import Page, display_date, render_editorial, render_home, render_text_page, text_page_path
+from build_tools.render import (Page, attr_escape, display_date, render_editorial, render_home, render_text_page,
+                                text_page_path, with_front_matter)
 from build_tools.render_glossary import INDEX_PAGES, counts_per_text, glossary_pages, term_links, terms_panel
 from build_tools.parallels import Parallel, detect
 from build_tools.parallels import attach as attach_parallels
@@ -31,6 +33,7 @@ from build_tools.segment import segment
 from build_tools.yamlio import load_yaml
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
+SITE_DESCRIPTION = "2010—2011年“创先争优”活动文献的整理本：分段编号、注释、术语表、互见文句与全文检索，简体、繁体两种文本"
 NAV_GROUP_OVER = 40  # more texts than this in one sidebar list: group them by year, then by month
 
 
@@ -153,7 +156,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
             render = render_home if rel == "home.md" else render_editorial
             pages.append(Page(PAGE_INTROS[rel], render(docs, t(content), t)))
         else:
-            pages.append(Page(rel, t(content) if rel.endswith(".md") else content))
+            pages.append(Page(rel, with_front_matter(t(content)) if rel.endswith(".md") else content))
     return pages
 
 
@@ -161,8 +164,9 @@ def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
     """The texts in the sidebar: one list for a small edition; for an archive, a group per year,
     split by month where a year is itself long. With navigation.prune each page then carries
     only its own group, not the whole archive."""
-    def entries(group) -> list[dict]:
-        return [{f"{display_date(d.meta.date)} {t(d.meta.short_title)}": text_page_path(d.meta.slug)} for d in group]
+    def entries(group) -> list[dict]:  # the theme prints nav titles raw: escaped here
+        return [{f"{display_date(d.meta.date)} {attr_escape(t(d.meta.short_title))}": text_page_path(d.meta.slug)}
+                for d in group]
 
     def by(group, part) -> list[tuple[str, list]]:  # in reading order
         parts: dict[str, list] = {}
@@ -187,19 +191,23 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
     root = edition.root
     t = converter(variant, edition.conversion.overrides)
     up = "../" * len([p for p in variant.path.split("/") if p])
-    return {
+    site_url = edition.settings["site_url"] + (variant.path + "/" if variant.path else "")
+    return {  # the theme prints names, labels and nav titles raw (no autoescape): escaped here
         "INHERIT": str(root / "mkdocs.yml"),
-        "site_name": t(edition.settings["site_name"]),
-        "site_url": edition.settings["site_url"] + (variant.path + "/" if variant.path else ""),
+        "site_name": attr_escape(t(edition.settings["site_name"])),
+        "site_description": attr_escape(t(SITE_DESCRIPTION)),
+        "site_url": site_url,
         "docs_dir": str(root / "build" / "md" / variant.code),
         "theme": {"language": variant.theme_language, "custom_dir": str(root / "overrides")},
         # `alternate: true` makes the theme include our switcher (overrides/partials/alternate.html)
         # but not its <link rel=alternate> list, for which its script fetches every variant's
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
         # edition.js replaces.
-        "extra": {"variant": variant.code, "alternate": True,
-                  "variants": [{"name": v.label, "lang": v.code, "current": v == variant,
-                                "link": up + (v.path + "/" if v.path else "")} for v in edition.variants]},
+        "extra": {"variant": attr_escape(variant.code), "alternate": True, "site_path": urlsplit(site_url).path,
+                  "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,
+                                "link": up + (v.path + "/" if v.path else ""),
+                                "url": attr_escape(edition.settings["site_url"] + (v.path + "/" if v.path else ""))}
+                               for v in edition.variants]},
         "nav": [{t("首页"): "index.md"},
                 {t("文献"): text_nav(edition.docs, t)},
                 {t("术语与索引"): [{t("术语表"): "glossary/index.md"},

@@ -8,6 +8,7 @@ the variant's converter `t`.
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -34,6 +35,41 @@ def md_escape(text: str) -> str:
 
 def attr_escape(text: str) -> str:
     return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def front_matter(title: str, description: str = "", **other: str) -> str:
+    """Front matter for the theme, which prints title and description raw into the page (MkDocs
+    runs Jinja without autoescape): both are escaped for HTML here and JSON-quoted, which YAML
+    reads back as the same plain string."""
+    fields = {"title": attr_escape(title), "description": attr_escape(" ".join(description.split())), **other}
+    return "\n".join(["---", *(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()
+                                if value), "---"])
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_FIELD = re.compile(r"([a-z_]+):[ \t]*(.*)")
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A hand-written page's `key: value` front matter (plain strings only, never YAML objects)
+    and the Markdown after it."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields = {}
+    for line in match[1].splitlines():
+        if field := _FIELD.fullmatch(line.strip()):
+            value = field[2].strip()
+            fields[field[1]] = value[1:-1] if len(value) > 1 and value[0] == value[-1] and value[0] in "\"'" else value
+    return fields, text[match.end():]
+
+
+def with_front_matter(page: str, *stamp: str) -> str:
+    """A hand-written page with its front matter re-emitted escaped, then `stamp` lines (MkDocs
+    reads front matter only at the very start of the file)."""
+    fields, body = split_front_matter(page)
+    return "\n".join([front_matter(fields.pop("title", ""), fields.pop("description", ""), **fields),
+                      *stamp, body.rstrip()])
 
 
 def display_date(date: str) -> str:
@@ -71,7 +107,7 @@ def render_text_page(doc: Document, t: Callable[[str], str], terms: dict[str, tu
                      edit_url: str = "") -> str:
     """A text page. `terms`: entry id -> (URL, gloss) for glossary links; `note_numbers`:
     note id -> marker number; `extra`: ready Markdown (terms panel, notes list) for the end."""
-    lines = [_front_matter(doc.meta.title), GENERATED_STAMP, ""]
+    lines = [front_matter(doc.meta.title, text_description(doc, t)), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     for i, block in enumerate(doc.blocks):
         if i == first_body:
@@ -82,8 +118,11 @@ def render_text_page(doc: Document, t: Callable[[str], str], terms: dict[str, tu
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _front_matter(title: str) -> str:
-    return f"---\ntitle: \"{title.replace(chr(34), '')}\"\n---"
+def text_description(doc: Document, t) -> str:
+    """What a search engine shows for a text: title, who, when, what kind."""
+    m = doc.meta
+    who = "" if m.speaker in m.title else f"{m.speaker}，"
+    return f"{m.title}（{who}{display_date(m.date)}，{t(KIND_LABELS[m.kind])}）"
 
 
 def _meta_card(doc: Document, t) -> list[str]:
@@ -171,11 +210,11 @@ def render_home(docs: list[Document], intro: str, t) -> str:
         m = doc.meta
         rows.append(f"| {display_date(m.date)} | [{md_escape(m.title)}]({text_page_path(m.slug)}) "
                     f"| {md_escape(m.speaker)} | {t(KIND_LABELS[m.kind])} |")
-    return "\n".join([GENERATED_STAMP, intro.rstrip(), "", f"## {t('文献目录')} {{: #texts }}", "", *rows, ""])
+    return "\n".join([with_front_matter(intro, GENERATED_STAMP), "", f"## {t('文献目录')} {{: #texts }}", "", *rows, ""])
 
 
 def render_editorial(docs: list[Document], intro: str, t) -> str:
-    lines = [GENERATED_STAMP, intro.rstrip(), ""]
+    lines = [with_front_matter(intro, GENERATED_STAMP), ""]
     for doc in docs:
         lines += [f"## {md_escape(doc.meta.title)} {{: #{doc.meta.slug} }}", "",
                   f"[{t('阅读全文')}]({text_page_path(doc.meta.slug)})", "",

@@ -12,7 +12,8 @@ from typing import Callable
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit
 from build_tools.model import Document
-from build_tools.render import GENERATED_STAMP, Page, anchor_label, display_date, md_escape, source_link, text_page_path
+from build_tools.render import (GENERATED_STAMP, Page, anchor_label, display_date, front_matter, md_escape, source_link,
+                                text_page_path)
 
 KWIC_CONTEXT = 14
 IN_CONTEXT = 300  # entry pages: texts in context until this many occurrences, then paragraph numbers
@@ -41,7 +42,8 @@ def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
 def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t,
                  in_context: int = IN_CONTEXT) -> str:
     by_term = glossary.by_term()
-    lines = [f"---\ntitle: \"{t(entry.term)}\"\n---", GENERATED_STAMP, "",
+    lines = [front_matter(t(entry.term), f"{t(entry.term)}（{t(CATEGORY_LABELS[entry.category])}）：{t(entry.gloss)}"),
+             GENERATED_STAMP, "",
              f"# {md_escape(t(entry.term))} {{: #top .entry-title }}", "",
              f"**{entry.pinyin}** · {t(CATEGORY_LABELS[entry.category])}"
              + (f" · {t('又作')}：{'、'.join(md_escape(t(a)) for a in entry.aliases)}" if entry.aliases else ""),
@@ -87,7 +89,8 @@ def _entry_item(entry: Entry, hits: list[Hit], t, prefix: str = "") -> str:
 
 
 def render_index(glossary: Glossary, occ: dict[str, list[Hit]], t) -> str:
-    lines = [f"---\ntitle: \"{t('术语表')}\"\n---", GENERATED_STAMP, "", f"# {t('术语表')} {{: #top }}", "",
+    lines = [front_matter(t("术语表"), t("活动术语、提法、人物、地点、机构、会议、文件和事件的释义、出处与出现位置")),
+             GENERATED_STAMP, "", f"# {t('术语表')} {{: #top }}", "",
              t(f"共{len(glossary.entries)}条，收录文中的活动术语、提法、人物、地点、机构、会议、文件和事件，"
                "每条列出释义、出处和全部出现位置（括号内为出现次数）。"), "",
              f"[{t('按类别')}](#by-category) · [{t('按拼音')}](#by-pinyin) · "
@@ -111,7 +114,8 @@ def render_index(glossary: Glossary, occ: dict[str, list[Hit]], t) -> str:
 
 def render_category_page(category: str, label: str, glossary: Glossary, occ, docs: dict[str, Document], t) -> str:
     members = sorted((e for e in glossary.entries if e.category == category), key=lambda e: e.id)
-    lines = [f"---\ntitle: \"{t(label)}\"\n---", GENERATED_STAMP, "", f"# {t(label)} {{: #top }}", "",
+    lines = [front_matter(t(label), t(f"文中出现的{label}：释义与所见文献")), GENERATED_STAMP, "",
+             f"# {t(label)} {{: #top }}", "",
              t(f"文中出现的{label}，共{len(members)}条。"), ""]
     for e in members:
         counts = Counter(h.slug for h in occ[e.id])
@@ -130,7 +134,8 @@ def render_timeline(glossary: Glossary, docs: list[Document], t) -> str:
         for ev in e.events:
             rows.append((ev.date, md_escape(t(ev.label)),
                          f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{source_link(ev.source, by_slug, '', t)}"))
-    lines = [f"---\ntitle: \"{t('大事年表')}\"\n---", GENERATED_STAMP, "", f"# {t('大事年表')} {{: #top }}", "",
+    lines = [front_matter(t("大事年表"), t("本版所收文献与文中提到的事件，按日期排列，附出处")), GENERATED_STAMP, "",
+             f"# {t('大事年表')} {{: #top }}", "",
              t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度。"), "",
              f"| {t('日期')} | {t('事件')} | {t('条目与出处')} |", "|---|---|---|"]
     lines += [f"| {display_date(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: r[0])]

@@ -10,7 +10,7 @@ from typing import Callable
 
 from build_tools.model import Document
 from build_tools.parallels import Parallel, Place, Settings
-from build_tools.render import GENERATED_STAMP, md_escape, text_page_path
+from build_tools.render import GENERATED_STAMP, front_matter, md_escape, text_page_path
 
 
 def wording(place: Place, docs: dict[str, Document]) -> str:
@@ -61,7 +61,8 @@ def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], 
     groups: dict[tuple[str, str], list[Parallel]] = defaultdict(list)
     for par in parallels:
         groups[(par.a.slug, par.b.slug)].append(par)
-    lines = [f"---\ntitle: \"{t('互见文句')}\"\n---", GENERATED_STAMP, "", f"# {t('互见文句')} {{: #top }}", "",
+    lines = [front_matter(t("互见文句"), t("本版各篇文献之间相同或相近的文句及其差异")), GENERATED_STAMP, "",
+             f"# {t('互见文句')} {{: #top }}", "",
              t(f"本版各篇文献之间相同或相近的文句，共{len(parallels)}处（至少{found_by.min_length}字相同，不计标点；"
                f"仅为术语表所收固定提法者不计）。检出方法：每段去掉标点后，以连续{found_by.shingle}字为单位取指纹比对，"
                f"再逐字对齐；凡有连续{found_by.window + found_by.shingle - 1}字以上完全相同者必能检出，"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 from build_tools.model import Document, Meta
-from build_tools.pipeline import text_nav
+from build_tools.pipeline import mkdocs_config, text_nav
 
 
 def doc(date: str, k: int) -> Document:
@@ -28,3 +31,16 @@ def test_an_archive_is_grouped_by_year_and_a_long_year_by_month():
                            ("2011年", ["2011年1月1日 文本4", "2011年3月 文本5"])]
     leaves = [v for y in nav for group in y.values() for item in group for v in item.values()]
     assert "texts/2011-01-01-text-4/index.md" in leaves
+
+
+def test_nav_titles_and_names_reach_the_theme_as_escaped_text(edition):
+    """The theme prints nav titles, site_name and variant labels raw (no Jinja autoescape)."""
+    payload = "<svg onload=alert(1)>"
+    docs = tuple(replace(d, meta=replace(d.meta, short_title=payload)) for d in edition.docs)
+    hostile = replace(edition, docs=docs, settings={**edition.settings, "site_name": payload},
+                      variants=tuple(replace(v, label=payload) for v in edition.variants))
+    for variant in hostile.variants:
+        config = mkdocs_config(hostile, variant)
+        dumped = json.dumps(config, ensure_ascii=False)
+        assert "<svg" not in dumped and "&lt;svg onload=alert(1)&gt;" in dumped
+        assert config["site_name"] == "&lt;svg onload=alert(1)&gt;"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import html
 import re
 
 import markdown
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from build_tools.convert import converter
 from build_tools.pipeline import render_all
-from build_tools.render import md_escape, text_page_path
+from build_tools.render import (GENERATED_STAMP, display_date, front_matter, md_escape, render_editorial, render_home,
+                                 split_front_matter, text_page_path)
 from build_tools.render_glossary import render_entry
 
 GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
@@ -91,3 +94,39 @@ def test_an_entry_page_beyond_its_context_limit_lists_paragraph_numbers(edition)
     numbered = sum(int(n or 1) for line in compact for n in re.findall(r"\)(?:（(\d+)）)?(?: · |$)", line))
     assert len(in_context) + numbered == len(hits)  # every occurrence still listed
     assert "只列段号" not in render_entry(entry, hits, edition.glossary, docs, str)  # 5 texts: all in context
+
+
+# Front matter: first in the file (MkDocs reads it nowhere else) and escaped, because the theme
+# prints title and description raw into <title>, the header and <meta> (no Jinja autoescape).
+MARKUP = '<svg onload=alert(1)> "quoted" {: .x } & ]('
+
+
+def test_front_matter_is_escaped_for_html_and_reads_back_as_yaml():
+    text = front_matter(MARKUP, "a\nmultiline " + MARKUP)
+    fields = yaml.safe_load(text.strip("-\n"))
+    assert text.startswith("---\n") and text.endswith("\n---")
+    assert "<" not in text and "<" not in "".join(fields.values())
+    assert html.unescape(fields["title"]) == MARKUP
+    assert html.unescape(fields["description"]) == "a multiline " + MARKUP
+
+
+def test_hand_written_pages_keep_front_matter_first_with_the_stamp_after(edition):
+    intro = "---\ntitle: 首页\ndescription: '说明 <b>'\n---\n\n# 标题\n\n正文\n"
+    for page in (render_home(list(edition.docs), intro, str), render_editorial(list(edition.docs), intro, str)):
+        fields, body = split_front_matter(page)
+        assert fields == {"title": "首页", "description": "说明 &lt;b&gt;"}
+        assert body.startswith(GENERATED_STAMP) and "title:" not in body and "# 标题" in body
+
+
+def test_every_generated_page_starts_with_its_front_matter(rendered):
+    for pages in rendered.values():
+        for path, content in pages.items():
+            if path.endswith(".md"):
+                fields, _ = split_front_matter(content)
+                assert fields.get("title") and content.startswith("---\n"), path
+
+
+def test_a_text_page_describes_itself(edition, rendered):
+    doc = edition.docs[0]
+    fields, _ = split_front_matter(rendered["zh-Hans"][text_page_path(doc.meta.slug)])
+    assert doc.meta.title in fields["description"] and display_date(doc.meta.date) in fields["description"]
