@@ -16,7 +16,7 @@ from build_tools.schema import validate
 from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, read_text
 
 # Editorial data files that are not per-text structure files.
-SHARED_DATA_FILES = {"glossary.yml", "conversion.yml"}
+SHARED_DATA_FILES = {"glossary.yml", "conversion.yml", "references.yml"}
 
 
 @dataclass(frozen=True)

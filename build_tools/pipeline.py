@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from build_tools import manifest, references
+from build_tools import evidence, manifest, references
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
 from build_tools.counts import edition_facts, fill
@@ -97,6 +97,7 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
 def check(edition: Edition) -> None:
     """Everything that can fail on editorial input, short of rendering."""
     manifest.check(edition.manifest_path, list(edition.docs), references.scan(edition.root))
+    evidence.check(edition.source_dir, edition.docs)
 
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:

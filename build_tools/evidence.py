@@ -1,0 +1,148 @@
+"""Evidence check: every factual claim of a gloss, explanation, note or dated event can be
+checked where it says.
+
+The convention (also in docs/contributing.md):
+- `sources` lists where a claim can be checked: corpus anchors `<slug>#pN`, or the label of a
+  public reference registered in `source_texts/references.yml` (title, publisher, date, URL).
+- A quotation is written in Chinese double quotes “…” (inner quotes ‘…’). Every quotation in a
+  gloss, explanation or note must occur verbatim (whitespace aside; ‘’ matching the text's “”)
+  in one paragraph the claim cites: for a note, its own paragraph or an anchor in its sources.
+  A quotation cut with “……” must have all its pieces in that one paragraph. A quotation from a
+  public reference (not from the corpus) is listed in that reference's `quotes`.
+- A dated event whose source is a corpus anchor must have its date in that paragraph at the
+  precision stated: `M月D日` for YYYY-MM-DD, `M月` for YYYY-MM, the year for YYYY.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools.errors import EditionError, EditionErrors
+from build_tools.model import ANCHOR
+from build_tools.schema import validate
+from build_tools.segment import strip_ws
+from build_tools.yamlio import fold_cjk, load_yaml
+
+QUOTATION = re.compile(r"“([^“”]*(?:‘[^’]*’[^“”]*)*)”")
+ELLIPSIS = re.compile(r"……|…")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A public source, cited by its label (e.g. 维基百科“沈浩”条)."""
+
+    label: str
+    title: str
+    publisher: str
+    date: str  # publication date, or for a continuously edited page the date it was consulted
+    url: str
+    quotes: tuple[str, ...] = ()  # words quoted from it in glosses and notes
+
+
+def references_path(source_dir: Path) -> Path:
+    return source_dir / "references.yml"
+
+
+def load_references(source_dir: Path) -> dict[str, Reference]:
+    path = references_path(source_dir)
+    if not path.exists():
+        return {}
+    doc = load_yaml(path)
+    validate(doc, "references.schema.json")
+    refs: dict[str, Reference] = {}
+    for i, raw in enumerate(doc.data):
+        if raw["label"] in refs:
+            raise EditionError(path, doc.line_of((i,)), f"reference '{raw['label']}' is listed twice",
+                               "keep one entry per label")
+        refs[raw["label"]] = Reference(raw["label"], raw["title"], raw["publisher"], raw["date"], raw["url"],
+                                       tuple(raw.get("quotes", [])))
+    return refs
+
+
+def _fold(text: str) -> str:
+    return strip_ws(text).replace("‘", "“").replace("’", "”")
+
+
+def quotations(text: str) -> list[str]:
+    return [m.group(1) for m in QUOTATION.finditer(text)]
+
+
+def _holds(paragraph: str, quotation: str) -> bool:
+    return all(_fold(piece) in paragraph for piece in ELLIPSIS.split(quotation) if piece.strip())
+
+
+def date_forms(date: str) -> tuple[str, ...]:
+    """How a paragraph writes a date of this precision (any one of the forms will do)."""
+    parts = [int(p) for p in date.split("-")]
+    if len(parts) == 3:
+        return (f"{parts[1]}月{parts[2]}日",)
+    if len(parts) == 2:
+        return (f"{parts[1]}月",)
+    return (f"{parts[0]}",)
+
+
+class Evidence:
+    """Paragraph texts by anchor, and the registered public references."""
+
+    def __init__(self, docs, references: dict[str, Reference]):
+        self.paragraphs = {f"{d.meta.slug}#{b.id}": _fold(b.text) for d in docs for b in d.blocks if b.id}
+        self.references = references
+
+    def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[str]:
+        """What in `text` the cited sources do not hold (empty when all is grounded)."""
+        out = [f"source '{s}' is neither a corpus anchor nor a reference in references.yml"
+               for s in sources if not ANCHOR.match(s) and s not in self.references]
+        out += [f"source '{s}' names no paragraph of the corpus" for s in sources
+                if ANCHOR.match(s) and s not in self.paragraphs]
+        held = [self.paragraphs[s] for s in sources if s in self.paragraphs]
+        exempt = {_fold(q) for s in sources if s in self.references for q in self.references[s].quotes}
+        exempt |= {_fold(m) for m in mentions}
+        for q in quotations(text):
+            if _fold(q) not in exempt and not any(_holds(p, q) for p in held):
+                cited = ", ".join(s for s in sources if s in self.paragraphs) or "no corpus paragraph"
+                out.append(f"quotation “{q}” is not in {cited}")
+        return out
+
+    def date_problem(self, date: str, source: str) -> str:
+        if source in self.references or source not in self.paragraphs:
+            return ""
+        forms = date_forms(date)
+        if any(f in self.paragraphs[source] for f in forms):
+            return ""
+        return f"date {date} is not in {source} (looked for {' or '.join(forms)})"
+
+
+def check(source_dir: Path, docs) -> None:
+    """Raise EditionErrors naming file:line and the claim for every ungrounded claim of the
+    glossary and the notes (read here as written, beside the stages that use them)."""
+    evidence = Evidence(docs, load_references(source_dir))
+    errors: list[EditionError] = []
+    fix = "cite the paragraph that holds it (or a reference in references.yml), or correct the claim"
+    glossary = source_dir / "glossary.yml"
+    if glossary.exists():
+        doc = load_yaml(glossary)
+        for i, raw in enumerate(doc.data or []):
+            claim = f"term '{raw['term']}'"
+            sources, mentions = tuple(raw["sources"]), tuple(raw.get("mentions", []))
+            for field in ("gloss", "explanation"):
+                for problem in evidence.problems(fold_cjk(raw[field]), sources, mentions):
+                    errors.append(EditionError(glossary, doc.line_of((i, field)), f"{claim} {field}: {problem}", fix))
+            for k, event in enumerate(raw.get("events", [])):
+                for problem in [evidence.date_problem(event["date"], event["source"]),
+                                *evidence.problems(event["label"], (event["source"],), mentions)]:
+                    if problem:
+                        errors.append(EditionError(glossary, doc.line_of((i, "events", k)),
+                                                   f"{claim} event '{event['label']}': {problem}", fix))
+    slugs = {d.meta.slug for d in docs}
+    for path in sorted((source_dir / "annotations").glob("*.yml")):
+        doc = load_yaml(path)
+        if path.stem not in slugs:
+            continue  # reported by the notes' loader
+        for i, raw in enumerate(doc.data or []):
+            sources = (f"{path.stem}#{raw['paragraph']}", *raw["sources"])
+            for problem in evidence.problems(fold_cjk(raw["body"]), sources, tuple(raw.get("mentions", []))):
+                errors.append(EditionError(path, doc.line_of((i, "body")), f"note '{raw['id']}': {problem}", fix))
+    if errors:
+        raise EditionErrors(errors)

@@ -1,0 +1,141 @@
+"""The evidence check (build_tools/evidence.py) and the regression cases of issue 14's corrections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.errors import EditionError
+from build_tools.evidence import Evidence, Reference, check, date_forms, load_references, quotations
+from build_tools.model import Block, Document, Meta
+from build_tools.pipeline import load_edition
+from build_tools.yamlio import fold_cjk, load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "source_texts"
+
+
+def _doc(*paragraphs: str) -> Document:
+    meta = Meta("2010-test", "题", "题", "某", "2010", "", "", "speech", "", "x.txt")
+    return Document(meta, tuple(Block("paragraph", text, f"p{i}") for i, text in enumerate(paragraphs, 1)))
+
+
+REF = Reference("某报2010-01-01《题》", "题", "某报", "2010-01-01", "https://example.org/a", ("报上的话",))
+EV = Evidence([_doc("他说要结合纪念建党90周年活动，加强党史教育。", "4月6日，中央召开了总结大会。")], {REF.label: REF})
+
+
+def test_quotations_keep_inner_quotes():
+    assert quotations("李说“搞成‘两张皮’”，又说“好”。") == ["搞成‘两张皮’", "好"]
+
+
+def test_a_quotation_in_the_cited_paragraph_passes_and_elsewhere_fails():
+    assert EV.problems("“加强党史教育”", ("2010-test#p1",)) == []
+    assert EV.problems("“加强党史教育”", ("2010-test#p2",)) == ["quotation “加强党史教育” is not in 2010-test#p2"]
+
+
+def test_a_cut_quotation_needs_every_piece_in_one_paragraph():
+    assert EV.problems("“他说要……加强党史教育”", ("2010-test#p1",)) == []
+    assert EV.problems("“他说要……总结大会”", ("2010-test#p1", "2010-test#p2"))
+
+
+def test_mentions_and_reference_quotes_are_exempt_and_only_they():
+    assert EV.problems("“地”与“报上的话”", ("2010-test#p1", REF.label), mentions=("地",)) == []
+    assert EV.problems("“地”", ("2010-test#p1",))
+
+
+def test_unregistered_public_source_and_unknown_anchor_are_named():
+    problems = EV.problems("无引文", ("维基百科“某”条", "2010-test#p9"))
+    assert "source '维基百科“某”条' is neither a corpus anchor nor a reference in references.yml" in problems
+    assert "source '2010-test#p9' names no paragraph of the corpus" in problems
+
+
+@pytest.mark.parametrize("date, forms", [("2010-04-06", ("4月6日",)), ("2011-01", ("1月",)), ("2007", ("2007",))])
+def test_date_forms_follow_the_precision(date, forms):
+    assert date_forms(date) == forms
+
+
+def test_a_date_must_be_in_the_paragraph_it_is_cited_to():
+    assert EV.date_problem("2010-04-06", "2010-test#p2") == ""
+    assert "date 2011-01-10 is not in 2010-test#p2" in EV.date_problem("2011-01-10", "2010-test#p2")
+    assert EV.date_problem("2011-01-10", REF.label) == ""  # a public reference holds its own date
+
+
+def test_the_edition_passes_the_evidence_check(edition):
+    check(SOURCES, edition.docs)
+
+
+def test_every_reference_has_title_publisher_date_and_url():
+    refs = load_references(SOURCES)
+    assert refs and all(r.title and r.publisher and r.date and r.url.startswith("http") for r in refs.values())
+
+
+@pytest.mark.parametrize("old, new, message", [
+    # a quotation moved to a paragraph that does not hold it
+    ("sources: [2010-xinhua-qa#p8, 2011-04-07-li-yuanchao-symposium#p1, 2011-04-07-li-yuanchao-symposium#p12,",
+     "sources: [2010-xinhua-qa#p8, 2011-04-07-li-yuanchao-symposium#p1,",
+     "term '建党90周年' explanation: quotation “要结合纪念建党90周年活动，加强党史党风党性教育” is not in"),
+    # the old wrong event source comes back
+    ("- {date: 2011-01-10, label: 胡锦涛在十七届中央纪委第六次全会上讲话, source: 人民网日文版2011-01-11“胡錦濤総書記、中央紀律検査委員会全体会議で演説”}",
+     "- {date: 2011-01, label: 十七届中央纪委第六次全会召开, source: 2011-04-07-li-yuanchao-symposium#p1}",
+     "event '十七届中央纪委第六次全会召开': date 2011-01 is not in 2011-04-07-li-yuanchao-symposium#p1"),
+])
+def test_check_names_file_line_and_claim(project, old, new, message):
+    glossary = project / "source_texts" / "glossary.yml"
+    text = glossary.read_text(encoding="utf-8")
+    assert old in text
+    glossary.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        check(project / "source_texts", load_edition(project).docs)
+    assert message in err.value.message
+    assert f"{glossary}:" in err.value.message and "cite the paragraph" in err.value.message
+
+
+def test_the_build_runs_the_check(project):
+    """`make check` and the site build both call pipeline.check, which runs the evidence check."""
+    from build_tools.pipeline import check as pipeline_check
+    notes = project / "source_texts" / "annotations" / "2010-04-14-liu-qi-beijing.yml"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("中央文件里是否有此表述", "中央“文件里有此表述”"),
+                     encoding="utf-8")
+    with pytest.raises(EditionError, match="note 'leadership-formula': quotation “文件里有此表述”"):
+        pipeline_check(load_edition(project))
+
+
+# ── Regression cases of the corrections (tests/fixtures/corrections.yml) ─────────────────────
+CASES = load_yaml(Path(__file__).parent / "fixtures" / "corrections.yml").data
+
+
+def _claim(case: dict) -> tuple[str, tuple[str, ...], list[dict]]:
+    """The claim's whole text, its sources and events, as the edition states them now."""
+    if "term" in case:
+        entry = next(e for e in load_yaml(SOURCES / "glossary.yml").data if e["term"] == case["term"])
+        events = entry.get("events", [])
+        text = " ".join([fold_cjk(entry["gloss"]), fold_cjk(entry["explanation"]), *(e["label"] for e in events)])
+        return text, tuple(entry["sources"]), events
+    slug, note_id = case["note"].split("/")
+    note = next(n for n in load_yaml(SOURCES / "annotations" / f"{slug}.yml").data if n["id"] == note_id)
+    return fold_cjk(note["body"]), tuple(note["sources"]), []
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
+def test_correction_stays_corrected(case):
+    text, sources, events = _claim(case)
+    for wrong in case.get("forbid", []):
+        assert wrong not in text, f"the old claim is back: {wrong}"
+    for right in case.get("require", []):
+        assert right in text, f"the corrected wording is gone: {right}"
+    for source in case.get("cite", []):
+        assert source in sources
+    if "event" in case:
+        assert any(e["date"] == case["event"]["date"] and e["source"] == case["event"]["source"] for e in events)
+    for source in case.get("forbid_event_source", []):
+        assert all(e["source"] != source for e in events)
+
+
+def test_a_renumbering_that_shifts_cited_paragraphs_is_caught(project):
+    """Invariant 9: a `slug#pN` citation never silently points at another paragraph."""
+    (project / "source_texts" / "annotations" / "2010-04-14-liu-qi-beijing.yml").unlink()  # they stop earlier
+    spec = project / "source_texts" / "2010-04-14-liu-qi-beijing.yml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("  - break: 五是要加快城镇化\n", ""), encoding="utf-8")
+    with pytest.raises(EditionError, match="quotation “深化平安北京建设” is not in 2010-04-14-liu-qi-beijing#p19"):
+        check(project / "source_texts", load_edition(project).docs)
