@@ -46,7 +46,7 @@ test: $(VENV)/.installed node_modules/.installed browser-deps  ## every test: un
 	$(PY) -m pytest
 
 clean:
-	rm -rf build site site.new site.old node_modules
+	rm -rf build site site.new site.old .site.builds .site.lock node_modules
 
 bench: $(VENV)/.installed browser-deps  ## build cost vs bare MkDocs, 5, 50 and 500 texts (BENCH_SIZES=5,50,500,1000 for more)
 	$(PY) tools/bench.py

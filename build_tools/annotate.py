@@ -9,7 +9,6 @@ the build and names the note.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,10 +88,6 @@ def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int],
     if note_id in seen:
         raise fail(f"duplicate id (also on line {seen[note_id]})", "give every note its own id")
     seen[note_id] = line
-    try:
-        dt.date.fromisoformat(raw["date"])
-    except ValueError:
-        raise fail(f"bad date '{raw['date']}'", "write a real date as YYYY-MM-DD") from None
     block = doc.block(raw["paragraph"])
     if block is None or block.role != "paragraph":
         raise fail(f"unknown paragraph '{raw['paragraph']}' in {doc.meta.slug}",

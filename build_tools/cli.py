@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import os
 import sys
 import time
 from pathlib import Path
 
-from build_tools.errors import EditionError
+from build_tools.errors import EditionError, processing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,6 +47,19 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except EditionError as err:
         print(f"error: {err.message}", file=sys.stderr)
+        return 1
+    except OSError as err:  # disk full, permissions, a file vanishing mid-build
+        where = err.filename or processing.get() or args.root
+        problem = "the disk is full" if err.errno == errno.ENOSPC else err.strerror or str(err)
+        print(f"error: {where}: {problem} — free space or fix permissions and run again; "
+              "the previous site/ was left as it was", file=sys.stderr)
+        return 1
+    except Exception as err:  # a bug that some input provokes: still name the input, never a traceback
+        where = processing.get() or args.root
+        print(f"error: {where}: could not be processed ({type(err).__name__}: {err}) — check this file against "
+              "schemas/ and the README; if it looks right, report a bug with this message", file=sys.stderr)
+        if os.environ.get("BUILD_TOOLS_DEBUG"):
+            raise
         return 1
 
 

@@ -55,12 +55,48 @@ class ConversionRules:
     kept: tuple[str, ...] = ()  # reviewed phrases whose simplified-looking character is right
 
 
-def load_rules(path: Path) -> ConversionRules:
+def load_rules(path: Path, variants: tuple[Variant, ...] = ()) -> ConversionRules:
+    """The reviewed overrides; given the edition's variants, also checked against them (so
+    `make check` refuses exactly what `make site` would convert wrongly)."""
     if not path.exists():
         return ConversionRules()
     doc = load_yaml(path)
     validate(doc, "conversion.schema.json")
-    return ConversionRules(_overrides(doc), tuple(k["phrase"] for k in doc.data.get("kept", [])))
+    rules = ConversionRules(_overrides(doc), tuple(k["phrase"] for k in doc.data.get("kept", [])))
+    if variants:
+        check_overrides(path, rules.overrides, variants)
+    return rules
+
+
+def check_overrides(path: Path, overrides: tuple[Override, ...], variants: tuple[Variant, ...]) -> None:
+    """Each override names only known variants, is listed once, and still gives its traditional
+    form in its own example once all the other overrides apply (else two overrides conflict)."""
+    derived = {v.code: v for v in variants if not v.canonical}
+    first: dict[str, Override] = {}
+    for o in overrides:
+        unknown = [code for code in o.variants if code not in derived]
+        if unknown:
+            raise EditionError(path, o.line, f"override '{o.simplified}': unknown variant {', '.join(unknown)}",
+                               f"use the codes of derived variants in edition.yml: {', '.join(derived)}")
+        if o.simplified in first:
+            raise EditionError(path, o.line, f"override '{o.simplified}' is listed twice (also on line "
+                               f"{first[o.simplified].line})", "keep one entry per phrase")
+        first[o.simplified] = o
+        if o.simplified not in o.example:
+            raise EditionError(path, o.line, f"override '{o.simplified}': its example '{o.example}' does not contain it",
+                               "quote the corpus phrase that shows the error")
+    for variant in derived.values():
+        convert = converter(variant, overrides)
+        for o in overrides:
+            if o.variants and variant.code not in o.variants:
+                continue
+            if o.traditional not in convert(o.example):
+                others = [f"'{x.simplified}' (line {x.line})" for x in overrides
+                          if x is not o and x.simplified in o.example and (not x.variants or variant.code in x.variants)]
+                raise EditionError(path, o.line, f"override '{o.simplified}' conflicts with "
+                                   f"{', '.join(others) or 'another override'}: its example becomes "
+                                   f"'{convert(o.example)}' in {variant.code}",
+                                   "merge the overlapping overrides into one longer phrase")
 
 
 def _overrides(doc) -> tuple[Override, ...]:

@@ -180,7 +180,7 @@ def _entry(doc, i: int, raw: dict) -> Entry:
                            f"check and add e.g.  pinyin: {generated_pinyin(term)}")
     if stated:
         _check_pinyin(doc.path, line, term, stated)
-    reason = unsafe_reason(raw["explanation"])
+    reason = unsafe_reason(fold_cjk(raw["explanation"]))
     if reason:
         raise EditionError(doc.path, line, f"term '{term}': explanation {reason}", "write plain Markdown")
     events = tuple(Event(e["date"], e["label"], e["source"]) for e in raw.get("events", []))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from pathlib import Path
+
+# The input file last read or being processed, so that even an unforeseen failure (a bug the
+# data provokes) is reported naming a file instead of as a bare traceback (see cli.py).
+processing: ContextVar[Path | None] = ContextVar("processing", default=None)
 
 
 class EditionError(Exception):

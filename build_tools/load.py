@@ -13,7 +13,7 @@ from pathlib import Path
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import Meta
 from build_tools.schema import validate
-from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, read_text
+from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, project_files, read_raw_text
 
 # Editorial data files that are not per-text structure files.
 SHARED_DATA_FILES = {"glossary.yml", "conversion.yml", "references.yml"}
@@ -54,6 +54,41 @@ class TextSpec:
     directives: tuple[Directive, ...]
     debris: tuple[Debris, ...]
     corrections: tuple[CorrectionSpec, ...]
+
+
+def load_settings(root: Path) -> LocatedYaml:
+    """edition.yml, validated: plain-text names, http(s) URLs, confined paths, known variants."""
+    from build_tools.enrich import LINK_POLICIES
+
+    path = root / "edition.yml"
+    doc = load_yaml(path)
+    if not isinstance(doc.data, dict):
+        raise EditionError(path, 1, "expected a mapping of settings", "start from the repository's edition.yml")
+    validate(doc, "edition.schema.json")
+    variants = doc.data["variants"]
+    seen: dict[str, int] = {}
+    for i, variant in enumerate(variants):
+        line = doc.line_of(("variants", i))
+        canonical = i == 0
+        if (variant["opencc"] is None) != canonical or (variant["path"] == "") != canonical:
+            raise EditionError(path, line, f"variant '{variant['code']}': only the first variant is canonical "
+                               "(opencc: null, path: '')", "list the simplified variant first; give every other "
+                               "one an OpenCC config and a folder")
+        for key in ("code", "path"):
+            if (key, variant[key]) in seen:
+                raise EditionError(path, line, f"variant {key} '{variant[key]}' is also used on line "
+                                   f"{seen[(key, variant[key])]}", "give every variant its own code and folder")
+            seen[(key, variant[key])] = line
+    policy = doc.data.get("glossary", {}).get("link", "first-per-paragraph")
+    if policy not in LINK_POLICIES:
+        raise EditionError(path, doc.line_of(("glossary", "link")), f"glossary.link '{policy}' is unknown",
+                           f"use one of {', '.join(LINK_POLICIES)}")
+    return doc
+
+
+def handwritten_files(docs_dir: Path) -> list[Path]:
+    """The hand-written pages and assets in docs/, none of them a link out of the project."""
+    return project_files(docs_dir) if docs_dir.exists() else []
 
 
 def structure_files(source_dir: Path) -> list[Path]:
@@ -109,7 +144,7 @@ def load_text(spec_path: Path) -> TextSpec:
     if not raw_path.exists():
         raise EditionError(spec_path, doc.line_of(("source",)), f"raw text '{data['source']}' not found",
                            f"put the raw file beside {spec_path.name} or fix 'source'")
-    raw = read_text(raw_path)  # an encoding error names its line, more precise than a hash mismatch
+    raw = read_raw_text(raw_path)  # an encoding error names its line, more precise than a hash mismatch
     recorded = data.get("source_sha256")
     if recorded and sha256_of(raw_path) != recorded:
         raise EditionError(spec_path, doc.line_of(("source_sha256",)),

@@ -16,9 +16,9 @@ from build_tools import evidence, manifest, references
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
 from build_tools.counts import edition_facts, fill
-from build_tools.enrich import LINK_POLICIES, Glossary, Hit, hits_by_text, link, load_glossary
+from build_tools.enrich import Glossary, Hit, hits_by_text, link, load_glossary
 from build_tools.errors import EditionError
-from build_tools.load import load_texts
+from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
 from build_tools.render import (Page, attr_escape, display_date, render_editorial, render_home, render_text_page,
                                 text_page_path, with_front_matter)
@@ -28,9 +28,10 @@ from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
 from build_tools.render_parallels import parallels_section, render_parallels_page
+from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
 from build_tools.search import fold_map, term_shards, units, variant_index
 from build_tools.segment import segment
-from build_tools.yamlio import load_yaml
+from build_tools.yamlio import project_files
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
 SITE_DESCRIPTION = "2010—2011年“创先争优”活动文献的整理本：分段编号、注释、术语表、互见文句与全文检索，简体、繁体两种文本"
@@ -68,7 +69,9 @@ def timed(timings: dict[str, float] | None, stage: str):
 
 
 def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition:
-    settings = load_yaml(root / "edition.yml").data
+    settings = load_settings(root).data
+    for folder in ("source_texts", "docs", "overrides"):
+        project_files(root / folder)  # refuses a symlink leading out of the project
     source_dir = root / "source_texts"
     with timed(timings, "load"):
         specs = load_texts(source_dir)
@@ -77,9 +80,6 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
     with timed(timings, "enrich"):
         glossary, found = load_glossary(source_dir / "glossary.yml", docs)
         policy = settings.get("glossary", {}).get("link", "first-per-paragraph")
-        if policy not in LINK_POLICIES:
-            raise EditionError(root / "edition.yml", None, f"glossary.link '{policy}' is unknown",
-                               f"use one of {', '.join(LINK_POLICIES)}")
         try:
             notes = load_notes(source_dir, docs)
         except EditionError as err:
@@ -89,8 +89,9 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
         hits = hits_by_text(found)
         enriched = tuple(attach_parallels(attach(link(d, hits[d.meta.slug], policy), notes[d.meta.slug]), parallels)
                          for d in docs)
-    return Edition(root=root, settings=settings, variants=load_variants(settings), docs=enriched,
-                   conversion=load_rules(source_dir / "conversion.yml"), glossary=glossary,
+    variants = load_variants(settings)
+    return Edition(root=root, settings=settings, variants=variants, docs=enriched,
+                   conversion=load_rules(source_dir / "conversion.yml", variants), glossary=glossary,
                    occurrences=found, notes=notes, parallels=tuple(parallels))
 
 
@@ -98,6 +99,28 @@ def check(edition: Edition) -> None:
     """Everything that can fail on editorial input, short of rendering."""
     manifest.check(edition.manifest_path, list(edition.docs), references.scan(edition.root))
     evidence.check(edition.source_dir, edition.docs)
+    check_final_markdown(edition)
+
+
+def check_final_markdown(edition: Edition) -> None:
+    """Contributed Markdown as it is rendered: in every script (after conversion with the
+    overrides) and together with the fields that share its page."""
+    glossary_path = edition.source_dir / "glossary.yml"
+    for variant in edition.variants:
+        t = converter(variant, edition.conversion.overrides)
+        pages = [[(n.path, n.line, t(n.body)) for n in notes] for notes in edition.notes.values()]
+        pages += [[(glossary_path, e.line, t(e.explanation))] for e in edition.glossary.entries]
+        for fields in pages:
+            reason = page_reason([text for _, _, text in fields])
+            if reason:
+                path, line, _ = next((f for f in fields if unsafe_reason(f[2])), fields[0])
+                raise EditionError(path, line, f"in {variant.code}, on its page: Markdown {reason}",
+                                   "write plain Markdown: text, emphasis, lists and inline http(s) links")
+        for path in handwritten_files(edition.root / "docs"):
+            found = docs_page_reason(t(path.read_text(encoding="utf-8"))) if path.suffix == ".md" else None
+            if found:
+                raise EditionError(path, found[0], f"in {variant.code}: {found[1]}",
+                                   "hand-written pages are Markdown; HTML is limited to safety.DOCS_ALLOWED")
 
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:
@@ -148,7 +171,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     handwritten = edition.root / "docs"
     facts = {**edition_facts(list(edition.docs), edition.notes, len(edition.glossary.entries)),
              "offline_zip": offline_link}
-    for path in sorted(p for p in handwritten.rglob("*") if p.is_file()):
+    for path in handwritten_files(handwritten):
         rel = path.relative_to(handwritten).as_posix()
         content = path.read_text(encoding="utf-8")
         if rel.endswith(".md"):

@@ -1,8 +1,14 @@
-"""Contributed Markdown (annotation bodies, glossary explanations) may carry no script.
+"""Contributed text may carry no script, and plain-text fields no markup at all.
 
-Two lines of defence: the source may contain no HTML at all (also not as entities that decode
-to markup), and the HTML it renders to, with the site's own Markdown extensions, must use only
-an allowlist of tags, attributes and URL schemes. Anything else is refused with the reason.
+Markdown fields (note bodies, glossary explanations) have two lines of defence: the source may
+contain no HTML at all (also not as entities that decode to markup), and the HTML it renders to,
+with the site's own Markdown extensions, must use only an allowlist of tags, attributes and URL
+schemes. They are checked in the form that is rendered: after folding, converted into every
+script, and together with the other fields that share a page (a reference definition in one
+field would turn a `[1]` anywhere on the page into a link), so reference definitions are refused.
+
+Plain-text fields (titles, names, labels, reasons, glosses…) are escaped at render, and on top
+of that accept none of the characters that Markdown or HTML read as syntax.
 """
 
 from __future__ import annotations
@@ -15,19 +21,69 @@ from urllib.parse import urlsplit
 import markdown
 from bs4 import BeautifulSoup
 
-EXTENSIONS = ["attr_list", "tables", "admonition"]  # what the site renders contributions with
+EXTENSIONS = ["attr_list", "tables", "admonition", "pymdownx.details", "md_in_html"]  # as in mkdocs.yml
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "ul", "ol", "li", "blockquote", "br", "hr", "table", "thead",
                 "tbody", "tr", "th", "td", "del", "sup", "sub"}
-ALLOWED_ATTRS = {"a": {"href", "title"}}
+ALLOWED_ATTRS = {"a": {"href"}}  # no title: the theme shows a title as HTML in its tooltip
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
 _RAW_HTML = re.compile(r"<[a-zA-Z!/?]")  # what HTML parsers read as a tag; "a < b" is text
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 # Markdown syntax is ASCII: text with no ASCII punctuation, space or control character renders
 # to one plain paragraph, so it needs no rendering to be judged (most notes in Chinese).
 _PLAIN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]*")
+# Python-Markdown scans to the end of the text for every '[' it cannot close and for every level
+# of nesting: 20,000 '[' took minutes. Links in a note are few, flat and closed; the structure is
+# checked in one pass before rendering.
+MAX_BRACKETS = 64
+MAX_NESTING = 3
+_NESTING = re.compile(r"^(?:[ \t]*>){4}|^(?:[ \t]*[-*+][ \t]+){4}", re.M)
 
+# Plain text: no HTML (< > &), no Markdown (link brackets, emphasis '*', code '`', escapes,
+# attribute lists '{ }', table pipes, a heading '#' at the start), no control or invisible
+# formatting characters (bidi overrides, zero-width). '(' ')' and '_' stay: real provenance and
+# date notes use them, and without brackets they build no link; the renderer escapes them anyway.
+_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# A reference (a note's or entry's source) may be a URL or a bibliographic line: '#', '&', '/'
+# and ':' are allowed, markup and entities are not.
+_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
+
+
+def _refused(pattern: re.Pattern, text: str) -> str | None:
+    found = pattern.search(text)
+    if not found:
+        return None
+    char = found.group().strip() or found.group()
+    shown = f"'{char}'" if char.isprintable() else f"U+{ord(char[-1]):04X}"
+    return f"contains {shown}, which is markup or a control character"
+
+
+def plain_text_reason(text: str) -> str | None:
+    """Why this plain-text field is refused, or None."""
+    return _refused(_PLAIN_REFUSED, text)
+
+
+def reference_reason(text: str) -> str | None:
+    return _refused(_REFERENCE_REFUSED, text)
+
+
+def _bracket_reason(text: str) -> str | None:
+    if text.count("[") > MAX_BRACKETS:
+        return f"has more than {MAX_BRACKETS} '[' (links are marked [text](https://…)); use full-width 【】 for brackets"
+    depth = 0
+    for char in re.findall(r"\\.|[\[\]]", text):
+        if char == "[":
+            depth += 1
+            if depth > MAX_NESTING:
+                return f"nests '[' more than {MAX_NESTING} deep; use full-width 【】 for brackets in the text"
+        elif char == "]":
+            depth = max(depth - 1, 0)
+    if depth:
+        return "has a '[' that is never closed; write links as [text](https://…) and brackets as 【】"
+    if _NESTING.search(text):
+        return "nests quotes or lists more than three levels deep"
+    return None
 
 
 @lru_cache(maxsize=4096)
@@ -40,16 +96,53 @@ def unsafe_reason(text: str) -> str | None:
     decoded = html.unescape(html.unescape(text))
     if decoded != text and _RAW_HTML.search(decoded):
         return "contains HTML entities that decode to markup; write plain Markdown"
+    structure = _bracket_reason(text)
+    if structure:
+        return structure
     rendered = _MARKDOWN.reset().convert(text)
+    if _MARKDOWN.references:
+        label = next(iter(_MARKDOWN.references))
+        return (f"defines a reference link '[{label}]: …', which would turn every [{label}] on the page into a link; "
+                "write links inline as [text](https://…)")
+    return rendered_html_reason(rendered)
+
+
+def rendered_html_reason(rendered: str, allowed: dict[str, set[str]] | None = None) -> str | None:
+    """Why this rendered HTML is refused: a tag, attribute or URL scheme outside the allowlist
+    (`allowed`: extra tag -> attributes permitted in this context)."""
+    allowed = allowed or {}
     for el in BeautifulSoup(rendered, "html.parser").find_all(True):
-        if el.name not in ALLOWED_TAGS:
+        if el.name not in ALLOWED_TAGS and el.name not in allowed:
             what = "images are not allowed" if el.name == "img" else f"<{el.name}> is not allowed"
             return f"renders to markup that is refused: {what}"
         for attr, value in el.attrs.items():
-            if attr not in ALLOWED_ATTRS.get(el.name, set()):
+            if attr not in ALLOWED_ATTRS.get(el.name, set()) | allowed.get(el.name, set()):
                 return f"renders to a refused attribute '{attr}' on <{el.name}> (attribute lists are not allowed)"
             if attr == "href":
                 scheme = urlsplit(_CONTROL.sub("", html.unescape(value))).scheme.lower()
                 if scheme not in SAFE_SCHEMES:
                     return f"links to a refused URL scheme '{scheme}:'; use an http(s) link"
     return None
+
+
+# Hand-written pages (docs/*.md) are Markdown with headings, ids and classes, and may hold these
+# few HTML elements with these attributes only (the search page's live results region).
+DOCS_ALLOWED = {**{f"h{n}": {"id", "class"} for n in range(1, 7)}, "p": {"id", "class"}, "pre": set(),
+                "div": {"id", "class", "aria-live"}, "details": {"class"}, "summary": set()}
+_DOCS_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
+
+
+def docs_page_reason(text: str) -> tuple[int, str] | None:
+    """(line, reason) when a hand-written page would render to markup outside the allowlist."""
+    def reason_of(source: str) -> str | None:
+        return rendered_html_reason(_DOCS_MARKDOWN.reset().convert(source), DOCS_ALLOWED)
+
+    reason = reason_of(text)
+    if not reason:
+        return None
+    return next((i for i, line in enumerate(text.splitlines(), 1) if reason_of(line)), 1), reason
+
+
+def page_reason(fields: list[str]) -> str | None:
+    """Why the Markdown fields that share one rendered page are refused together, or None."""
+    return unsafe_reason("\n\n".join(fields)) if len(fields) > 1 else unsafe_reason(fields[0]) if fields else None

@@ -125,6 +125,9 @@ def segment(spec: TextSpec) -> Document:
     titles = [b for b in blocks if b.role == "title"]
     if len(titles) != 1:
         raise EditionError(path, 1, f"found {len(titles)} title blocks", "mark exactly one '- title: …' in structure")
+    if not any(b.role == "paragraph" for b in blocks):
+        raise EditionError(path, 1, f"{spec.meta.source_file} holds no paragraph of text besides its title and headings",
+                           "add the body of the text to the raw file, or check the 'source' it names")
     for block in blocks:
         for corr in block.corrections:
             interventions.append(Intervention("correction", f"{corr.original} → {block.text[corr.start:corr.end]}",

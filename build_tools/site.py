@@ -1,21 +1,26 @@
 """I/O edge: write each variant's Markdown and renderer config, run MkDocs, publish `site/`.
 
-The new site is built beside the old one and swapped in only when every variant built, so a
-failed build never destroys the last good `site/`.
+The new site is built beside the old one and published only when every variant built, by one
+atomic switch of the `site/` link, so a failed, concurrent or interrupted build never destroys
+or half-replaces the last good `site/` (see `publish`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
+from build_tools.errors import EditionError
 from build_tools.pipeline import Edition, check, mkdocs_config, render_all
 from build_tools.render import Page
 
@@ -72,23 +77,114 @@ def build_site(edition: Edition, site_dir: Path) -> None:
     from mkdocs.config import load_config
 
     check(edition)
-    write_markdown(edition)
-    os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(edition.root))
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    staging = site_dir.with_name(site_dir.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
+    with publishing_lock(site_dir):
+        write_markdown(edition)
+        os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(edition.root))
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        staging = new_build_dir(site_dir)
+        try:
+            for variant in edition.variants:  # canonical first: MkDocs cleans its site_dir
+                target = staging / variant.path if variant.path else staging
+                config = load_config(config_file=str(config_path(edition, variant.code)), site_dir=str(target),
+                                     strict=True)
+                mkdocs_build(config)
+                drop_unused_theme_assets(target)
+            write_offline_zip(staging, staging / offline_zip_path(edition), int(os.environ["SOURCE_DATE_EPOCH"]))
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(staging, site_dir)
+
+
+# Publishing. `site/` is a symlink to one complete build in `.site.builds/`; a new build is made
+# in a fresh folder there and published by replacing the link with os.replace (one atomic
+# rename), so at every instant `site/` is a whole site, old or new. GitHub's
+# upload-pages-artifact archives with `tar --dereference --directory site/`, and the offline zip
+# is written inside the build, so neither sees the link. A lock file serialises builds.
+
+def builds_dir(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.builds")
+
+
+@contextmanager
+def publishing_lock(site_dir: Path):
+    """Hold `.site.lock` for the whole build: a second build waits, and says so."""
+    lock_path = site_dir.with_name(f".{site_dir.name}.lock")
     try:
-        for variant in edition.variants:  # canonical first: MkDocs cleans its site_dir
-            target = staging / variant.path if variant.path else staging
-            config = load_config(config_file=str(config_path(edition, variant.code)), site_dir=str(target),
-                                 strict=True)
-            mkdocs_build(config)
-            drop_unused_theme_assets(target)
-        write_offline_zip(staging, staging / offline_zip_path(edition), int(os.environ["SOURCE_DATE_EPOCH"]))
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    _swap(staging, site_dir)
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+")
+    except OSError as err:
+        raise EditionError(site_dir, None, f"cannot create the build lock {lock_path} ({err.strerror})",
+                           "build into a folder you can write (--site-dir), or fix its permissions") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another build is publishing %s (lock %s): waiting for it to finish", site_dir, lock_path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            recover(site_dir)
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def recover(site_dir: Path) -> None:
+    """Remove what an interrupted build left behind (never the published site): the
+    site.new/site.old of earlier versions and builds that were never published."""
+    live = site_dir.resolve() if site_dir.is_symlink() else None
+    new, old = site_dir.with_name(site_dir.name + ".new"), site_dir.with_name(site_dir.name + ".old")
+    if old.is_dir() and not site_dir.exists() and not site_dir.is_symlink():
+        old.rename(site_dir)  # a swap of the old kind stopped between its two renames: put the site back
+    _remove(new)
+    _remove(old)
+    folder = builds_dir(site_dir)
+    if folder.is_dir():
+        for build in folder.iterdir():
+            if build.resolve() != live:
+                _remove(build)
+
+
+def new_build_dir(site_dir: Path) -> Path:
+    if site_dir.exists() and not site_dir.is_dir():
+        raise EditionError(site_dir, None, "exists and is not a folder", "move that file away or pass --site-dir")
+    folder = builds_dir(site_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix="build-", dir=folder))
+    except OSError as err:
+        raise EditionError(site_dir, None, f"cannot write the new site beside it in {folder} ({err.strerror})",
+                           "make that folder writable or build elsewhere with --site-dir; the previous site is "
+                           "unchanged") from None
+
+
+def publish(build: Path, site_dir: Path) -> None:
+    """Point `site_dir` at `build` in one atomic step, then delete the previous build."""
+    previous = site_dir.resolve() if site_dir.is_symlink() else None
+    link = build.with_suffix(".link")
+    try:
+        os.symlink(os.path.relpath(build, site_dir.parent), link)
+        if site_dir.is_dir() and not site_dir.is_symlink():
+            # A real folder from an older version of this tool: keep it as the "previous build"
+            # (one rename; from then on every publish is atomic).
+            previous = build.parent / "previous-folder"
+            _remove(previous)
+            site_dir.rename(previous)
+        os.replace(link, site_dir)
+    except OSError as err:
+        _remove(link)
+        _remove(build)
+        raise EditionError(site_dir, None, f"cannot publish the new site ({err.strerror})",
+                           "make the folder holding site/ writable; the previous site is unchanged") from None
+    if previous and previous != build.resolve():
+        _remove(previous)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 # The theme copies these whatever the configuration: lunr and the search worker serve the search
@@ -119,12 +215,3 @@ def write_offline_zip(site_dir: Path, target: Path, epoch: int) -> None:
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, path.read_bytes())
-
-
-def _swap(staging: Path, site_dir: Path) -> None:
-    old = site_dir.with_name(site_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
-        site_dir.rename(old)
-    staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)

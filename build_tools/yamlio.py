@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,9 +11,10 @@ from typing import Any
 
 import yaml
 
-from build_tools.errors import EditionError
+from build_tools.errors import EditionError, processing
 
 Path_ = tuple[str | int, ...]
+
 
 
 @dataclass(frozen=True)
@@ -42,18 +44,90 @@ def fold_cjk(text: str) -> str:
     return _CJK_GAP.sub("", text.strip())
 
 
-def read_text(path: Path) -> str:
+# Size limits: generous for an edition (the largest field today is under 300 characters, the
+# largest raw text 17 KB), small enough that no input can exhaust memory or time.
+MAX_YAML_BYTES = 5_000_000  # one YAML file (the glossary grows fastest: 44 KB for 103 entries)
+MAX_RAW_CHARS = 2_000_000  # one raw text (a 300,000-character speech passes)
+MAX_FIELD_CHARS = 20_000  # one YAML value (a note body, a glossary explanation)
+MAX_DEPTH = 20  # nesting of YAML collections (the data needs 3)
+
+_LINE_ENDINGS = re.compile(r"\r\n?")
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of an input file, refusing a symlink that leads out of the project and a file
+    too large to be editorial input."""
+    confined(path)
+    processing.set(path)
     try:
-        return path.read_bytes().decode("utf-8")
+        size = path.stat().st_size
+        if size > limit:
+            raise EditionError(path, None, f"file is {size:,} bytes, over the limit of {limit:,}",
+                               "split it, or check that this is really the file meant")
+        return path.read_bytes()
+    except OSError as err:
+        raise EditionError(path, None, f"cannot be read ({err.strerror})", "check that the file exists and is readable") from None
+
+
+def read_text(path: Path, limit: int = MAX_YAML_BYTES) -> str:
+    data = read_bytes(path, limit)
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        line = data[: err.start].count(b"\n") + 1
         raise EditionError(path, line, f"not valid UTF-8 (byte {err.start})",
                            "re-save the file as UTF-8 without changing its text") from None
+
+
+def read_raw_text(path: Path) -> str:
+    """A raw text as the pipeline reads it. The file itself is never changed (it stays byte for
+    byte as received); a byte-order mark and CRLF or CR-only line endings are normalised here, in
+    reading, so quoted phrases and offsets behave exactly as for an LF file."""
+    text = read_text(path, limit=4 * MAX_RAW_CHARS)
+    if len(text) > MAX_RAW_CHARS:
+        raise EditionError(path, None, f"raw text has {len(text):,} characters, over the limit of {MAX_RAW_CHARS:,}",
+                           "split the text into parts, each with its own .yml")
+    return _LINE_ENDINGS.sub("\n", text.removeprefix("\ufeff"))
+
+
+def confined(path: Path, root: Path | None = None) -> Path:
+    """Refuse a symlink (the file or a folder on its way) that leads out of the project: a pull
+    request could otherwise publish any file of the machine that builds it."""
+    root = (root or project_root(path)).resolve()
+    target = path.resolve()
+    if target != root and root not in target.parents:
+        link = next((p for p in (path, *path.parents) if p.is_symlink()), path)
+        raise EditionError(path, 1, f"is a symlink leading out of the project ({link} -> {target})",
+                           "replace the link by a regular file inside the repository")
+    return path
+
+
+def project_files(folder: Path) -> list[Path]:
+    """Every file below a project folder, in order, refusing any symlink that leads out of the
+    project (links to folders are not descended into, as MkDocs and the pipeline would)."""
+    root = project_root(folder / "x")
+    found = []
+    for here, dirs, files in os.walk(folder):
+        for name in sorted(dirs + files):
+            path = Path(here) / name
+            if path.is_symlink():
+                confined(path, root)
+            if name in files:
+                found.append(path)
+    return sorted(found)
+
+
+def project_root(path: Path) -> Path:
+    """The project folder holding this input: the nearest ancestor with edition.yml, else the
+    file's own folder."""
+    absolute = Path(os.path.abspath(path))
+    return next((folder for folder in absolute.parents if (folder / "edition.yml").is_file()), absolute.parent)
 
 
 def load_yaml(path: Path) -> LocatedYaml:
     text = read_text(path)
     try:
+        _refuse_unsafe_events(path, text)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -62,25 +136,58 @@ def load_yaml(path: Path) -> LocatedYaml:
         raise EditionError(path, line, f"malformed YAML: {problem}",
                            "check indentation and quoting on that line") from None
     lines: dict[Path_, int] = {}
-    data = _construct(node, (), lines) if node is not None else None
+    data = _construct(path, node, (), lines) if node is not None else None
     return LocatedYaml(path, data, lines)
 
 
-def _construct(node: yaml.Node, here: Path_, lines: dict[Path_, int]) -> Any:
+def _refuse_unsafe_events(path: Path, text: str) -> None:
+    """Look at the parse events before anything is built: an alias can multiply a few lines
+    into gigabytes (an "alias bomb"), and tags can ask for arbitrary types. The edition's data
+    needs neither, so both are refused outright, as is absurd nesting."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise EditionError(path, line, "YAML anchors and aliases (&name, *name) are not allowed",
+                               "write the value out in full where it is needed")
+        if getattr(event, "tag", None):
+            raise EditionError(path, line, f"YAML tag '{event.tag}' is not allowed",
+                               "remove the tag: values are plain strings, numbers, lists and mappings")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise EditionError(path, line, f"nested more than {MAX_DEPTH} levels deep",
+                                   "the edition's files need at most three levels; check the indentation")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _construct(path: Path, node: yaml.Node, here: Path_, lines: dict[Path_, int]) -> Any:
     lines[here] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        out = {}
+        out: dict = {}
         for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise EditionError(path, key_line, "a key that is itself a list or mapping is not allowed",
+                                   "keys are plain words such as 'title:'")
             key = key_node.value
-            out[key] = _construct(value_node, (*here, key), lines)
-            lines[(*here, key)] = key_node.start_mark.line + 1
+            if key in out:
+                raise EditionError(path, key_line, f"duplicate key '{key}' (also on line {lines[(*here, key)]})",
+                                   "keep one of the two: YAML would silently use the last")
+            lines[(*here, key)] = key_line
+            out[key] = _construct(path, value_node, (*here, key), lines)
+            lines[(*here, key)] = key_line
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, (*here, i), lines) for i, item in enumerate(node.value)]
+        return [_construct(path, item, (*here, i), lines) for i, item in enumerate(node.value)]
+    if len(node.value) > MAX_FIELD_CHARS:
+        raise EditionError(path, lines[here], f"value of {len(node.value):,} characters, over the limit of "
+                           f"{MAX_FIELD_CHARS:,}", "shorten it, or split a long note into several")
     # Scalars: let the safe constructor resolve types, but keep dates as the text written
     # (an edition date may be "2010-05"; one type for all dates keeps the schema simple).
     try:
         value = _CONSTRUCTOR.construct_object(node, deep=True)
-    except ValueError:  # e.g. a date like 2010-02-30: keep the text, the schema/validator reports it
+    except ValueError:  # e.g. a date like 2010-02-30: keep the text, the schema reports it
         return node.value
     return value.isoformat() if isinstance(value, (date, datetime)) else value
