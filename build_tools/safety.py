@@ -118,7 +118,7 @@ def rendered_html_reason(rendered: str, allowed: dict[str, set[str]] | None = No
         for attr, value in el.attrs.items():
             if attr not in ALLOWED_ATTRS.get(el.name, set()) | allowed.get(el.name, set()):
                 return f"renders to a refused attribute '{attr}' on <{el.name}> (attribute lists are not allowed)"
-            if attr == "href":
+            if attr in ("href", "action"):
                 scheme = urlsplit(_CONTROL.sub("", html.unescape(value))).scheme.lower()
                 if scheme not in SAFE_SCHEMES:
                     return f"links to a refused URL scheme '{scheme}:'; use an http(s) link"
@@ -126,9 +126,12 @@ def rendered_html_reason(rendered: str, allowed: dict[str, set[str]] | None = No
 
 
 # Hand-written pages (docs/*.md) are Markdown with headings, ids and classes, and may hold these
-# few HTML elements with these attributes only (the search page's live results region).
+# few HTML elements with these attributes only (the search page's live results region, the 404 page's search form).
 DOCS_ALLOWED = {**{f"h{n}": {"id", "class"} for n in range(1, 7)}, "p": {"id", "class"}, "pre": set(),
-                "div": {"id", "class", "aria-live"}, "details": {"class"}, "summary": set()}
+                "div": {"id", "class", "aria-live"}, "details": {"class"}, "summary": set(),
+                # the 404 page's search form (a GET to search.html)
+                "form": {"class", "role", "action", "method", "markdown"}, "label": {"for"},
+                "input": {"id", "type", "name", "autocomplete"}, "button": {"type"}}
 _DOCS_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 
 
