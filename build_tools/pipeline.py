@@ -162,8 +162,9 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
-    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处"),
-              "more": t("再显示下面的结果（还有{n}处）")}
+    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),
+              "more": t("再显示下面的结果（还有{n}处）"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
+              "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释")}
     up = "../" * len([p for p in variant.path.split("/") if p])
     pages += [Page(path, text) for path, text in variant_index(search_units, fold, labels, term_shard_count, up)]
     zip_name = f"downloads/{edition.settings['offline_name']}-offline.zip"  # written by site.py after MkDocs
@@ -228,6 +229,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
         # edition.js replaces.
         "extra": {"variant": attr_escape(variant.code), "alternate": True, "site_path": urlsplit(site_url).path,
+                  "search_label": attr_escape(t("全文检索")),
                   "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,
                                 "link": up + (v.path + "/" if v.path else ""),
                                 "url": attr_escape(edition.settings["site_url"] + (v.path + "/" if v.path else ""))}

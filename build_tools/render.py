@@ -77,6 +77,11 @@ def display_date(date: str) -> str:
     return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日"))
 
 
+def date_cell(date: str) -> str:
+    """A date in a table: never broken across lines (styled by theme.css)."""
+    return f'<span class="date">{display_date(date)}</span>'
+
+
 def text_page_path(slug: str) -> str:
     return f"texts/{slug}/index.md"
 
@@ -208,7 +213,7 @@ def render_home(docs: list[Document], intro: str, t) -> str:
     rows = [f"| {t('日期')} | {t('题目')} | {t('讲话人／署名')} | {t('文体')} |", "|---|---|---|---|"]
     for doc in docs:
         m = doc.meta
-        rows.append(f"| {display_date(m.date)} | [{md_escape(m.title)}]({text_page_path(m.slug)}) "
+        rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({text_page_path(m.slug)}) "
                     f"| {md_escape(m.speaker)} | {t(KIND_LABELS[m.kind])} |")
     return "\n".join([with_front_matter(intro, GENERATED_STAMP), "", f"## {t('文献目录')} {{: #texts }}", "", *rows, ""])
 

@@ -12,8 +12,8 @@ from typing import Callable
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit
 from build_tools.model import Document
-from build_tools.render import (GENERATED_STAMP, Page, anchor_label, display_date, front_matter, md_escape, source_link,
-                                text_page_path)
+from build_tools.render import (GENERATED_STAMP, Page, anchor_label, date_cell, display_date, front_matter, md_escape,
+                                source_link, text_page_path)
 
 KWIC_CONTEXT = 14
 IN_CONTEXT = 300  # entry pages: texts in context until this many occurrences, then paragraph numbers
@@ -138,7 +138,7 @@ def render_timeline(glossary: Glossary, docs: list[Document], t) -> str:
              f"# {t('大事年表')} {{: #top }}", "",
              t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度。"), "",
              f"| {t('日期')} | {t('事件')} | {t('条目与出处')} |", "|---|---|---|"]
-    lines += [f"| {display_date(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: r[0])]
+    lines += [f"| {date_cell(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: r[0])]
     return "\n".join(lines) + "\n"
 
 

@@ -187,45 +187,130 @@
   }
 
   var RESULTS_PER_BATCH = 50;  // an archive-wide query can hit tens of thousands of paragraphs
+  var KINDS = [["text", ["text"]], ["title", ["title", "heading"]], ["glossary", ["glossary"]], ["note", ["note"]]];
+
+  /* "{q}" and "{n}" filled in one pass: a query such as $' or {n} stays as typed. */
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, key) { return key in values ? String(values[key]) : whole; });
+  }
 
   function resultItem(hit, query) {
     return "<li data-anchor=\"" + escapeHtml(hit.url + "#" + hit.anchor) + "\"><a href=\"" + escapeHtml(hitLink(hit, query)) +
-      "\">" + escapeHtml(hit.page) + " " + escapeHtml(anchorLabel(hit.kind, hit.anchor)) + "</a>" +
+      "\">" + escapeHtml(anchorLabel(hit.kind, hit.anchor)) + "</a>" +  // the page is the group's heading
       (hit.count > 1 ? " <span class=\"search-times\">×" + hit.count + "</span>" : "") +
       "<div class=\"search-snippet\">" + snippet(hit) + "</div></li>";
   }
 
-  function renderResults(container, query) {
-    var started = performance.now();
-    search(query, RESULTS_PER_BATCH).then(function (hits) {
-      var L = index.labels, shown = 0;
-      container.innerHTML = "<p class=\"search-count\">" + escapeHtml(L.found.replace("{q}", query).replace("{n}", hits.length)) +
-        "</p><ol class=\"search-results\"></ol>";
-      var list = container.querySelector("ol");
-      function more(batch) {
+  /* Hits by page, pages in the order of their best hit. */
+  function byPage(hits) {
+    var groups = [], of = {};
+    hits.forEach(function (hit) {
+      if (!of[hit.url]) groups.push(of[hit.url] = { url: hit.url, page: hit.page, hits: [] });
+      of[hit.url].hits.push(hit);
+    });
+    return groups;
+  }
+
+  /* One collapsible group per page; its hits are read and drawn when it opens, 50 at a time. */
+  function groupElement(group, query, L, open) {
+    var details = document.createElement("details"), shown = 0;
+    details.className = "search-group";
+    details.innerHTML = "<summary><span class=\"search-page\">" + escapeHtml(group.page) + "</span> <span class=\"search-n\">" +
+      format(L.inPage, { n: group.hits.length }) + "</span></summary><ol class=\"search-results\"></ol>";
+    var list = details.querySelector("ol");
+    function more() {
+      var batch = group.hits.slice(shown, shown + RESULTS_PER_BATCH);
+      return load(batch).then(function () {
         list.insertAdjacentHTML("beforeend", batch.map(function (hit) { return resultItem(hit, query); }).join(""));
         shown += batch.length;
-        var button = container.querySelector(".search-more");
+        var button = details.querySelector(".search-more");
         if (button) button.remove();
-        if (shown >= hits.length) return;
+        if (shown >= group.hits.length) return;
         button = document.createElement("button");
         button.type = "button";
         button.className = "search-more md-button";
-        button.textContent = L.more.replace("{n}", hits.length - shown);
-        button.addEventListener("click", function () { load(hits.slice(shown, shown + RESULTS_PER_BATCH)).then(more); });
-        container.appendChild(button);
-      }
-      more(hits.slice(0, RESULTS_PER_BATCH));
-      document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
-      document.body.dataset.searchHits = String(hits.length);
+        button.textContent = format(L.more, { n: group.hits.length - shown });
+        button.addEventListener("click", more);
+        details.appendChild(button);
+      });
+    }
+    var first = null;  // the first batch, drawn once however often the group is opened
+    function opened() { return first || (first = more()); }
+    details.addEventListener("toggle", function () { if (details.open) opened(); });
+    details.open = open;
+    return { element: details, ready: open ? opened() : Promise.resolve() };
+  }
+
+  function kindFilter(hits, L, choose) {
+    var bar = document.createElement("div");
+    bar.className = "search-kinds";
+    bar.setAttribute("role", "group");
+    bar.setAttribute("aria-label", L.kinds);
+    var choices = [["", hits.length]].concat(KINDS.map(function (k) {
+      return [k[0], hits.filter(function (h) { return k[1].indexOf(h.kind) >= 0; }).length];
+    }).filter(function (c) { return c[1] > 0; }));
+    choices.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.dataset.kind = choice[0];
+      button.setAttribute("aria-pressed", String(choice[0] === ""));
+      button.innerHTML = escapeHtml(choice[0] ? L["kind_" + choice[0]] : L.all) + " <span class=\"search-n\">" + choice[1] + "</span>";
+      button.addEventListener("click", function () {
+        bar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+        choose(choice[0]);
+      });
+      bar.appendChild(button);
     });
+    return bar;
+  }
+
+  /* The results area keeps its place (min-height in theme.css, the count line already in
+     search.md): what arrives fills it without moving the page. */
+  function renderResults(container, query) {
+    var started = performance.now();
+    var count = container.querySelector(".search-count") || container.appendChild(document.createElement("p"));
+    count.className = "search-count";
+    count.setAttribute("role", "status");  // announced when the count arrives, not the whole list
+    if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
+    search(query, 0).then(function (hits) {
+      var L = index.labels, groupsBox = document.createElement("div");
+      groupsBox.className = "search-groups";
+      function draw(kind) {
+        var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
+        var chosen = members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits;
+        var budget = RESULTS_PER_BATCH, made = byPage(chosen).map(function (group, n) {
+          var open = n === 0 || budget > 0;  // open the first pages, about one batch of hits
+          if (open) budget -= group.hits.length;
+          return groupElement(group, query, L, open);
+        });
+        return Promise.all(made.map(function (m) { return m.ready; })).then(function () {  // drawn at once: nothing moves
+          groupsBox.replaceChildren.apply(groupsBox, made.map(function (m) { return m.element; }));
+        });
+      }
+      draw("").then(function () {
+        count.textContent = format(L.found, { q: query, n: hits.length, m: byPage(hits).length });
+        container.replaceChildren(count);
+        if (hits.length) container.append(kindFilter(hits, L, draw), groupsBox);
+        document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
+        document.body.dataset.searchHits = String(hits.length);
+      });
+    });
+  }
+
+  /* An id from the address's #fragment, or null when it is not valid percent-encoding. */
+  function fragmentId() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return null;
+    }
   }
 
   /* Mark the query where a search result led the reader (text nodes of the target only). */
   function highlightTarget(query) {
     ready(function () {
       var q = fold(query);
-      var target = (location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)))) ||
+      var target = (location.hash && document.getElementById(fragmentId())) ||
         document.querySelector("article");
       if (!q || !target) return;
       var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
@@ -245,27 +330,20 @@
     });
   }
 
-  function addHeaderBox() {
-    var header = document.querySelector(".md-header__inner");
-    if (!header || document.querySelector(".edition-search")) return;
-    var hant = /Hant|TW|HK/i.test(document.documentElement.lang);
-    var form = document.createElement("form");
-    form.className = "edition-search";
-    form.setAttribute("role", "search");
-    form.action = root + "search.html";
-    form.innerHTML = "<input type=\"search\" name=\"q\" autocomplete=\"off\" aria-label=\"" +
-      (hant ? "全文檢索" : "全文检索") + "\" placeholder=\"" + (hant ? "全文檢索" : "全文检索") + "\">";
-    form.addEventListener("submit", function (event) {  // keep ?q= working from file:// too
+  /* The header box is in the page (overrides/partials/alternate.html); this keeps ?q= working
+     from file:// too and starts reading the index when the reader begins to type. */
+  function wireHeaderBox() {
+    var form = document.querySelector(".md-header .edition-search");
+    if (!form) return;
+    form.addEventListener("submit", function (event) {
       event.preventDefault();
       location.href = form.action + "?q=" + encodeURIComponent(form.q.value);
     });
     form.q.addEventListener("focus", function () { ready(function () {}); }, { once: true });
-    var option = header.querySelector(".md-header__option");
-    header.insertBefore(form, option || null);
   }
 
   var query = new URLSearchParams(location.search).get("q") || "";
-  addHeaderBox();
+  wireHeaderBox();
   var results = document.getElementById("edition-search-results");
   if (results) {
     var box = document.querySelector(".edition-search input");

@@ -28,6 +28,11 @@ def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url
     assert page.outside_requests == []
 
 
+def hit_count(page, query: str) -> int:
+    """How many units hold the query (the results page shows them all when they are few)."""
+    return page.evaluate("q => editionSearch.search(q).then(hits => hits.length)", query)
+
+
 def test_header_box_to_results_to_highlighted_paragraph(page, base_url):
     page.goto(base_url + "texts/2010-04-14-liu-qi-beijing/index.html")
     box = page.locator(".md-header .edition-search input")
@@ -35,7 +40,7 @@ def test_header_box_to_results_to_highlighted_paragraph(page, base_url):
     box.press("Enter")
     page.wait_for_selector("ol.search-results li")
     assert "search.html?q=" in page.url
-    assert page.locator("ol.search-results li").count() == 5
+    assert page.locator("ol.search-results li").count() == hit_count(page, "張皮")
     first = page.locator("ol.search-results li a").first
     assert "mark" in page.locator("ol.search-results li .search-snippet").first.inner_html()
     first.click()
@@ -46,5 +51,5 @@ def test_header_box_to_results_to_highlighted_paragraph(page, base_url):
 def test_results_page_is_addressable_by_url(page, base_url):
     page.goto(base_url + "zh-Hant/search.html?q=%E4%B8%A4%E5%BC%A0%E7%9A%AE")  # 两张皮, simplified query
     page.wait_for_selector("ol.search-results li")
-    assert page.locator("ol.search-results li").count() == 5
-    assert "兩張皮" in page.locator("ol.search-results").inner_text()  # shown in the page's script
+    assert page.locator("ol.search-results li").count() == hit_count(page, "两张皮")
+    assert "兩張皮" in page.locator("#edition-search-results").inner_text()  # shown in the page's script
