@@ -69,3 +69,36 @@ def _unique_quote(text: str, rng: random.Random) -> str:
         if len(quote) == 6 and text.count(quote) == 1 and quote.strip() == quote:
             return quote
     return ""
+
+
+def make_long_text(root: Path, dest: Path, chars: int, seed: int = 1921) -> Path:
+    """A project with the 5 real texts and one compiled volume of about `chars` characters: real
+    paragraphs in sections of 30 under headings of their own, with a note in every section."""
+    project = copy_project(root, dest)
+    source = project / "source_texts"
+    paragraphs = [b.text for d in (segment(s) for s in load_texts(source)) for b in d.paragraphs]
+    rng = random.Random(seed)
+    slug = "2011-12-31-compiled-volume"
+    title = "创先争优活动文献汇编（合成长文本）"
+    lines, structure, notes, size, paragraph = [title], [{"title": title}], [], len(title), 0
+    while size < chars:
+        heading = f"第{len(structure)}部分　汇编之{len(structure)}"
+        lines.append(heading)
+        structure.append({"heading": heading})
+        for text in rng.sample(paragraphs, 30):
+            lines.append(text)
+            size += len(text) + 1
+        paragraph += 30
+        quote = _unique_quote(lines[-1], rng)
+        if quote:
+            notes.append({"id": f"n{len(notes) + 1}", "paragraph": f"p{paragraph}", "quote": quote,
+                          "body": f"合成注释：“{quote}”。", "author": "基准测试", "date": "2026-11-22", "sources": []})
+    (source / f"{slug}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spec = {"slug": slug, "source": f"{slug}.txt", "short_title": "文献汇编（合成）", "speaker": "合成", "date": slug[:10],
+            "date_basis": "合成文本", "occasion": "基准测试", "kind": "speech",
+            "provenance": "由真实文本的段落重新组合而成，仅供基准测试", "structure": structure}
+    (source / f"{slug}.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (source / "annotations" / f"{slug}.yml").write_text(yaml.safe_dump(notes, allow_unicode=True), encoding="utf-8")
+    edition = load_edition(project)
+    manifest.write(edition.manifest_path, list(edition.docs))
+    return project

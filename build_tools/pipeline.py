@@ -10,6 +10,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from build_tools import evidence, manifest, references
@@ -124,8 +125,14 @@ def check_final_markdown(edition: Edition) -> None:
 
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:
-    """Every variant's pages. Each variant's Documents are converted once; the search fold map
-    needs all variants, so it is built here between conversion and rendering."""
+    """Every variant's pages."""
+    return dict(rendered_variants(edition, timings))
+
+
+def rendered_variants(edition: Edition, timings: dict[str, float] | None = None) -> Iterator[tuple[str, list[Page]]]:
+    """(variant code, pages) one variant at a time, so that a caller writing them holds one
+    variant's pages at once. Each variant's Documents are converted once; the search fold map
+    needs all variants, so it is built between conversion and rendering."""
     converted = {}
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
@@ -141,8 +148,10 @@ def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dic
         shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
-        return {v.code: _render_variant(edition, v, *converted[v.code], fold, len(terms))
-                + shared + (terms if v.canonical else []) for v in edition.variants}
+    for v in edition.variants:
+        with timed(timings, "render"):
+            pages = _render_variant(edition, v, *converted.pop(v.code), fold, len(terms)) + shared
+        yield v.code, pages + (terms if v.canonical else [])
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
@@ -167,8 +176,10 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释")}
     up = "../" * len([p for p in variant.path.split("/") if p])
     pages += [Page(path, text) for path, text in variant_index(search_units, fold, labels, term_shard_count, up)]
-    zip_name = f"downloads/{edition.settings['offline_name']}-offline.zip"  # written by site.py after MkDocs
-    offline_link = f'<a href="{up}{zip_name}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
+    zip_at, in_site = offline_zip(edition)  # written by site.py after MkDocs
+    offline_link = (f'<a href="{up}{zip_at}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
+                    if in_site else
+                    f'<a href="{zip_at}">{t("下载整个网站（zip，存放在本项目的版本发布页，因网站托管的容量有限），解压后打开 index.html 即可离线阅读")}</a>')
     handwritten = edition.root / "docs"
     facts = {**edition_facts(list(edition.docs), edition.notes, len(edition.glossary.entries)),
              "offline_zip": offline_link}
@@ -183,6 +194,16 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         else:
             pages.append(Page(rel, with_front_matter(t(content)) if rel.endswith(".md") else content))
     return pages
+
+
+def offline_zip(edition: Edition) -> tuple[str, bool]:
+    """Where the offline copy lives: (its path in the site, True), or, for an archive past
+    `offline_zip_in_site_up_to` texts (a zip of the whole site would push it past the static
+    host's 1 GB), (the URL of the release asset it is published as, False)."""
+    name = f"{edition.settings['offline_name']}-offline.zip"
+    if len(edition.docs) <= edition.settings.get("offline_zip_in_site_up_to", len(edition.docs)):
+        return f"downloads/{name}", True
+    return f"{edition.settings['repo_url']}/releases/latest/download/{name}", False
 
 
 def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:

@@ -181,3 +181,23 @@ def test_an_archive_page_carries_only_its_own_group_of_texts(tmp_path, root):
     page = text_page(project / "site", may[0])
     targets = {urlsplit(a["href"]).path for a in sidebar.select("a[href]")} - {""}
     assert targets and all((page.parent / target).resolve().is_file() for target in targets)
+
+
+def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(project, site):
+    import zipfile
+
+    inside = site / "downloads" / "cxzy-edition-offline.zip"
+    names = set(zipfile.ZipFile(inside).namelist())
+    assert {"index.html", "zh-Hant/index.html", "assets/search-index.js", "zh-Hant/assets/search-index.js"} <= names
+    assert not any(name.startswith("downloads/") for name in names)
+    settings = project / "edition.yml"
+    texts = len(load_edition(project).docs)
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "offline_zip_in_site_up_to: 2000", f"offline_zip_in_site_up_to: {texts - 1}"), encoding="utf-8")
+    build_site(load_edition(project), project / "site")
+    assert not list((project / "site").rglob("*.zip"))
+    artifact = project / "build" / "offline" / "cxzy-edition-offline.zip"
+    assert set(zipfile.ZipFile(artifact).namelist()) == names  # the same site, now beside it
+    for variant in ("", "zh-Hant"):
+        downloads = (project / "site" / variant / "downloads.html").read_text(encoding="utf-8")
+        assert "/releases/latest/download/cxzy-edition-offline.zip" in downloads

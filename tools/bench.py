@@ -1,7 +1,17 @@
-"""`make bench`: build cost against the bare renderer, scaling, preview latency and reader-side
-speed, measured in one run (ratios are taken within the run; every figure is a median).
+"""`make bench`: whole-process build cost against the bare renderer, scaling, the published
+site against static hosts' limits, preview latency, search and the long text, in one run.
 
-Usage: python tools/bench.py [--sizes 5,50,500] [--runs 3] [--out bench/results.md]
+Every build figure is a whole process (imports, zip and post-processing included): wall time,
+CPU time (user + system of the process and its children) and peak memory (resident memory of the
+whole process tree, sampled). The bare renderer is `mkdocs build` over the same generated
+Markdown, one process per script variant, run one after the other; `make site` and the bare runs
+alternate, and the ratio is taken pair by pair.
+
+Usage: python tools/bench.py [--sizes 5,50,500,1000] [--runs 3] [--out bench/results.md]
+       BENCH_SIZES=5,50,500,1000,10000 make bench
+Sizes above 1000 texts run once (a 10,000-text pair takes most of an hour on 2 cores).
+Results are kept per size in bench/results.json, so a long size can be run on its own and
+the report still shows every size measured (each row says when it was measured).
 """
 
 from __future__ import annotations
@@ -22,21 +32,93 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools.bench import copy_project, make_corpus  # noqa: E402
-from build_tools.pipeline import load_edition  # noqa: E402
+from build_tools.bench import copy_project, make_corpus, make_long_text  # noqa: E402
+from build_tools.convert import converter  # noqa: E402
+from build_tools.pipeline import load_edition, render_all  # noqa: E402
 from build_tools.site import write_markdown  # noqa: E402
 
 STAGES = ["load", "segment", "enrich", "convert", "render", "write"]
 QUERIES = ["两张皮", "创先争优", "党建带团建", "善洲", "科学发展", "窗口单位", "體內循環", "五帶頭", "发", "学习实践活动"]
+GITHUB_PAGES_BYTES, GITLAB_PAGES_FILES = 1_000_000_000, 200_000
+LONG_SIZES = [75_000, 150_000, 300_000]
+BARE_UP_TO = 1000  # sizes above: `make site` alone, once
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1300000000"}
 
 
 def median(values):
     return statistics.median(values)
+
+
+# --- whole processes --------------------------------------------------------------------------
+
+def _tree_rss(pid: int) -> int:
+    """Proportional resident bytes (PSS: pages shared after a fork counted once) of a process and
+    all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        todo += children.get(p, [])
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:", 1)[1].split()[0]) * 1024
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def run_process(cmd: list[str], cwd: Path = ROOT) -> dict:
+    """Wall, CPU and peak memory (whole tree) of one process; raises with its stderr on failure."""
+    errors = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=errors)
+    peak, done = [0], threading.Event()
+
+    def sample():
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        errors.seek(0)
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n" + errors.read().decode("utf-8", "replace")[-3000:])
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak[0] / 1e6}
+
+
+def bare_renderer(project: Path) -> dict:
+    """`mkdocs build` over the pipeline's Markdown, one process per variant, one after the other."""
+    out = Path(tempfile.mkdtemp(prefix="bare-"))
+    runs = []
+    try:
+        for code, sub in (("zh-Hans", ""), ("zh-Hant", "zh-Hant")):
+            runs.append(run_process([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
+                                     str(project / "build" / f"mkdocs.{code}.yml"), "-d", str(out / code / sub)]))
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return {"wall": sum(r["wall"] for r in runs), "cpu": sum(r["cpu"] for r in runs),
+            "peak_mb": max(r["peak_mb"] for r in runs)}
+
+
+def make_site(project: Path) -> dict:
+    return run_process([sys.executable, "-m", "build_tools", "--root", str(project), "site"])
 
 
 def clear_caches() -> None:
@@ -48,56 +130,21 @@ def clear_caches() -> None:
     enrich._alternation.cache_clear()
 
 
-def pipeline_times(project: Path, runs: int) -> dict[str, float]:
-    samples = []
-    for _ in range(runs):
-        clear_caches()
-        timings: dict[str, float] = {}
-        write_markdown(load_edition(project, timings), timings)
-        samples.append(timings)
-    return {stage: median([s.get(stage, 0.0) for s in samples]) for stage in STAGES}
+def pipeline_times(project: Path) -> dict[str, float]:
+    """Stage timings of one in-process pipeline run (what the whole-process figures break into)."""
+    clear_caches()
+    timings: dict[str, float] = {}
+    write_markdown(load_edition(project, timings), timings)
+    return {stage: timings.get(stage, 0.0) for stage in STAGES}
 
 
-def bare_renderer_time(project: Path, runs: int) -> float:
-    """MkDocs alone on the Markdown the pipeline wrote: both variants, as `make site` runs it."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1300000000"}
-    code = ("import sys,logging; logging.disable(logging.INFO)\n"
-            "from mkdocs.config import load_config; from mkdocs.commands.build import build\n"
-            "for cfg, out in zip(sys.argv[1::2], sys.argv[2::2]): build(load_config(config_file=cfg, site_dir=out))\n")
-    times = []
-    for _ in range(runs):
-        out = Path(tempfile.mkdtemp(prefix="bare-"))
-        args = [str(config_path_for(project, "zh-Hans")), str(out), str(config_path_for(project, "zh-Hant")),
-                str(out / "zh-Hant")]
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, capture_output=True)
-        times.append(time.perf_counter() - started)
-        shutil.rmtree(out)
-    return median(times)
+def published(site: Path) -> dict:
+    files = [p for p in site.rglob("*") if p.is_file()]
+    return {"bytes": sum(p.stat().st_size for p in files), "files": len(files),
+            "zip": sum(p.stat().st_size for p in files if p.suffix == ".zip")}
 
 
-def config_path_for(project: Path, code: str) -> Path:
-    return project / "build" / f"mkdocs.{code}.yml"
-
-
-def make_site(project: Path, runs: int) -> tuple[float, float]:
-    """Wall time of `python -m build_tools site` (what `make site` runs) and its peak memory (MB)."""
-    times, peaks = [], []
-    for _ in range(runs):
-        started = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "build_tools", "--root", str(project),
-                               "site"], cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        times.append(time.perf_counter() - started)
-        if proc.returncode != 0:
-            raise RuntimeError(proc.stderr[-2000:])
-        peaks.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
-    return median(times), median(peaks)
-
-
-def size_mb(path: Path) -> float:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
-
+# --- preview ----------------------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -105,40 +152,53 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def edit_to_preview(project: Path, edits: int = 3) -> float:
-    """Seconds from saving one note to `make serve` serving the page with the new wording."""
+def edit_to_preview(project: Path, edits: int = 3) -> dict[str, float | None]:
+    """Seconds from saving one note to `make serve` serving the page with the new wording, per
+    script (None where the preview does not serve that script)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "build_tools", "--root", str(project), "serve", "--dev-addr",
                                f"127.0.0.1:{port}"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    url = f"http://127.0.0.1:{port}/texts/2010-xinhua-qa/index.html"
+                              env=ENV)
+    edition = load_edition(project)
+    hant = converter(edition.variants[1], edition.conversion.overrides)
+    urls = {"zh-Hans": f"http://127.0.0.1:{port}/texts/2010-xinhua-qa/index.html",
+            "zh-Hant": f"http://127.0.0.1:{port}/zh-Hant/texts/2010-xinhua-qa/index.html"}
     notes = project / "source_texts" / "annotations" / "2010-xinhua-qa.yml"
     original = notes.read_text(encoding="utf-8")
+    times: dict[str, list[float]] = {code: [] for code in urls}
+
+    def fetch(url):
+        try:
+            return urlopen(url, timeout=5).read().decode("utf-8")
+        except OSError:
+            return ""
+
     try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.2)
-        times = []
+        deadline = time.time() + 1800
+        while not fetch(urls["zh-Hans"]) and time.time() < deadline:
+            time.sleep(0.5)
+        served = {code: bool(fetch(url)) for code, url in urls.items()}
         for k in range(edits):
             marker = f"基准修改{k}号"
+            wanted = {"zh-Hans": marker, "zh-Hant": hant(marker)}
             notes.write_text(original.replace("即2010年5月7日。", f"即2010年5月7日。{marker}"), encoding="utf-8")
             started = time.perf_counter()
-            while marker not in urlopen(url, timeout=5).read().decode("utf-8"):
-                if time.perf_counter() - started > 60:
-                    raise RuntimeError("preview did not refresh")
+            pending = {code for code in urls if served[code]}
+            while pending and time.perf_counter() - started < 120:
+                for code in list(pending):
+                    if wanted[code] in fetch(urls[code]):
+                        times[code].append(time.perf_counter() - started)
+                        pending.discard(code)
                 time.sleep(0.05)
-            times.append(time.perf_counter() - started)
             time.sleep(1.0)
-        return median(times)
+        return {code: median(t) if t else None for code, t in times.items()}
     finally:
         notes.write_text(original, encoding="utf-8")
         server.terminate()
-        server.wait(timeout=10)
+        server.wait(timeout=30)
 
+
+# --- reader side ------------------------------------------------------------------------------
 
 class _LikePages(SimpleHTTPRequestHandler):
     """A static host as GitHub Pages serves the site: text compressed with gzip when the browser
@@ -172,125 +232,264 @@ PAGE_BYTES = """() => {
   const all = [performance.getEntriesByType("navigation")[0], ...performance.getEntriesByType("resource")];
   const sum = key => all.reduce((total, e) => total + e[key], 0);
   return {decoded: sum("decodedBodySize"), encoded: sum("encodedBodySize"), transferred: sum("transferSize"),
-          index: all.some(e => e.name.includes("search-index"))};
+          index: all.some(e => e.name.includes("search"))};
+}"""
+
+FIRST_PAINT = """() => new Promise(resolve => new PerformanceObserver((list, observer) => {
+  const entry = list.getEntries().find(e => e.name === "first-contentful-paint");
+  if (entry) { observer.disconnect(); resolve(entry.startTime); }
+}).observe({type: "paint", buffered: true}))"""
+
+# Open the last note's popover: time from the click to the next frame with the popover in it.
+OPEN_LAST_NOTE = """async () => {
+  const refs = document.querySelectorAll("a.note-ref");
+  const ref = refs[refs.length - 1];
+  ref.scrollIntoView();
+  await new Promise(requestAnimationFrame);
+  const started = performance.now();
+  ref.click();
+  await new Promise(requestAnimationFrame);
+  return {ms: performance.now() - started, open: !!document.querySelector(".note-popover")};
 }"""
 
 
-def reader_side(site: Path) -> dict:
-    """Page weight of a text page and time to the first search result, in headless Chromium,
-    online (127.0.0.1) and from file://."""
+@functools.cache
+def chromium():
     from playwright.sync_api import sync_playwright
 
+    playwright = sync_playwright().start()
+    return playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                      args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                                            "--no-first-run", "--disable-background-networking"])
+
+
+def serve_site(site: Path) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_LikePages, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    bases = {"online": f"http://127.0.0.1:{server.server_address[1]}/", "file://": site.as_uri() + "/"}
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def local_file(site: Path, url: str, bases: dict[str, str]) -> Path:
+    for base in bases.values():
+        if url.startswith(base):
+            return site / unquote(urlsplit(url[len(base) - 1:]).path).lstrip("/")
+    raise ValueError(url)
+
+
+def reader_side(site: Path) -> dict:
+    """Page weight of a text page; per query, time to the first search result (index loading
+    included) and bytes of index read, in headless Chromium online and from file://."""
+    server, online = serve_site(site)
+    bases = {"online": online, "file://": site.as_uri() + "/"}
     out = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                                          "--no-first-run", "--disable-background-networking"])
-        page = browser.new_page()
-        page.goto(bases["online"] + "texts/2010-xinhua-qa/index.html")
-        page.wait_for_load_state("networkidle")
-        out["first_visit"] = page.evaluate(PAGE_BYTES)
-        page.goto(bases["online"] + "texts/2010-04-14-liu-qi-beijing/index.html")  # theme assets now cached
-        page.wait_for_load_state("networkidle")
-        out["next_page"] = page.evaluate(PAGE_BYTES)
-        page.goto(bases["online"] + "search.html?q=" + QUERIES[0])  # the index comes with the first search
-        page.wait_for_load_state("networkidle")
-        out["index_transferred"] = page.evaluate(
-            "performance.getEntriesByType('resource').filter(e => e.name.includes('search-index'))"
-            ".reduce((total, e) => total + e.transferSize, 0)")
-        out["index_kb"] = (site / "assets" / "search-index.js").stat().st_size / 1000
-        for label, base in bases.items():
-            times = []
+    context = chromium().new_context()
+    page = context.new_page()
+    page.goto(online + "texts/2010-xinhua-qa/index.html")
+    page.wait_for_load_state("networkidle")
+    out["first_visit"] = page.evaluate(PAGE_BYTES)
+    page.goto(online + "texts/2010-04-14-liu-qi-beijing/index.html")  # theme assets now cached
+    page.wait_for_load_state("networkidle")
+    out["next_page"] = page.evaluate(PAGE_BYTES)
+    for label, base in bases.items():
+        times, read = [], []
+        for variant in ("", "zh-Hant/"):
             for q in QUERIES:
-                page.goto(base + "search.html?q=" + q)
-                page.wait_for_function("document.body.dataset.searchMs !== undefined", timeout=60000)
+                page.goto(base + variant + "search.html?q=" + q)
+                page.wait_for_function("document.body.dataset.searchMs !== undefined", timeout=120000)
                 times.append(float(page.evaluate("document.body.dataset.searchMs")))
-            out[label] = (median(times), max(times))
-        browser.close()
+                read.append(sum(local_file(site, url, bases).stat().st_size
+                                for url in page.evaluate("editionSearch.loaded")))
+        out[label] = {"median_ms": median(times), "worst_ms": max(times), "median_kb": median(read) / 1000,
+                      "worst_kb": max(read) / 1000}
+    context.close()
     server.shutdown()
     return out
 
 
-def measure(n: int, runs: int, work: Path) -> dict:
+# --- the long text ----------------------------------------------------------------------------
+
+def long_text(work: Path) -> dict:
+    """Pipeline cost against the volume's length, then the 300,000-character page in Chromium."""
+    base = copy_project(ROOT, work / "long-0")
+    out = {"pipeline": {}}
+    for chars in [0] + LONG_SIZES:
+        project = base if chars == 0 else make_long_text(ROOT, work / f"long-{chars}", chars)
+        samples = []
+        for _ in range(3):
+            clear_caches()
+            started = time.perf_counter()
+            render_all(load_edition(project))
+            samples.append(time.perf_counter() - started)
+        out["pipeline"][chars] = median(samples)
+    project = work / f"long-{LONG_SIZES[-1]}"
+    out["site"] = make_site(project)
+    site = project / "site"
+    slug = next(p.stem for p in (project / "source_texts").glob("*compiled-volume.txt"))
+    page_path = f"texts/{slug}/index.html"
+    out["page_kb"] = (site / page_path).stat().st_size / 1000
+    server, online = serve_site(site)
+    context = chromium().new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    paints, jumps = [], []
+    for _ in range(3):
+        page.goto(online + page_path, wait_until="commit")
+        paints.append(page.evaluate(FIRST_PAINT))
+        page.wait_for_load_state("load")
+    last = page.evaluate("[...document.querySelectorAll('[id^=p]')].map(e => e.id).filter(i => /^p\\d+$/.test(i)).pop()")
+    for _ in range(3):
+        started = time.perf_counter()
+        page.goto(online + page_path + "#" + last, wait_until="load")
+        page.wait_for_function(f"(() => {{ const r = document.getElementById('{last}').getBoundingClientRect();"
+                               "return r.top >= 0 && r.top < innerHeight; }})()", timeout=30000)
+        jumps.append(time.perf_counter() - started)
+    note = page.evaluate(OPEN_LAST_NOTE)
+    context.close()
+    server.shutdown()
+    out.update(first_paint_ms=median(paints), jump_s=median(jumps), jump_to=last, note_ms=note["ms"],
+               note_open=note["open"])
+    return out
+
+
+# --- one size ---------------------------------------------------------------------------------
+
+def measure(n: int, runs: int, work: Path, preview: bool) -> dict:
     project = work / f"corpus-{n}"
     if n <= 5:
         copy_project(ROOT, project)
     else:
         make_corpus(ROOT, project, n)
-    stages = pipeline_times(project, runs)
-    bare = bare_renderer_time(project, runs)
-    wall, peak = make_site(project, runs)
-    site = project / "site"
-    result = {"n": n, "stages": stages, "pipeline": sum(stages.values()), "bare": bare, "wall": wall, "peak_mb": peak,
-              "site_mb": size_mb(site),
-              "index_kb": {v: (site / v / "assets" / "search-index.js").stat().st_size / 1000 for v in ("", "zh-Hant")},
-              "parallels": len(json.loads((site / "parallels.json").read_text(encoding="utf-8"))["pairs"])}
-    result["reader"] = reader_side(site)
-    if n <= 5:
+    result = {"n": n, "runs": runs, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "stages": pipeline_times(project)}
+    if n <= BARE_UP_TO:
+        pairs = [(bare_renderer(project), make_site(project)) for _ in range(runs)]
+        result["bare"] = {k: median([b[k] for b, _ in pairs]) for k in ("wall", "cpu", "peak_mb")}
+        result["ratio"] = median([s["wall"] / b["wall"] for b, s in pairs])
+        result["cpu_ratio"] = median([s["cpu"] / b["cpu"] for b, s in pairs])
+    else:  # the bare runs would double an hour-long measurement; target 1 is set up to 1,000 texts
+        pairs = [(None, make_site(project)) for _ in range(runs)]
+    result["site"] = {k: median([s[k] for _, s in pairs]) for k in ("wall", "cpu", "peak_mb")}
+    result["published"] = published(project / "site")
+    outside = project / "build" / "offline"
+    result["offline_outside"] = sum(p.stat().st_size for p in outside.glob("*.zip")) if outside.exists() else 0
+    result["reader"] = reader_side(project / "site")
+    if preview:
         result["preview"] = edit_to_preview(project)
+    shutil.rmtree(project, ignore_errors=True)
     return result
 
 
-def report(results: list[dict], runs: int) -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
+# --- report -----------------------------------------------------------------------------------
+
+def report(results: list[dict], long: dict | None) -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mb = lambda b: f"{b / 1e6:.0f} MB"  # noqa: E731
     lines = ["# Benchmark results", "",
-             f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
              f"- machine: {platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}; Python "
-             f"{platform.python_version()}",
-             f"- every figure is the median of {runs} runs in this one run of `make bench`; ratios are taken within it",
-             "", "## Build", "",
-             "| texts | " + " | ".join(STAGES) + " | pipeline | bare MkDocs | pipeline / MkDocs | make site (wall) "
-             "| peak memory | site/ | search index 简 / 繁 | parallels |",
-             "|---|" + "---|" * (len(STAGES) + 8)]
+             f"{platform.python_version()}; other jobs may have shared the cores (ratios are taken pair by pair)",
+             "- whole processes: wall, CPU (user+system of the process tree) and peak memory (resident memory of the "
+             "whole process tree in PSS, sampled every 0.1 s); `make site` = `python -m build_tools site`; bare MkDocs = "
+             "`mkdocs build` over the same Markdown, one process per script variant, one after the other",
+             "", "## Build (whole process)", "",
+             "| texts | measured | pairs | make site: wall / CPU / peak | bare MkDocs: wall / CPU / peak | "
+             "make site / bare (wall, median of pairs) | CPU ratio | wall per text |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results:
-        lines.append(f"| {r['n']} | " + " | ".join(f"{r['stages'][s]:.2f} s" for s in STAGES)
-                     + f" | {r['pipeline']:.2f} s | {r['bare']:.2f} s | {r['pipeline'] / r['bare']:.0%} | {r['wall']:.1f} s "
-                     f"| {r['peak_mb']:.0f} MB | {r['site_mb']:.0f} MB | {r['index_kb']['']:.0f} / "
-                     f"{r['index_kb']['zh-Hant']:.0f} KB | {r['parallels']} |")
+        s, b = r["site"], r.get("bare")
+        bare = (f"{b['wall']:.1f} s / {b['cpu']:.1f} s / {b['peak_mb']:.0f} MB | {r['ratio']:.2f}× | {r['cpu_ratio']:.2f}×"
+                if b else "not run | — | —")
+        lines.append(f"| {r['n']} | {r['date']} | {r['runs']} | {s['wall']:.1f} s / {s['cpu']:.1f} s / "
+                     f"{s['peak_mb']:.0f} MB | {bare} | {s['wall'] / r['n'] * 1000:.0f} ms |")
+    lines += ["", "Pipeline stages inside `make site` (one in-process run, seconds):", "",
+              "| texts | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
+    for r in results:
+        lines.append(f"| {r['n']} | " + " | ".join(f"{r['stages'][s]:.2f}" for s in STAGES) + " |")
     for a, b in zip(results, results[1:]):
-        lines += ["", f"Scaling {a['n']} → {b['n']} texts ({b['n'] / a['n']:.0f}×): pipeline "
-                  f"{b['pipeline'] / a['pipeline']:.1f}×, bare MkDocs {b['bare'] / a['bare']:.1f}×, "
-                  f"make site {b['wall'] / a['wall']:.1f}×, peak memory {b['peak_mb'] / a['peak_mb']:.1f}×."]
-    lines += ["", "## Preview and reader side", "",
-              "| texts | edit-to-preview (one note) | text page, first visit: files / transferred | next text page: "
-              "files / transferred | search index: file / transferred | first search result online: median / worst | file://: median / "
-              "worst |", "|---|---|---|---|---|---|---|"]
+        k = b["n"] / a["n"]
+        lines += ["", f"Scaling {a['n']} → {b['n']} texts ({k:.0f}×): make site wall {b['site']['wall'] / a['site']['wall']:.1f}×, "
+                  f"CPU {b['site']['cpu'] / a['site']['cpu']:.1f}×, "
+                  f"peak memory {b['site']['peak_mb'] / a['site']['peak_mb']:.1f}×, published bytes "
+                  f"{b['published']['bytes'] / a['published']['bytes']:.1f}×."]
+    lines += ["", "## Published site (what a Pages deploy uploads)", "",
+              f"| texts | site/ bytes | files | of which offline zip | offline zip built outside site/ | "
+              f"per text | GitHub Pages (≤ {mb(GITHUB_PAGES_BYTES)}) | GitLab Pages (≤ {GITLAB_PAGES_FILES:,} files) |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        p = r["published"]
+        lines.append(f"| {r['n']} | {mb(p['bytes'])} | {p['files']:,} | {mb(p['zip'])} | "
+                     f"{mb(r['offline_outside']) if r['offline_outside'] else '—'} | {p['bytes'] / r['n'] / 1000:.0f} KB | "
+                     f"{'fits' if p['bytes'] <= GITHUB_PAGES_BYTES else 'too large'} | "
+                     f"{'fits' if p['files'] <= GITLAB_PAGES_FILES and p['bytes'] <= GITHUB_PAGES_BYTES else 'too large'} |")
+    lines += ["", "## Reader side", "",
+              "| texts | text page, first visit: files / transferred | next text page | first search result online: "
+              "median / worst | file://: median / worst | index read per query: median / worst |",
+              "|---|---|---|---|---|---|"]
     for r in results:
         rd = r["reader"]
-        first, following = rd["first_visit"], rd["next_page"]
-        preview = f"{r['preview']:.2f} s" if "preview" in r else "—"
-        lines.append(f"| {r['n']} | {preview} | {first['decoded'] / 1000:.0f} / {first['transferred'] / 1000:.0f} KB | "
-                     f"{following['decoded'] / 1000:.0f} / {following['transferred'] / 1000:.0f} KB | "
-                     f"{rd['index_kb']:.0f} / {rd['index_transferred'] / 1000:.0f} KB | {rd['online'][0]:.0f} / {rd['online'][1]:.0f} ms | "
-                     f"{rd['file://'][0]:.0f} / {rd['file://'][1]:.0f} ms |")
-    loads_index = [r["n"] for r in results if r["reader"]["first_visit"]["index"] or r["reader"]["next_page"]["index"]]
+        lines.append(f"| {r['n']} | {rd['first_visit']['decoded'] / 1000:.0f} / {rd['first_visit']['transferred'] / 1000:.0f} KB "
+                     f"| {rd['next_page']['decoded'] / 1000:.0f} / {rd['next_page']['transferred'] / 1000:.0f} KB | "
+                     f"{rd['online']['median_ms']:.0f} / {rd['online']['worst_ms']:.0f} ms | "
+                     f"{rd['file://']['median_ms']:.0f} / {rd['file://']['worst_ms']:.0f} ms | "
+                     f"{rd['online']['median_kb']:.0f} / {rd['online']['worst_kb']:.0f} KB |")
     lines += ["", "Text page: the Xinhua interview, then the Liu Qi speech, from a local server that compresses and "
-              "caches as GitHub Pages does; bytes as Chromium's Resource Timing counts them (files = decoded bodies, "
-              "what a reader of the offline copy loads from disk). "
-              + (f"The search index was loaded by a text page at {loads_index} texts." if loads_index
-                 else "No text page loaded the search index.")]
-    lines += ["", "First search result: from the results page asking for the index to the results drawn, including "
-              f"loading and parsing the index on first use; queries: {'、'.join(QUERIES)}.", ""]
-    return "\n".join(lines)
+              "caches as GitHub Pages does (files = decoded bodies, what a reader of the offline copy loads from disk). "
+              "First search result: from the results page asking for the index to the first 50 results drawn, "
+              "loading every index part it needs; index read = bytes of every index file the query loaded "
+              f"(manifest, term shards, text chunks); each query in both scripts: {'、'.join(QUERIES)}."]
+    previews = [r for r in results if r.get("preview")]
+    if previews:
+        lines += ["", "## Edit-to-preview (`make serve`, one note edited, median of 3)", "",
+                  "| texts | simplified page | traditional page |", "|---|---|---|"]
+        for r in previews:
+            p = r["preview"]
+            lines.append(f"| {r['n']} | " + " | ".join(f"{p[c]:.2f} s" if p.get(c) is not None else "not served"
+                                                      for c in ("zh-Hans", "zh-Hant")) + " |")
+    if long:
+        base = long["pipeline"]["0"] if "0" in long["pipeline"] else long["pipeline"][0]
+        lines += ["", "## One long text (a compiled volume, real paragraphs recombined)", "",
+                  "| characters | pipeline (5 real texts + the volume) | the volume's share | per 100,000 characters |",
+                  "|---|---|---|---|"]
+        for chars, seconds in long["pipeline"].items():
+            if int(chars):
+                lines.append(f"| {int(chars):,} | {seconds:.2f} s | {seconds - base:.2f} s | "
+                             f"{(seconds - base) / int(chars) * 1e5:.2f} s |")
+        s = long["site"]
+        lines += ["", f"Baseline (the 5 real texts alone): {base:.2f} s. At {LONG_SIZES[-1]:,} characters: `make site` "
+                  f"{s['wall']:.1f} s wall, {s['cpu']:.1f} s CPU, {s['peak_mb']:.0f} MB; the page {long['page_kb']:.0f} KB; "
+                  f"first contentful paint {long['first_paint_ms']:.0f} ms (bench server, median of 3); opening the "
+                  f"page at its last paragraph (#{long['jump_to']}) until it is in view {long['jump_s']:.2f} s; "
+                  f"opening the last note's popover {long['note_ms']:.0f} ms "
+                  f"({'opened' if long['note_open'] else 'did NOT open'})."]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "5,50,500"))
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "5,50,500,1000"))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--preview", default=os.environ.get("BENCH_PREVIEW", "5,1000"),
+                        help="sizes at which to time edit-to-preview")
+    parser.add_argument("--no-long", action="store_true", help="skip the long-text figures")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
+    store = args.out.with_suffix(".json")
+    previews = {int(n) for n in args.preview.split(",") if n}
+    measured: dict[str, dict] = {}
     try:
-        results = [measure(int(n), args.runs, work) for n in args.sizes.split(",")]
+        for n in (int(n) for n in args.sizes.split(",")):
+            measured[str(n)] = measure(n, args.runs if n <= 1000 else 1, work, n in previews)
+        long = None if args.no_long else long_text(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    text = report(results, args.runs)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    kept = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}  # read late: runs may overlap
+    kept.setdefault("sizes", {}).update(measured)
+    if long:
+        kept["long"] = long
+    store.parent.mkdir(parents=True, exist_ok=True)
+    store.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
+    results = [kept["sizes"][k] for k in sorted(kept["sizes"], key=int)]
+    text = report(results, kept.get("long"))
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
