@@ -48,5 +48,5 @@ test: $(VENV)/.installed node_modules/.installed browser-deps  ## every test: un
 clean:
 	rm -rf build site site.new site.old .site.builds .site.lock node_modules
 
-bench: $(VENV)/.installed browser-deps  ## build cost vs bare MkDocs, 5, 50 and 500 texts (BENCH_SIZES=5,50,500,1000 for more)
+bench: $(VENV)/.installed browser-deps  ## whole-process build cost vs bare MkDocs, 5-1000 texts (BENCH_SIZES=5,50,500,1000,10000 for the archive)
 	$(PY) tools/bench.py

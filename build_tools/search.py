@@ -37,7 +37,7 @@ from build_tools.model import Document
 
 INDEX_FILE = "assets/search-index.js"
 SHARD_DIR = "assets/search"
-UNITS_PER_CHUNK = 128
+UNITS_PER_CHUNK = 32  # small: the first 50 results may lie in 50 chunks across the archive
 SHARD_BYTES = 48_000  # a term shard's target size; the shard count follows the index's size
 HEADING_KINDS = ("title", "heading")
 
@@ -106,21 +106,30 @@ def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
 
 
 def encode(numbers: list[int]) -> str:
-    out = []
+    out = bytearray()
+    encode_into(out, numbers)
+    return out.decode("ascii")
+
+
+def encode_into(out: bytearray, numbers: list[int]) -> None:
     for n in numbers:
         groups = [n & 31]
         n >>= 5
         while n:
             groups.append(32 + (n & 31))
             n >>= 5
-        out.extend(DIGITS[g] for g in reversed(groups))
-    return "".join(out)
+        out.extend(_DIGIT_BYTES[g] for g in reversed(groups))
+
+
+_DIGIT_BYTES = DIGITS.encode("ascii")
 
 
 def postings(texts: list[str]) -> dict[str, str]:
     """Term -> encoded postings over the canonical texts, in unit order. A character: (unit
-    step, count, first position) per unit; a pair: (unit step, count, positions as steps)."""
-    terms: dict[str, list[int]] = defaultdict(list)
+    step, count, first position) per unit; a pair: (unit step, count, positions as steps).
+    Each unit's numbers are encoded as soon as they are known (as a list of Python ints the
+    index of 10,000 texts took gigabytes)."""
+    terms: dict[str, bytearray] = defaultdict(bytearray)
     last: dict[str, int] = {}
     for number, text in enumerate(texts):
         seen: dict[str, list[int]] = defaultdict(list)
@@ -129,16 +138,12 @@ def postings(texts: list[str]) -> dict[str, str]:
             if at + 1 < len(text):
                 seen[text[at:at + 2]].append(at)
         for term, places in seen.items():
-            row = terms[term]
-            row.append(number - last.get(term, -1) - 1)
+            numbers = [number - last.get(term, -1) - 1, len(places), places[0]]
+            if len(term) > 1:
+                numbers.extend(b - a for a, b in zip(places, places[1:]))
             last[term] = number
-            row.append(len(places))
-            if len(term) == 1:
-                row.append(places[0])
-            else:
-                row.append(places[0])
-                row.extend(b - a for a, b in zip(places, places[1:]))
-    return {term: encode(numbers) for term, numbers in terms.items()}
+            encode_into(terms[term], numbers)
+    return {term: encoded.decode("ascii") for term, encoded in terms.items()}
 
 
 def shard_of(term: str, shards: int) -> int:

@@ -277,10 +277,8 @@ def local_file(site: Path, url: str, bases: dict[str, str]) -> Path:
 
 
 def reader_side(site: Path) -> dict:
-    """Page weight of a text page; per query, time to the first search result (index loading
-    included) and bytes of index read, in headless Chromium online and from file://."""
+    """Page weight of a text page, then the search figures."""
     server, online = serve_site(site)
-    bases = {"online": online, "file://": site.as_uri() + "/"}
     out = {}
     context = chromium().new_context()
     page = context.new_page()
@@ -290,6 +288,19 @@ def reader_side(site: Path) -> dict:
     page.goto(online + "texts/2010-04-14-liu-qi-beijing/index.html")  # theme assets now cached
     page.wait_for_load_state("networkidle")
     out["next_page"] = page.evaluate(PAGE_BYTES)
+    context.close()
+    server.shutdown()
+    return {**out, **search_figures(site)}
+
+
+def search_figures(site: Path) -> dict:
+    """Per query, time to the first search result (index loading included) and bytes of index
+    read, in headless Chromium online and from file://."""
+    server, online = serve_site(site)
+    bases = {"online": online, "file://": site.as_uri() + "/"}
+    out = {}
+    context = chromium().new_context()
+    page = context.new_page()
     for label, base in bases.items():
         times, read = [], []
         for variant in ("", "zh-Hant/"):
@@ -304,6 +315,31 @@ def reader_side(site: Path) -> dict:
     context.close()
     server.shutdown()
     return out
+
+
+SEARCH_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+               '<div id="edition-search-results"></div><script src="assets/edition-search.js"></script></body></html>')
+
+
+def archive_without_renderer(n: int, work: Path) -> dict:
+    """For a size whose MkDocs build does not fit the bench's time: the pipeline as a whole
+    process (`python -m build_tools markdown`: everything `make site` does before MkDocs) and
+    the search on the index it wrote, served with the real edition-search.js."""
+    project = make_corpus(ROOT, work / f"corpus-{n}", n)
+    result = {"n": n, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "pipeline": run_process([sys.executable, "-m", "build_tools", "--root", str(project), "markdown"])}
+    md, harness = project / "build" / "md", work / f"search-{n}"
+    index = {"zh-Hans": "", "zh-Hant": "zh-Hant"}
+    for code, sub in index.items():
+        (harness / sub).mkdir(parents=True, exist_ok=True)
+        (harness / sub / "assets").symlink_to(md / code / "assets")
+        (harness / sub / "search.html").write_text(SEARCH_PAGE.format(lang=code), encoding="utf-8")
+    files = [p for code in index for p in (md / code / "assets" / "search").glob("*.js")]
+    result["index"] = {"bytes": sum(p.stat().st_size for p in files), "files": len(files),
+                       "markdown": sum(p.stat().st_size for p in md.rglob("*.md"))}
+    result["search"] = search_figures(harness)
+    shutil.rmtree(project, ignore_errors=True)
+    return result
 
 
 # --- the long text ----------------------------------------------------------------------------
@@ -380,7 +416,7 @@ def measure(n: int, runs: int, work: Path, preview: bool) -> dict:
 
 # --- report -----------------------------------------------------------------------------------
 
-def report(results: list[dict], long: dict | None) -> str:
+def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     mb = lambda b: f"{b / 1e6:.0f} MB"  # noqa: E731
@@ -436,6 +472,21 @@ def report(results: list[dict], long: dict | None) -> str:
               "First search result: from the results page asking for the index to the first 50 results drawn, "
               "loading every index part it needs; index read = bytes of every index file the query loaded "
               f"(manifest, term shards, text chunks); each query in both scripts: {'、'.join(QUERIES)}."]
+    if archive:
+        lines += ["", "## Archive scale without the renderer", "",
+                  "The pipeline as one whole process (`python -m build_tools markdown`: load, check, enrich, convert, "
+                  "render, the search index, writing; all of `make site` before MkDocs) and the search on the index it "
+                  "wrote, with the real edition-search.js on a bare page (no theme), each query in both scripts.", "",
+                  "| texts | measured | pipeline: wall / CPU / peak | Markdown written | search index: files / bytes "
+                  "| first result online: median / worst | file://: median / worst | index read per query: median / worst |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for a in archive:
+            p, sr = a["pipeline"], a["search"]
+            lines.append(f"| {a['n']} | {a['date']} | {p['wall']:.0f} s / {p['cpu']:.0f} s / {p['peak_mb']:.0f} MB | "
+                         f"{mb(a['index']['markdown'])} | {a['index']['files']:,} / {mb(a['index']['bytes'])} | "
+                         f"{sr['online']['median_ms']:.0f} / {sr['online']['worst_ms']:.0f} ms | "
+                         f"{sr['file://']['median_ms']:.0f} / {sr['file://']['worst_ms']:.0f} ms | "
+                         f"{sr['online']['median_kb']:.0f} / {sr['online']['worst_kb']:.0f} KB |")
     previews = [r for r in results if r.get("preview")]
     if previews:
         lines += ["", "## Edit-to-preview (`make serve`, one note edited, median of 3)", "",
@@ -470,6 +521,8 @@ def main() -> int:
     parser.add_argument("--preview", default=os.environ.get("BENCH_PREVIEW", "5,1000"),
                         help="sizes at which to time edit-to-preview")
     parser.add_argument("--no-long", action="store_true", help="skip the long-text figures")
+    parser.add_argument("--archive", default=os.environ.get("BENCH_ARCHIVE", ""),
+                        help="sizes to measure without MkDocs: pipeline process and search only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="edition-bench-"))
@@ -477,19 +530,21 @@ def main() -> int:
     previews = {int(n) for n in args.preview.split(",") if n}
     measured: dict[str, dict] = {}
     try:
-        for n in (int(n) for n in args.sizes.split(",")):
+        for n in (int(n) for n in args.sizes.split(",") if n):
             measured[str(n)] = measure(n, args.runs if n <= 1000 else 1, work, n in previews)
+        archive = {str(n): archive_without_renderer(int(n), work) for n in args.archive.split(",") if n}
         long = None if args.no_long else long_text(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     kept = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}  # read late: runs may overlap
     kept.setdefault("sizes", {}).update(measured)
+    kept.setdefault("archive", {}).update(archive)
     if long:
         kept["long"] = long
     store.parent.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
     results = [kept["sizes"][k] for k in sorted(kept["sizes"], key=int)]
-    text = report(results, kept.get("long"))
+    text = report(results, kept.get("long"), [kept["archive"][k] for k in sorted(kept.get("archive", {}), key=int)])
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
