@@ -1,0 +1,178 @@
+"""Every page type as a reader meets it, in both scripts: axe-core (WCAG 2.1 A/AA) finds no serious
+or critical violation in light or dark, nothing scrolls sideways from 320 to 1280 px, and no
+Markdown, YAML or HTML syntax shows as text. One browser, one page per pass, both colour schemes."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from build_tools.bench import copy_project
+from build_tools.pipeline import load_edition, offline_zip
+from build_tools.site import build_site, offline_artifact
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WIDTHS = [320, 390, 768, 1280]
+# What a reader must never see as text: front matter, attribute lists, links, emphasis, tags, entities.
+SYNTAX = re.compile(r"title:|description:|\{: |\]\(|\*\*|</|<[a-z]+[ >]|&(lt|gt|amp|quot|#\d+);|^---|\[\^")
+
+
+def page_types(edition) -> dict[str, str]:
+    """One page of each kind, by its path under a variant's root."""
+    doc, entry = edition.docs[0], edition.glossary.entries[0]
+    return {"home": "index.html", "text": f"texts/{doc.meta.slug}/index.html", "glossary": "glossary/index.html",
+            "entry": f"glossary/{entry.id}.html", "people": "glossary/people.html", "places": "glossary/places.html",
+            "organisations": "glossary/organisations.html", "timeline": "timeline.html",
+            "parallels": "parallels.html", "editorial": "editorial.html", "contributing": "contributing.html",
+            "search": "search.html?q=" + entry.term, "downloads": "downloads.html",
+            "about": "about.html", "404": "404.html"}
+
+
+def every_page(edition) -> list[tuple[str, str]]:
+    return [(f"{variant}{name}", f"{variant}{path}") for variant in ("", "zh-Hant/")
+            for name, path in page_types(edition).items()]
+
+
+def open_page(page, url: str) -> None:
+    page.goto(url)
+    if "search.html?q=" in url:
+        page.wait_for_selector(".search-group")  # results drawn
+
+
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]  # all that a change of colour scheme can change
+
+
+def serious_violations(page, rules: list[str] | None = None) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG}
+    result = page.evaluate("only => axe.run(document, {runOnly: only, resultTypes: ['violations']})", only)
+    return [f"{v['id']} ({v['impact']}): {node['target']}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical") for node in v["nodes"]]
+
+
+def overflow(page) -> dict[int, int]:
+    """Width -> page width wherever the page is wider than the screen."""
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        if (wide := page.evaluate("document.documentElement.scrollWidth")) > width:
+            found[width] = wide
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return found
+
+
+def syntax_shown(page) -> list[str]:
+    """Markup a reader would see as text: title, header and content, code examples excepted."""
+    text = page.evaluate("""() => {
+        const copy = document.querySelector('.md-main').cloneNode(true);
+        copy.querySelectorAll('pre, code, script, style').forEach(e => e.remove());
+        return document.title + '\\n' + document.querySelector('.md-header').innerText + '\\n' + copy.innerText;
+    }""")
+    return sorted({m.group(0) for line in text.splitlines() for m in [SYNTAX.search(line.strip())] if m})
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_page_type_as_a_reader_meets_it(browser, http_root, edition, scheme):
+    """Light: every WCAG 2.1 A/AA rule, widths 320-1280, markup shown as text. Dark: the rules a
+    colour scheme can change. (file:// is covered by the 404 and offline-zip tests below.)"""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    problems: dict[str, dict] = {"axe": {}, "overflow": {}, "syntax": {}}
+    try:
+        for name, path in every_page(edition):
+            open_page(page, http_root + path)
+            assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+            if scheme == "light":
+                problems["overflow"][name] = overflow(page)
+                problems["syntax"][name] = syntax_shown(page)
+            problems["axe"][name] = serious_violations(page, None if scheme == "light" else COLOUR_RULES)[:5]
+    finally:
+        context.close()
+    assert {kind: {name: found for name, found in pages.items() if found} for kind, pages in problems.items()} == \
+        {"axe": {}, "overflow": {}, "syntax": {}}
+
+
+@pytest.mark.parametrize("variant,heading", [("", "找不到该页"), ("zh-Hant/", "找不到該頁")])
+def test_not_found_page_is_chinese_styled_and_leads_somewhere_from_file(page, site, variant, heading):
+    page.goto((site / variant / "404.html").as_uri())
+    assert page.locator("h1").inner_text() == heading
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"  # styled
+    links = page.evaluate("[...document.querySelectorAll('article a[href]')].map(a => a.href)")
+    assert any(url.endswith("/index.html") for url in links) and any(url.endswith("index.html#texts") for url in links)
+    assert all(Path(url.removeprefix("file://").split("#")[0]).is_file() for url in links)
+    page.fill(".edition-search-page input", "两张皮")
+    page.press(".edition-search-page input", "Enter")
+    page.wait_for_selector(".search-group")
+    assert page.url.startswith((site / variant / "search.html").as_uri())
+
+
+def test_offline_zip_pages_are_styled(page, site, edition, tmp_path):
+    at, in_site = offline_zip(edition)
+    with zipfile.ZipFile(site / at if in_site else offline_artifact(edition)) as archive:
+        archive.extractall(tmp_path)
+    for path in ["404.html", "zh-Hant/404.html", "index.html"]:
+        page.goto((tmp_path / path).as_uri())
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky", path
+    assert page.outside_requests == []
+
+
+def test_search_count_keeps_the_query_as_typed_and_a_bad_fragment_does_not_throw(page, site):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    for query in ["$'", "{n}", "$&{q}"]:
+        page.goto((site / "search.html").as_uri() + "?q=" + query.replace("&", "%26"))
+        page.wait_for_function("document.body.dataset.searchHits !== undefined")
+        assert page.locator(".search-count").inner_text().startswith(f"“{query}”")
+    page.goto((site / "texts").as_uri() + "/" + next(p.name for p in (site / "texts").iterdir()) +
+              "/index.html?q=%E5%88%9B%E5%85%88#%E0%A4%A")
+    page.wait_for_timeout(300)
+    assert errors == []
+
+
+def test_results_are_grouped_by_page_and_filtered_by_kind(page, site):
+    page.goto((site / "search.html").as_uri() + "?q=创先")
+    page.wait_for_selector(".search-group")
+    total = page.evaluate("editionSearch.search('创先').then(hits => hits.length)")
+    groups = page.locator(".search-group")
+    counts = [int(re.search(r"\d+", groups.nth(i).locator("summary .search-n").inner_text())[0])
+              for i in range(groups.count())]
+    assert sum(counts) == total and len(counts) > 1
+    closed = groups.nth(page.evaluate("[...document.querySelectorAll('.search-group')].findIndex(g => !g.open)"))
+    closed.locator("summary").click()
+    closed.locator("ol.search-results li").first.wait_for()
+    page.click(".search-kinds button[data-kind=note]")
+    page.wait_for_function("document.querySelectorAll('.search-group [data-anchor]').length > 0 && "
+                           "[...document.querySelectorAll('.search-group a')].every(a => a.textContent === '注释')")
+    assert page.locator(".search-kinds button[aria-pressed=true]").get_attribute("data-kind") == "note"
+
+
+def test_header_search_box_shows_its_focus(page, site):
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("Tab")  # skip link
+    box = page.locator(".md-header .edition-search input")
+    box.focus()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+
+
+def test_markup_in_names_and_titles_reaches_the_reader_as_text(browser, tmp_path):
+    """Issue 16, second layer: with the loader's refusal bypassed, a short title and a site name
+    holding markup still render as text in the sidebar and <title>, and run nothing."""
+    payload = "<svg onload=alert(1)>"
+    project = copy_project(ROOT, tmp_path / "project")
+    edition = load_edition(project)
+    docs = (replace(edition.docs[0], meta=replace(edition.docs[0].meta, short_title=payload)), *edition.docs[1:])
+    build_site(replace(edition, docs=docs, settings={**edition.settings, "site_name": payload}), project / "site")
+    page = browser.new_page()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto((project / "site" / "texts" / docs[0].meta.slug / "index.html").as_uri())
+    assert payload in page.locator("nav.md-nav--primary").inner_text()
+    assert payload in page.title()
+    assert page.locator("svg[onload]").count() == 0 and dialogs == []
+    page.close()
