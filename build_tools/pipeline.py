@@ -19,6 +19,8 @@ from build_tools.convert import ConversionRules, Variant, convert_document, conv
 from build_tools.counts import edition_facts, fill
 from build_tools.enrich import Glossary, Hit, hits_by_text, link, load_glossary
 from build_tools.errors import EditionError
+from build_tools.export import citations
+from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
 from build_tools.render import (Page, attr_escape, display_date, render_editorial, render_home, render_text_page,
@@ -145,7 +147,10 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None)
         canonical = next(v for v in edition.variants if v.canonical)
         terms = [Page(path, text) for path, text in term_shards(converted[canonical.code][2])]
         hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
-        shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
+        categories = {e.id: e.category for e in edition.glossary.entries}
+        shared = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
+                                                               edition.parallels)) for d in edition.docs]
+        shared += [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
@@ -161,13 +166,19 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     repo = edition.settings["repo_url"]
     pages = []
     per_text = counts_per_text(edition.occurrences)
+    lang = citations.LANGS[variant.canonical]
+    canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
     for d in docs:
         notes = edition.notes[d.meta.slug]
+        item = citations.csl_item(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t)
-                 + parallels_section(d, list(edition.parallels), by_slug, t))
+                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../"))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
-        pages.append(Page(text_page_path(d.meta.slug),
-                          render_text_page(d, t, links, extra, note_numbers(notes), edit_url=edit)))
+        page = render_text_page(d, t, links, extra, note_numbers(notes), edit_url=edit)
+        meta = citations.meta_fields(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
+        pages.append(Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta)))
+    pages += [Page(path, text) for path, text in
+              citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path)]
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))

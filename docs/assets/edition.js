@@ -33,6 +33,9 @@
   }
 
   function citation(id) {
+    // The GB/T 7714-2015 string citeproc-js rendered from the edition's CSL-JSON ("引用本文"), plus the paragraph.
+    var gbt = document.querySelector('[data-citation-style="gb-t-7714-2015"]');
+    if (gbt) return gbt.dataset.citation + " ¶" + id.replace(/^p/, "") + " " + location.href.split("#")[0] + "#" + id;
     var title = document.querySelector("h1.doc-title");
     var url = location.href.split("#")[0] + "#" + id;
     if (!title) return url;

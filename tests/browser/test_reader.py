@@ -38,7 +38,9 @@ def test_paragraph_number_copies_permalink_and_citation(page, base_url):
     page.goto(base_url + LIU)
     page.click("#p12 a.pnum")
     citation = page.evaluate("document.body.dataset.lastCitation")
-    assert citation.startswith("刘淇：《在北京市开展创先争优暨党员作风建设年活动动员大会上的讲话》（2010年4月14日），第12段。")
+    gbt = page.locator('[data-citation-style="gb-t-7714-2015"]').get_attribute("data-citation")
+    assert gbt.startswith("刘淇. 在北京市开展创先争优暨党员作风建设年活动动员大会上的讲话[Z/OL]")
+    assert citation.startswith(gbt + " ¶12 ")  # the GB/T 7714 string citeproc-js rendered, with the paragraph
     assert citation.endswith(LIU + "#p12")
     assert page.url.endswith("#p12")
     page.wait_for_selector(".edition-toast", state="visible", timeout=3000)  # after the clipboard promise

@@ -1,0 +1,1 @@
+"""Exports of the edition for other tools: citations (CSL-JSON, BibTeX, RIS, rendered styles)."""

@@ -1,0 +1,167 @@
+"""A TEI P5 file per text (`tei/<slug>.xml`), in the canonical (simplified) script.
+
+Why one script: the traditional text is derived, not witnessed. It is OpenCC `s2tw` plus the
+reviewed phrase overrides of source_texts/conversion.yml, applied to exactly this text, so the
+header states the derivation instead of encoding a second, dependent copy.
+
+- teiHeader: title, speaker, date, source description, provenance; the editorial declaration
+  lists every intervention (debris removed, paragraphs broken or joined, corrections,
+  whitespace), with its reason.
+- body: one `div` with the title as `head`; each heading opens a `div` with its `head`;
+  paragraphs are `p xml:id="pN" n="N"`. Corrections are `choice/sic/corr`; glossary links are
+  `term`/`persName`/`placeName`/`orgName` with `ref` to the entry page.
+- back: notes as `note target="#pN"` (with the words annotated), parallels as `link`s.
+The body's text, `sic` left out, is the edition's reading text (tests/test_tei.py).
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from build_tools.model import APPARATUS_ROLES, Block, Document
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NAME_ELEMENTS = {"person": "persName", "place": "placeName", "organisation": "orgName"}
+TOP_ELEMENTS = {"speaker": "byline", "issuer": "byline", "dateline": "dateline"}  # before the body text
+INTERVENTION_TYPES = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行", "correction": "校改",
+                      "whitespace": "空白规范化"}
+ET.register_namespace("", TEI_NS)
+
+
+def _el(parent, tag: str, text: str = "", **attrs) -> ET.Element:
+    node = ET.SubElement(parent, f"{{{TEI_NS}}}{tag}", {k.replace("_", "-") if k != XML_ID else k: v
+                                                         for k, v in attrs.items()})
+    if text:
+        node.text = text
+    return node
+
+
+def _append_text(node: ET.Element, text: str) -> None:
+    if not text:
+        return
+    if len(node):
+        node[-1].tail = (node[-1].tail or "") + text
+    else:
+        node.text = (node.text or "") + text
+
+
+def _inline(node: ET.Element, block: Block, categories: dict[str, str], up: str) -> None:
+    """Block text with corrections (choice/sic/corr) and glossary names or terms; a term that
+    overlaps a correction is left unmarked (TEI needs nesting)."""
+    marks = [(c.start, c.end, "corr", c) for c in block.corrections]
+    for span in block.spans:
+        if span.kind == "term" and not any(s < span.end and span.start < e for s, e, _, _ in marks):
+            marks.append((span.start, span.end, "term", span))
+    pos = 0
+    for start, end, kind, mark in sorted(marks, key=lambda m: (m[0], m[1])):
+        if start < pos:
+            continue
+        _append_text(node, block.text[pos:start])
+        if kind == "corr":
+            choice = _el(node, "choice")
+            _el(choice, "sic", mark.original)
+            _el(choice, "corr", block.text[start:end], resp="#editors")
+        else:
+            tag = NAME_ELEMENTS.get(categories.get(mark.ref, ""), "term")
+            _el(node, tag, block.text[start:end], ref=f"{up}glossary/{mark.ref}.html")
+        pos = end
+    _append_text(node, block.text[pos:])
+
+
+STRUCTURAL = {f"{{{TEI_NS}}}{tag}" for tag in
+              "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability sourceDesc bibl encodingDesc "
+              "projectDesc editorialDecl list profileDesc langUsage text body div back linkGrp note".split()}
+
+
+def _indent(node: ET.Element, depth: int = 0) -> None:
+    """Indent element-only content; never touch mixed content (it is the reading text)."""
+    if node.tag not in STRUCTURAL or not len(node):
+        return
+    pad = "\n" + " " * (depth + 1)
+    if not (node.text or "").strip():
+        node.text = pad
+    for child in node:
+        _indent(child, depth + 1)
+        if not (child.tail or "").strip():
+            child.tail = pad
+    node[-1].tail = "\n" + " " * depth
+
+
+def tei_document(doc: Document, settings: dict, categories: dict[str, str], notes=(), parallels=()) -> str:
+    """`categories`: glossary entry id -> category; `notes`: the text's Notes; `parallels`: the
+    edition's Parallels (those touching this text are linked)."""
+    m = doc.meta
+    url = f"{settings['site_url']}texts/{m.slug}/"
+    tei = ET.Element(f"{{{TEI_NS}}}TEI", {XML_LANG: "zh-Hans"})
+    header = _el(tei, "teiHeader")
+    file_desc = _el(header, "fileDesc")
+    title_stmt = _el(file_desc, "titleStmt")
+    _el(title_stmt, "title", m.title)
+    _el(title_stmt, "author", m.speaker)
+    resp = _el(title_stmt, "respStmt", **{XML_ID: "editors"})
+    _el(resp, "resp", "整理、分段、校改、注释")
+    _el(resp, "name", f"{settings['site_name']}编辑部")
+    publication = _el(file_desc, "publicationStmt")
+    _el(publication, "publisher", settings["site_name"])
+    _el(publication, "idno", url, type="URL")
+    availability = _el(publication, "availability")
+    _el(availability, "p", f"整理本在线版：{url}")
+    source = _el(_el(file_desc, "sourceDesc"), "bibl")
+    _el(source, "title", m.title)
+    _el(source, "author", m.speaker)
+    _el(source, "date", f"{m.date}（{m.date_basis}）", when=m.date)
+    _el(source, "note", m.occasion, type="occasion")
+    _el(source, "note", m.provenance, type="provenance")
+    _el(source, "note", f"原始文本文件：source_texts/{m.source_file}", type="file")
+    encoding = _el(header, "encodingDesc")
+    project = _el(encoding, "projectDesc")
+    _el(project, "p", "繁体本不另行编码：它由本文件的简体文本经 OpenCC s2tw 转换并套用 source_texts/conversion.yml "
+                      "中审定的词语覆盖规则得出（只转换字形，不替换用语）。")
+    editorial = _el(encoding, "editorialDecl")
+    listing = _el(_el(editorial, "p", "本版对原文的全部处理："), "list")
+    for item in doc.interventions:
+        entry = _el(listing, "item", f"{INTERVENTION_TYPES.get(item.kind, item.kind)}：{item.text}（{item.reason}）",
+                    n=item.kind)
+        if item.anchor:
+            entry.set("corresp", f"#{item.anchor}")
+    profile = _el(header, "profileDesc")
+    _el(_el(profile, "langUsage"), "language", "汉语（简体）", ident="zh-Hans")
+
+    text = _el(tei, "text")
+    body = _el(text, "body")
+    outer = _el(body, "div", type=m.kind)
+    current, seen_body = outer, False
+    for block in doc.blocks:
+        if block.role == "title":
+            _inline(_el(outer, "head"), block, categories, "../")
+        elif block.role in APPARATUS_ROLES and not seen_body:
+            _inline(_el(outer, TOP_ELEMENTS.get(block.role, "opener"), rend=block.role), block, categories, "../")
+        elif block.is_heading:
+            seen_body = True
+            current = _el(outer, "div", type=block.role, n=block.id[1:], **{XML_ID: block.id})
+            _inline(_el(current, "head"), block, categories, "../")
+        elif block.role in APPARATUS_ROLES:
+            _inline(_el(current, "p", rend=block.role), block, categories, "../")
+        else:
+            seen_body = True
+            _inline(_el(current, "p", n=block.id[1:], **{XML_ID: block.id}), block, categories, "../")
+    mine = [p for p in parallels if m.slug in (p.a.slug, p.b.slug)]
+    if notes or mine:
+        back = _el(text, "back")
+        if notes:
+            div = _el(back, "div", type="notes")
+            for note in notes:
+                element = _el(div, "note", target=f"#{note.paragraph}", type=note.kind, resp="#editors",
+                              n=str(note.number), **{XML_ID: f"note-{note.id}"})
+                _el(element, "quote", note.quote)
+                _el(element, "p", note.body)
+        if mine:
+            group = _el(back, "linkGrp", type="parallels")
+            for p in mine:
+                here, there = (p.a, p.b) if p.a.slug == m.slug else (p.b, p.a)
+                _el(group, "link", type="parallel", **{XML_ID: p.id},
+                    target=f"#{here.paragraph} {there.slug}.xml#{there.paragraph}")
+    _indent(tei)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(tei, encoding="unicode") + "\n"

@@ -1,0 +1,130 @@
+"""Citations: the edition's CSL-JSON (valid CSL data), the GB/T 7714-2015 and Chicago strings
+shown on each text page (exactly what citeproc-js renders from that CSL-JSON), BibTeX, RIS, and
+the citation_* meta tags and JSON-LD reference managers read."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import jinja2
+import jsonschema
+import pytest
+
+from build_tools.export import citations
+
+FIXTURES = Path(__file__).parent / "fixtures"
+VARIANTS = {"": "zh-CN", "zh-Hant/": "zh-TW"}
+
+
+def _downloads(site: Path, prefix: str, name: str) -> Path:
+    return site / prefix / "downloads" / "citations" / name
+
+
+def _shown(html: str) -> dict[str, str]:
+    return {style: unescape(text) for style, text in
+            re.findall(r'<p class="citation" data-citation-style="([^"]+)" data-citation="([^"]*)"', html)}
+
+
+def test_csl_json_is_valid_csl_data(site, edition):
+    schema = json.loads((FIXTURES / "csl" / "csl-data.json").read_text(encoding="utf-8"))
+    for prefix in VARIANTS:
+        everything = json.loads(_downloads(site, prefix, "edition.json").read_text(encoding="utf-8"))
+        jsonschema.Draft7Validator(schema).validate(everything)
+        assert [item["id"] for item in everything] == [d.meta.slug for d in edition.docs]
+        for doc in edition.docs:
+            one = json.loads(_downloads(site, prefix, f"{doc.meta.slug}.json").read_text(encoding="utf-8"))
+            jsonschema.Draft7Validator(schema).validate(one)
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="Node is needed to run citeproc-js")
+def test_shown_strings_are_what_citeproc_js_renders_from_the_csl_json(site, edition):
+    by_lang = {lang: json.loads(_downloads(site, prefix, "edition.json").read_text(encoding="utf-8"))
+               for prefix, lang in VARIANTS.items()}
+    rendered = citations.render(by_lang)  # citeproc-js, official styles, offline
+    for prefix, lang in VARIANTS.items():
+        for doc in edition.docs:
+            page = (site / prefix / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
+            shown = _shown(page)
+            assert set(shown) == set(citations.STYLES), doc.meta.slug
+            for style, text in shown.items():
+                assert text == rendered[lang][style][doc.meta.slug]
+                assert doc.meta.slug in text  # its URL
+    assert "[Z/OL]" in rendered["zh-CN"]["gb-t-7714-2015"][edition.docs[0].meta.slug]  # GB/T's type code
+    assert any(ch in rendered["zh-TW"]["chicago"][edition.docs[0].meta.slug] for ch in "「創")  # traditional
+
+
+def test_recorded_renderings_are_of_the_current_metadata(edition):
+    """rendered.json keeps each string with the item it was rendered from; a stale one is not shown."""
+    recorded = json.loads(citations.RENDERED.read_text(encoding="utf-8"))
+    current = citations.current_items(edition)
+    for lang, found in current.items():
+        assert recorded["items"][lang] == {i["id"]: i for i in found}, \
+            "run: python -m build_tools.export.citations --update"
+    stale = {**current["zh-CN"][0], "title": "另一个标题"}
+    assert citations.rendered_strings(stale) == {}
+    assert set(citations.rendered_strings(current["zh-CN"][0])) == set(citations.STYLES)
+
+
+def test_bibtex_and_ris_carry_each_text(site, edition):
+    bib = _downloads(site, "", "edition.bib").read_text(encoding="utf-8")
+    ris = _downloads(site, "", "edition.ris").read_text(encoding="utf-8")
+    assert bib.count("@misc{") == len(edition.docs) and ris.count("\nER  - ") == len(edition.docs)
+    for doc in edition.docs:
+        m = doc.meta
+        assert f"@misc{{{m.slug}," in bib and f"title = {{{m.title}}}" in bib and f"author = {{{{{m.speaker}}}}}" in bib
+        assert f"TI  - {m.title}\n" in ris and f"AU  - {m.speaker}\n" in ris and f"PY  - {m.date[:4]}\n" in ris
+    hant = _downloads(site, "zh-Hant/", "edition.ris").read_text(encoding="utf-8")
+    assert "LA  - zh-TW" in hant and "劉淇" in hant
+
+
+def test_bibtex_escapes_braces():
+    entry = {"id": "x", "title": "a{b}\\", "author": [{"literal": "某"}], "issued": {"date-parts": [[2010]]},
+             "container-title": "汇编", "URL": "https://e.org/", "language": "zh-CN", "type": "document"}
+    assert "title = {a\\{b\\}\\textbackslash{}}" in citations.bibtex([entry])
+
+
+def test_text_pages_have_citation_meta_and_json_ld(site, edition):
+    for prefix, lang in VARIANTS.items():
+        for doc in edition.docs:
+            html = (site / prefix / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
+            head = html.split("</head>")[0]
+            meta = {k: unescape(v) for k, v in re.findall(r'<meta name="(citation_[a-z_]+)" content="([^"]*)"', head)}
+            assert meta["citation_title"] and meta["citation_author"]
+            assert meta["citation_publication_date"] == doc.meta.date.replace("-", "/")
+            assert meta["citation_public_url"].endswith(f"{prefix}texts/{doc.meta.slug}/")
+            assert meta["citation_language"] == lang and meta["citation_publisher"]
+            ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S)[1])
+            assert ld["name"] == meta["citation_title"] and ld["url"] == meta["citation_public_url"]
+            if not prefix:
+                assert meta["citation_title"] == doc.meta.title and meta["citation_author"] == doc.meta.speaker
+    assert "citation_title" not in (site / "glossary" / "index.html").read_text(encoding="utf-8")
+
+
+def test_meta_values_are_escaped_for_the_template(edition, root):
+    """The theme prints these raw (no autoescape): markup in a title must arrive as text."""
+    doc = edition.docs[0]
+    hostile = doc.__class__(doc.meta.__class__(**{**doc.meta.__dict__, "title": '"><script>alert(1)</script>&',
+                                                  "speaker": "</script><b>x"}), doc.blocks)
+    fields = citations.meta_fields(hostile, edition.settings, lambda s: s, "zh-CN", "")
+    template = jinja2.Environment(autoescape=False).from_string(
+        (root / "overrides" / "partials" / "citation-meta.html").read_text(encoding="utf-8"))
+    html = template.render(page={"meta": fields})
+    assert "<script>alert" not in html and "<b>" not in html
+    assert '&#x27;' in html or "&quot;&gt;&lt;script&gt;" in html
+    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1]
+    assert json.loads(ld)["name"] == '"><script>alert(1)</script>&'
+
+
+def test_downloads_page_and_text_pages_link_the_exports(site, edition):
+    downloads = (site / "downloads.html").read_text(encoding="utf-8")
+    for name in ("edition.json", "edition.bib", "edition.ris"):
+        assert f'href="downloads/citations/{name}"' in downloads
+    for doc in edition.docs:
+        page = (site / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
+        for target in (f"downloads/citations/{doc.meta.slug}.json", f"downloads/citations/{doc.meta.slug}.bib",
+                       f"downloads/citations/{doc.meta.slug}.ris", f"tei/{doc.meta.slug}.xml", "annotations.jsonld"):
+            assert f'href="../../{target}"' in page and (site / target).is_file()

@@ -1,0 +1,95 @@
+"""The TEI P5 edition: every site/tei/<slug>.xml validates against tei_all.rng (TEI P5 4.12.0,
+copied into tests/fixtures) and its body holds exactly the edition's reading text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+
+
+@pytest.fixture(scope="session")
+def tei_schema():
+    """Compiled once per session (several seconds)."""
+    return etree.RelaxNG(etree.parse(str(Path(__file__).parent / "fixtures" / "tei_all.rng")))
+
+
+@pytest.fixture(scope="session")
+def tei_files(site, edition):
+    return {d.meta.slug: etree.parse(str(site / "tei" / f"{d.meta.slug}.xml")) for d in edition.docs}
+
+
+def _reading_text(node) -> str:
+    """Text content with `sic` left out (the reading text shows the correction)."""
+    parts = [node.text or ""]
+    for child in node:
+        if child.tag != f"{TEI}sic":
+            parts.append(_reading_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def test_every_tei_file_validates(tei_schema, tei_files):
+    for slug, tree in tei_files.items():
+        assert tei_schema.validate(tree), f"{slug}: {tei_schema.error_log}"
+
+
+def test_body_text_is_the_reading_text(tei_files, edition):
+    for doc in edition.docs:
+        body = tei_files[doc.meta.slug].find(f".//{TEI}body")
+        blocks = [b for b in body.iter(f"{TEI}head", f"{TEI}p", f"{TEI}byline", f"{TEI}dateline", f"{TEI}opener")]
+        assert [_reading_text(b) for b in blocks] == [b.text for b in doc.blocks]
+
+
+def test_paragraphs_carry_the_edition_ids(tei_files, edition):
+    for doc in edition.docs:
+        paras = tei_files[doc.meta.slug].findall(f".//{TEI}body//{TEI}p[@{XML_ID}]")
+        assert [(p.get(XML_ID), p.get("n")) for p in paras] == [(b.id, b.id[1:]) for b in doc.paragraphs]
+
+
+def test_header_has_the_metadata_and_every_intervention(tei_files, edition):
+    for doc in edition.docs:
+        tree, m = tei_files[doc.meta.slug], doc.meta
+        assert tree.findtext(".//t:titleStmt/t:title", namespaces=NS) == m.title
+        assert tree.findtext(".//t:titleStmt/t:author", namespaces=NS) == m.speaker
+        assert tree.find(".//t:sourceDesc//t:date", namespaces=NS).get("when") == m.date
+        assert tree.findtext(".//t:sourceDesc//t:note[@type='provenance']", namespaces=NS) == m.provenance
+        assert "OpenCC s2tw" in tree.findtext(".//t:projectDesc/t:p", namespaces=NS)
+        items = tree.findall(".//t:editorialDecl//t:item", namespaces=NS)
+        assert len(items) == len(doc.interventions)
+        assert all(i.text.endswith(f"（{iv.reason}）") and iv.text in i.text for i, iv in zip(items, doc.interventions))
+
+
+def test_corrections_terms_notes_and_parallels_are_encoded(tei_files, edition, site):
+    for doc in edition.docs:
+        tree = tei_files[doc.meta.slug]
+        sics = [s.text for s in tree.iterfind(".//t:choice/t:sic", namespaces=NS)]
+        assert sics == [c.original for b in doc.blocks for c in b.corrections]
+        for name in tree.iterfind(".//t:body//*[@ref]", namespaces=NS):
+            assert (site / "tei" / name.get("ref")).resolve().is_file()
+        notes = tree.findall(".//t:back//t:note", namespaces=NS)
+        assert [(n.get(XML_ID), n.get("target")) for n in notes] == \
+            [(f"note-{n.id}", f"#{n.paragraph}") for n in edition.notes[doc.meta.slug]]
+        links = tree.findall(".//t:linkGrp[@type='parallels']/t:link", namespaces=NS)
+        assert len(links) == sum(doc.meta.slug in (p.a.slug, p.b.slug) for p in edition.parallels)
+    terms = sum(len(t.findall(".//t:body//t:persName", namespaces=NS)) for t in tei_files.values())
+    assert terms > 0
+
+
+def test_a_correction_is_choice_sic_corr(project):
+    from build_tools.export.tei import tei_document
+    from build_tools.pipeline import load_edition
+    spec = project / "source_texts" / "2010-xinhua-qa.yml"
+    spec.write_text(spec.read_text(encoding="utf-8") + "corrections:\n  - from: 创先争优活动是学习实践活动的延展和深入\n"
+                    "    to: 创先争优活动是学习实践活动的延伸和深入\n    reason: 测试\n", encoding="utf-8")
+    edition = load_edition(project)
+    doc = next(d for d in edition.docs if d.meta.slug == "2010-xinhua-qa")
+    tree = etree.fromstring(tei_document(doc, edition.settings, {}).encode())
+    choice = tree.find(".//t:choice", namespaces=NS)
+    assert choice.findtext("t:sic", namespaces=NS) == "创先争优活动是学习实践活动的延展和深入"
+    assert choice.findtext("t:corr", namespaces=NS) == "创先争优活动是学习实践活动的延伸和深入"
