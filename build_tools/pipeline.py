@@ -253,6 +253,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         "INHERIT": str(root / "mkdocs.yml"),
         "site_name": attr_escape(t(edition.settings["site_name"])),
         "site_description": attr_escape(t(SITE_DESCRIPTION)),
+        "copyright": attr_escape(t("以 MkDocs 和 Material for MkDocs 生成")),
         "site_url": site_url,
         "docs_dir": str(root / "build" / "md" / variant.code),
         "theme": {"language": variant.theme_language, "custom_dir": str(root / "overrides")},
@@ -261,7 +262,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
         # edition.js replaces.
         "extra": {"variant": attr_escape(variant.code), "alternate": True, "site_path": urlsplit(site_url).path,
-                  "search_label": attr_escape(t("全文检索")),
+                  "search_label": attr_escape(t("全文检索")), "generator": False,  # the theme's English "Made with"
                   "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,
                                 "link": up + (v.path + "/" if v.path else ""),
                                 "url": attr_escape(edition.settings["site_url"] + (v.path + "/" if v.path else ""))}
