@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
+    args.root = args.root.resolve()  # generated configs name files by absolute path
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
     try:
         return COMMANDS[args.command](args)
@@ -95,7 +96,7 @@ def _site(args) -> int:
     from build_tools.pipeline import load_edition
     from build_tools.site import build_site
 
-    site_dir = args.site_dir or args.root / "site"
+    site_dir = (args.site_dir or args.root / "site").absolute()  # MkDocs reads a relative one from build/
     started = time.perf_counter()
     try:
         build_site(load_edition(args.root), site_dir)
