@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from build_tools.errors import EditionError
+from build_tools.errors import EditionError, processing
 from build_tools.load import TextSpec
 from build_tools.model import NUMBERED_ROLES, Block, Correction, Document, Intervention
 
@@ -84,6 +84,7 @@ class Skeleton:
 
 def segment(spec: TextSpec) -> Document:
     path = spec.spec_path
+    processing.set(path)  # named by the last-resort handler should anything here fail unforeseen
     skeleton, removed = _cut_debris(Skeleton.of(spec.raw), spec)
     flags = [False] * len(skeleton.text)
     for k, gap in skeleton.gaps.items():
