@@ -21,7 +21,7 @@ VARIANTS = {"": "zh-CN", "zh-Hant/": "zh-TW"}
 
 
 def _downloads(site: Path, prefix: str, name: str) -> Path:
-    return site / prefix / "downloads" / "citations" / name
+    return site / prefix / "citations" / name
 
 
 def _shown(html: str) -> dict[str, str]:
@@ -122,9 +122,18 @@ def test_meta_values_are_escaped_for_the_template(edition, root):
 def test_downloads_page_and_text_pages_link_the_exports(site, edition):
     downloads = (site / "downloads.html").read_text(encoding="utf-8")
     for name in ("edition.json", "edition.bib", "edition.ris"):
-        assert f'href="downloads/citations/{name}"' in downloads
+        assert f'href="citations/{name}"' in downloads
     for doc in edition.docs:
         page = (site / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
-        for target in (f"downloads/citations/{doc.meta.slug}.json", f"downloads/citations/{doc.meta.slug}.bib",
-                       f"downloads/citations/{doc.meta.slug}.ris", f"tei/{doc.meta.slug}.xml", "annotations.jsonld"):
+        for target in (f"citations/{doc.meta.slug}.json", f"citations/{doc.meta.slug}.bib",
+                       f"citations/{doc.meta.slug}.ris", f"tei/{doc.meta.slug}.xml", "annotations.jsonld"):
             assert f'href="../../{target}"' in page and (site / target).is_file()
+
+
+def test_the_offline_zip_holds_the_exports(site, edition):
+    import zipfile
+    names = set(zipfile.ZipFile(next((site / "downloads").glob("*-offline.zip"))).namelist())
+    for prefix in VARIANTS:
+        assert f"{prefix}citations/edition.json" in names
+        for doc in edition.docs:
+            assert {f"{prefix}tei/{doc.meta.slug}.xml", f"{prefix}citations/{doc.meta.slug}.ris"} <= names

@@ -107,7 +107,7 @@ def download_pages(docs, settings: dict, t, lang: str, variant_path: str) -> lis
     entries = items(docs, settings, t, lang, variant_path)
     out = []
     for name, chosen in [*((e["id"], [e]) for e in entries), ("edition", entries)]:
-        base = f"downloads/citations/{name}"
+        base = f"citations/{name}"
         out += [(f"{base}.json", json.dumps(chosen, ensure_ascii=False, indent=1) + "\n"),
                 (f"{base}.bib", bibtex(chosen)), (f"{base}.ris", ris(chosen))]
     return out
@@ -123,7 +123,7 @@ def cite_block(item: dict, t, up: str) -> list[str]:
             text = strings[key]
             lines += [f'<p class="citation" data-citation-style="{key}" data-citation="{html.escape(text, quote=True)}">'
                       f"<strong>{label}</strong>　{html.escape(text)}</p>", ""]
-    base = f"{up}downloads/citations/{item['id']}"
+    base = f"{up}citations/{item['id']}"
     links = " · ".join([f"[CSL-JSON]({base}.json)", f"[BibTeX]({base}.bib)", f"[RIS]({base}.ris)",
                         f"[TEI P5]({up}tei/{item['id']}.xml)", f"[{t('W3C 注释')}]({up}annotations.jsonld)",
                         f"[{t('全部下载')}]({up}downloads.md)"])
