@@ -23,14 +23,14 @@ from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
-from build_tools.render import (Page, attr_escape, display_date, render_editorial, render_home, render_text_page,
-                                text_page_path, with_front_matter)
+from build_tools.render import (Apparatus, Page, attr_escape, display_date, render_editorial, render_home,
+                                render_text_page, text_page_path, with_front_matter)
 from build_tools.render_glossary import INDEX_PAGES, counts_per_text, glossary_pages, term_links, terms_panel
 from build_tools.parallels import Parallel, detect
 from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
-from build_tools.render_parallels import parallels_section, render_parallels_page
+from build_tools.render_parallels import marker_labels, parallels_section, render_parallels_page
 from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
 from build_tools.search import fold_map, term_shards, units, variant_index
 from build_tools.segment import segment
@@ -174,7 +174,8 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t)
                  + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../"))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
-        page = render_text_page(d, t, links, extra, note_numbers(notes), edit_url=edit)
+        apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
+        page = render_text_page(d, t, apparatus, extra, edit_url=edit)
         meta = citations.meta_fields(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         pages.append(Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta)))
     pages += [Page(path, text) for path, text in

@@ -7,10 +7,10 @@ the variant's converter `t`.
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from dataclasses import dataclass
+import urllib.parse
+from dataclasses import dataclass, field
 from typing import Callable
 
 from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document
@@ -33,8 +33,26 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# Python-Markdown runs its inline patterns (links, emphasis, code) before it recognises raw
+# HTML tags and attribute lists, so inside an attribute every character that could start markup,
+# end the value or end the `{: }` list is written as a numeric character reference.
+_ATTR_SPECIAL = re.compile(r"""[&<>"'\\`*_{}\[\]()!#|~\n\r]""")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
 def attr_escape(text: str) -> str:
-    return html.escape(text, quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    """A data string as the value of an HTML attribute or an attr_list `key="value"` (the
+    browser decodes it back to the same text)."""
+    return _ATTR_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+def url_escape(url: str) -> str:
+    """A URL from data as a Markdown link target: http(s) or relative only (any other scheme is
+    read as a relative path), percent-encoded so that no character ends the target or starts markup."""
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group().lower() not in ("http:", "https:"):
+        url = "./" + url
+    return urllib.parse.quote(url, safe="/#?=&%:@+,;-._~")
 
 
 def front_matter(title: str, description: str = "", **other: str) -> str:
@@ -107,17 +125,32 @@ class Page:
     content: str
 
 
-def render_text_page(doc: Document, t: Callable[[str], str], terms: dict[str, tuple[str, str]] | None = None,
-                     extra: list[str] | None = None, note_numbers: dict[str, int] | None = None,
-                     edit_url: str = "") -> str:
-    """A text page. `terms`: entry id -> (URL, gloss) for glossary links; `note_numbers`:
-    note id -> marker number; `extra`: ready Markdown (terms panel, notes list) for the end."""
+@dataclass(frozen=True)
+class TermLink:
+    url: str  # the entry page, relative to the text page
+    gloss: str
+    pinyin: str
+
+
+@dataclass(frozen=True)
+class Apparatus:
+    """What a text page marks besides its words, in the variant's script: glossary links
+    (entry id -> TermLink), note markers (note id -> number) and parallel markers (parallel id
+    -> the twin, e.g. "刘淇讲话 ¶7")."""
+    terms: dict[str, TermLink] = field(default_factory=dict)
+    note_numbers: dict[str, int] = field(default_factory=dict)
+    parallels: dict[str, str] = field(default_factory=dict)
+
+
+def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatus = Apparatus(),
+                     extra: list[str] | None = None, edit_url: str = "") -> str:
+    """A text page; `extra`: ready Markdown (terms panel, notes list) for the end."""
     lines = [front_matter(doc.meta.title, text_description(doc, t)), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     for i, block in enumerate(doc.blocks):
         if i == first_body:
             lines += _meta_card(doc, t)
-        lines += _block(block, doc, t, terms, note_numbers)
+        lines += _block(block, doc, t, apparatus)
     lines += extra or []
     lines += _interventions_footer(doc, t, edit_url)
     return "\n".join(lines).rstrip() + "\n"
@@ -142,8 +175,8 @@ def _meta_card(doc: Document, t) -> list[str]:
     return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
-def _block(block: Block, doc: Document, t, terms=None, note_numbers=None) -> list[str]:
-    text = _inline(block, terms, note_numbers)
+def _block(block: Block, doc: Document, t, apparatus: Apparatus = Apparatus()) -> list[str]:
+    text = _inline(block, t, apparatus)
     if block.role == "title":
         m = doc.meta
         cite = (f'data-speaker="{attr_escape(m.speaker)}" data-title="{attr_escape(m.title)}" '
@@ -155,48 +188,74 @@ def _block(block: Block, doc: Document, t, terms=None, note_numbers=None) -> lis
     if block.role in APPARATUS_ROLES:
         return [text, f"{{: .apparatus .{block.role.replace('_', '-')} }}", ""]
     number = block.id[1:]
-    title = attr_escape(t("复制本段链接与引文"))
-    return [f'[{number}](#{block.id}){{: .pnum title="{title}" }} {text}', f"{{: #{block.id} .para }}", ""]
+    label = attr_escape(t(f"第{number}段，复制链接与引文"))
+    return [f'[{number}](#{block.id}){{: .pnum aria-label="{label}" }} {text}', f"{{: #{block.id} .para }}", ""]
 
 
-def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None,
-            note_numbers: dict[str, int] | None = None) -> str:
-    """Block text with its marks: corrections (raw wording on hover), glossary links (gloss as
-    tooltip; `terms`: entry id -> (URL, gloss)) and note markers right after the quoted words
-    (`note_numbers`: note id -> number). A marker never splits a link or a correction."""
-    ranges = sorted([(c.start, c.end, c) for c in block.corrections] +
-                    [(s.start, s.end, s) for s in block.spans if s.kind == "term" and terms], key=lambda r: r[0])
-    markers: dict[int, list[str]] = {}
+def _markers(block: Block, t, apparatus: Apparatus, ranges: list[tuple[int, int, object]]) -> dict[int, str]:
+    """Note and parallel markers by the offset they follow: right after the quoted words, or
+    after the link or correction those words end inside. Parallels ending at the same place
+    share one marker that lists them all."""
+    notes: dict[int, list[str]] = {}
+    parallels: dict[int, list[str]] = {}
     for span in block.spans:
-        if span.kind == "note" and note_numbers:
-            target, label, classes = f"note-{span.ref}", f"[{note_numbers[span.ref]}]", "note-ref"
-        elif span.kind == "parallel" and note_numbers is not None:
-            target, label, classes = span.ref, "⇄", "note-ref parallel-ref"
-        else:
-            continue
         at = next((e for s, e, _ in ranges if s < span.end < e), span.end)
-        markers.setdefault(at, []).append(
-            f'<a class="{classes}" id="ref-{span.ref}" href="#{target}" role="button" '
-            f'aria-expanded="false" aria-controls="{target}">{label}</a>')
-    out, pos = [], 0
+        if span.kind == "note" and span.ref in apparatus.note_numbers:
+            notes.setdefault(at, []).append(span.ref)
+        elif span.kind == "parallel" and span.ref in apparatus.parallels:
+            parallels.setdefault(at, []).append(span.ref)
+    markers: dict[int, str] = {}
+    for at in sorted({*notes, *parallels}):
+        html = []
+        for ref in notes.get(at, []):
+            number = apparatus.note_numbers[ref]
+            html.append(f'<a class="note-ref" id="ref-{ref}" href="#note-{ref}" role="button" '
+                        f'aria-expanded="false" aria-controls="note-{ref}" '
+                        f'aria-label="{attr_escape(t(f"注释 {number}"))}">\\[{number}\\]</a>')
+        refs = parallels.get(at, [])
+        if refs:
+            twins = "；".join(apparatus.parallels[r] for r in refs)
+            html += [f'<span id="ref-{ref}"></span>' for ref in refs[1:]]  # where the list links back
+            html.append(f'<a class="note-ref parallel-ref" id="ref-{refs[0]}" href="#{refs[0]}" role="button" '
+                        f'aria-expanded="false" aria-controls="{" ".join(refs)}" '
+                        f'aria-label="{attr_escape(t("互见文句：") + twins)}">⇄</a>')
+        markers[at] = "".join(html)
+    return markers
+
+
+def _inline(block: Block, t, apparatus: Apparatus = Apparatus()) -> str:
+    """Block text with its marks: corrections (the raw wording in the popover), glossary links
+    (gloss and pinyin as data for the popover) and markers glued to the character or mark they
+    follow, so a marker never starts a line and never splits a link or a correction. Nothing
+    from data goes into a `title` (the theme renders titles as HTML)."""
+    ranges = sorted([(c.start, c.end, c) for c in block.corrections] +
+                    [(s.start, s.end, s) for s in block.spans if s.kind == "term" and s.ref in apparatus.terms],
+                    key=lambda r: r[0])
+    markers = _markers(block, t, apparatus, ranges)
+    out: list[str] = []  # Markdown pieces; a marker joins the last one
+    pos = 0
 
     def plain(until: int) -> None:
         nonlocal pos
         for at in sorted(k for k in markers if pos <= k <= until):  # also right after a link
-            out.append(md_escape(block.text[pos:at]) + "".join(markers.pop(at)))
+            if at > pos:
+                out.extend([md_escape(block.text[pos:at - 1]), md_escape(block.text[at - 1:at])])
+            out.append(f'<span class="glue">{out.pop() if out else ""}{markers.pop(at)}</span>')
             pos = at
-        out.append(md_escape(block.text[pos:until]))
+        if pos < until:
+            out.append(md_escape(block.text[pos:until]))
         pos = until
 
     for start, end, mark in ranges:
         plain(start)
         text = md_escape(block.text[start:end])
         if isinstance(mark, Correction):
-            note = attr_escape(f"原文作“{mark.original}”：{mark.reason}")
-            out.append(f'<span class="corr" title="{note}" data-original="{attr_escape(mark.original)}">{text}</span>')
+            out.append(f'<span class="corr" data-original="{attr_escape(mark.original)}" '
+                       f'data-reason="{attr_escape(mark.reason)}">{text}</span>')
         else:
-            url, gloss = terms[mark.ref]
-            out.append(f'[{text}]({url} "{gloss.replace(chr(34), "＂")}"){{: .term }}')
+            link = apparatus.terms[mark.ref]
+            out.append(f'[{text}]({url_escape(link.url)}){{: .term data-gloss="{attr_escape(link.gloss)}" '
+                       f'data-pinyin="{attr_escape(link.pinyin)}" }}')
         pos = end
     plain(len(block.text))
     return "".join(out)
@@ -205,7 +264,7 @@ def _inline(block: Block, terms: dict[str, tuple[str, str]] | None = None,
 def _interventions_footer(doc: Document, t, edit_url: str = "") -> list[str]:
     n = sum(1 for i in doc.interventions if i.kind != "whitespace")
     link = f"../../editorial.md#{doc.meta.slug}"
-    edit = t(f"　[为本文添加或修改注释]({edit_url})（[怎样做](../../contributing.md)）") if edit_url else ""
+    edit = t(f"　[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）") if edit_url else ""
     return ["---", "", t(f"本文整理共有{n}处编辑处理，详见[编辑说明]({link})。") + edit, ""]
 
 

@@ -12,8 +12,8 @@ from typing import Callable
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit
 from build_tools.model import Document
-from build_tools.render import (GENERATED_STAMP, Page, anchor_label, date_cell, display_date, front_matter, md_escape,
-                                source_link, text_page_path)
+from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, date_cell, display_date, front_matter,
+                                md_escape, source_link, text_page_path)
 
 KWIC_CONTEXT = 14
 IN_CONTEXT = 300  # entry pages: texts in context until this many occurrences, then paragraph numbers
@@ -24,10 +24,10 @@ def entry_path(entry_id: str) -> str:
     return f"glossary/{entry_id}.md"
 
 
-def term_links(glossary: Glossary, t: Callable[[str], str], from_dir: str) -> dict[str, tuple[str, str]]:
-    """entry id -> (URL relative to a page in `from_dir`, gloss in the variant's script)."""
+def term_links(glossary: Glossary, t: Callable[[str], str], from_dir: str) -> dict[str, TermLink]:
+    """entry id -> its link from a page in `from_dir`, the gloss in the variant's script."""
     up = "../" * len([p for p in from_dir.split("/") if p])
-    return {e.id: (up + entry_path(e.id), t(e.gloss)) for e in glossary.entries}
+    return {e.id: TermLink(up + entry_path(e.id), t(e.gloss), e.pinyin) for e in glossary.entries}
 
 
 def _kwic(hit: Hit, docs: dict[str, Document]) -> str:

@@ -37,6 +37,16 @@ def _sides(par: Parallel, slug: str) -> tuple[Place, Place]:
     return (par.a, par.b) if par.a.slug == slug else (par.b, par.a)
 
 
+def marker_labels(doc: Document, parallels: list[Parallel], docs: dict[str, Document]) -> dict[str, str]:
+    """parallel id -> the twin as a marker names it, e.g. "刘淇讲话 ¶7"."""
+    labels = {}
+    for par in parallels:
+        if doc.meta.slug in (par.a.slug, par.b.slug):
+            there = _sides(par, doc.meta.slug)[1]
+            labels[par.id] = f"{docs[there.slug].meta.short_title} ¶{there.paragraph[1:]}"
+    return labels
+
+
 def parallels_section(doc: Document, parallels: list[Parallel], docs: dict[str, Document],
                       t: Callable[[str], str]) -> list[str]:
     mine = [p for p in parallels if doc.meta.slug in (p.a.slug, p.b.slug)]

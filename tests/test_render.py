@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import re
@@ -9,13 +10,13 @@ import re
 import markdown
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from build_tools.convert import converter
 from build_tools.pipeline import render_all
-from build_tools.render import (GENERATED_STAMP, display_date, front_matter, md_escape, render_editorial, render_home,
-                                 split_front_matter, text_page_path)
+from build_tools.render import (GENERATED_STAMP, attr_escape, display_date, front_matter, md_escape, render_editorial,
+                                 render_home, render_text_page, split_front_matter, text_page_path, url_escape)
 from build_tools.render_glossary import render_entry
 
 GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
@@ -72,6 +73,54 @@ def test_escaped_text_renders_as_the_same_text(text):
     assert BeautifulSoup(html, "html.parser").get_text() == "x" + text
 
 
+EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]
+
+
+@settings(deadline=None)  # the first call loads the Markdown extensions
+@given(PLAIN)
+def test_an_escaped_attribute_keeps_its_value_and_adds_no_markup(text):
+    """In an attr_list and in raw HTML alike, the attribute holds the data and nothing else."""
+    from bs4 import BeautifulSoup
+
+    value = attr_escape(text)
+    html = markdown.markdown(f'# 标题 {{: #top data-x="{value}" }}\n\n'
+                             f'段<span class="corr" data-x="{value}">字</span>落', extensions=EXTENSIONS)
+    tree = BeautifulSoup(html, "html.parser")
+    assert [el["data-x"] for el in tree.select("[data-x]")] == [text, text]
+    assert tree.get_text() == "标题\n段字落"  # no element, text or attribute list leaked out
+
+
+def test_markdown_in_a_speaker_stays_text_in_the_title(edition):
+    """Issue 16 #8: a speaker with link syntax went through the attr list into the h1 as a link."""
+    from bs4 import BeautifulSoup
+
+    doc = edition.docs[0]
+    hostile = "刘[点此](javascript:alert(1))淇 *x* `y` {: onclick=1}"
+    doc = dataclasses.replace(doc, meta=dataclasses.replace(doc.meta, speaker=hostile, title=hostile))
+    tree = BeautifulSoup(markdown.markdown(render_text_page(doc, str).split("---", 2)[2], extensions=EXTENSIONS),
+                         "html.parser")
+    title = tree.select_one("h1.doc-title")
+    assert title["data-speaker"] == hostile and title["data-title"] == hostile
+    assert not tree.select("[onclick], a[href^=javascript], em, code")
+
+
+def test_a_url_from_data_is_http_or_relative_and_ends_nowhere_early():
+    assert url_escape("https://example.org/edit/main/a b(c).yml") == "https://example.org/edit/main/a%20b%28c%29.yml"
+    assert url_escape("javascript:alert(1)").startswith("./javascript:")
+    assert url_escape("JaVaScRiPt:x") .startswith("./")
+    assert url_escape("../../glossary/wu-ge-hao.md#p3") == "../../glossary/wu-ge-hao.md#p3"
+
+
+def test_text_pages_put_no_data_in_a_title(rendered):
+    """mkdocs-material's tooltips render `title` as HTML: glosses, corrections and paragraph
+    numbers carry their text in data attributes and accessible names instead."""
+    for pages in rendered.values():
+        for path, page in pages.items():
+            if path.startswith("texts/"):
+                assert not re.search(r"\stitle=", page.split("---", 2)[2]), path
+                assert not re.search(r'\]\([^)\s]+ "', page), path  # a Markdown link title
+
+
 def test_every_note_has_exactly_one_marker(edition, rendered):
     for variant in edition.variants:
         pages = rendered[variant.code]
@@ -114,7 +163,8 @@ def test_hand_written_pages_keep_front_matter_first_with_the_stamp_after(edition
     intro = "---\ntitle: 首页\ndescription: '说明 <b>'\n---\n\n# 标题\n\n正文\n"
     for page in (render_home(list(edition.docs), intro, str), render_editorial(list(edition.docs), intro, str)):
         fields, body = split_front_matter(page)
-        assert fields == {"title": "首页", "description": "说明 &lt;b&gt;"}
+        assert {k: html.unescape(v) for k, v in fields.items()} == {"title": "首页", "description": "说明 <b>"}
+        assert "<" not in fields["description"]
         assert body.startswith(GENERATED_STAMP) and "title:" not in body and "# 标题" in body
 
 

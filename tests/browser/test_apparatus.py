@@ -1,0 +1,154 @@
+"""The apparatus as a reader meets it: one popover for notes, parallels, glossary terms and
+corrections, opened by click, tap or keyboard, over the text and never moving it; named for
+what it is; the reading control; the marks a print shows. Online and from file://."""
+
+from __future__ import annotations
+
+import pytest
+
+QA = "texts/2010-xinhua-qa/index.html"
+LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
+# kind -> (page, marker, what the popover says, its accessible name), simplified script
+KINDS = {
+    "note": (QA, "#ref-third-batch", "分三个批次", "注释 3"),
+    "parallel": (QA, "a.parallel-ref[aria-controls='par-5 par-22']", "区委书记", "互见文句：区委书记"),
+    "term": (QA, "#p6 a.term >> text=五个好", "先进基层党组织的标准", "术语：五个好"),
+    "correction": (LIU, "#p2 span.corr >> nth=0", "原文作“刚才,几位同志”", "校改：刚才，几位同志"),
+}
+
+
+def boxes(page):
+    return page.evaluate("[...document.querySelectorAll('article p.para')].map(p => "
+                         "{ const r = p.getBoundingClientRect(); return [r.x, r.y + scrollY, r.width, r.height]; })")
+
+
+def show_everything(page):
+    """The reading control: markers of parallels are hidden by default."""
+    for box in page.locator(".reading-control input").all():
+        box.check()
+
+
+def open_marker(page, kind, base_url, how):
+    path, selector, words, name = KINDS[kind]
+    page.goto(base_url + path)
+    show_everything(page)
+    marker = page.locator(selector)
+    marker.scroll_into_view_if_needed()
+    before = boxes(page)
+    if how == "tap":
+        marker.tap()
+    elif how == "click":
+        marker.click()
+    else:
+        marker.focus()
+        page.keyboard.press(how)
+    popover = page.locator(".edition-popover")
+    popover.wait_for(state="visible", timeout=3000)
+    page.wait_for_timeout(300)  # a popover that closes itself again (mouseover + click) would be gone
+    assert popover.count() == 1 and popover.is_visible()
+    assert words in popover.inner_text()
+    assert popover.get_attribute("aria-label").startswith(name)
+    assert boxes(page) == before, "opening the popover moved the text"
+    return marker, popover
+
+
+@pytest.fixture
+def touch_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, has_touch=True, is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_one_tap_opens_and_it_stays_open(touch_page, base_url, kind):
+    open_marker(touch_page, kind, base_url, "tap")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("how", ["click", "Enter", " "])
+def test_click_or_key_opens_over_the_text_and_escape_gives_focus_back(page, base_url, kind, how):
+    marker, popover = open_marker(page, kind, base_url, how)
+    assert marker.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.classList.contains('edition-popover')")
+    page.keyboard.press("Escape")
+    assert page.locator(".edition-popover").count() == 0
+    assert marker.evaluate("m => m === document.activeElement")
+    assert marker.get_attribute("aria-expanded") == "false"
+
+
+def test_an_outside_click_closes_and_the_entry_link_is_inside(page, base_url):
+    marker, popover = open_marker(page, "term", base_url, "click")
+    assert page.url.split("#")[0].endswith(QA)  # the tap did not leave the page
+    page.mouse.click(5, 400)
+    assert page.locator(".edition-popover").count() == 0
+    marker.click()
+    with page.expect_navigation():
+        page.locator(".edition-popover a").click()
+    assert page.url.split("#")[0].endswith("glossary/wu-ge-hao.html")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_popover_fits_a_320_px_screen(browser, base_url, kind):
+    context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    _, popover = open_marker(page, kind, base_url, "tap")
+    box = popover.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    width_open = page.evaluate("document.documentElement.scrollWidth")
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.documentElement.scrollWidth") == width_open  # it widens nothing
+    context.close()
+
+
+def test_hover_inserts_nothing(page, base_url):
+    page.goto(base_url + QA)
+    show_everything(page)
+    before = boxes(page)
+    for selector in ["a.parallel-ref", "a.term", "a.note-ref"]:
+        page.locator(selector).first.hover()
+    page.wait_for_timeout(300)
+    assert page.locator(".edition-popover").count() == 0 and boxes(page) == before
+
+
+@pytest.mark.parametrize("variant,names", [
+    ("", ["注释 3", "互见文句：区委书记：创先争优活动动员会讲话 ¶11；刘淇", "第3段，复制链接与引文"]),
+    ("zh-Hant/", ["註釋 3", "互見文句：區委書記：創先爭優活動動員會講話 ¶11；劉淇", "第3段，複製鏈接與引文"])])
+def test_markers_are_named_for_what_they_are(page, base_url, variant, names):
+    page.goto(base_url + variant + QA)
+    labels = [page.locator(s).get_attribute("aria-label")
+              for s in ["#ref-third-batch", "a.parallel-ref[aria-controls='par-5 par-22']", "#p3 a.pnum"]]
+    assert [label.startswith(name) for label, name in zip(labels, names)] == [True] * 3, labels
+    assert page.locator("article [title]").count() == 0  # the theme renders a title as HTML
+
+
+def test_a_note_marker_is_readable_and_never_starts_a_line(browser, base_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(base_url + QA)
+    sizes = page.eval_on_selector_all("a.note-ref", "ms => ms.map(m => parseFloat(getComputedStyle(m).fontSize))")
+    assert min(sizes) >= 12.5
+    starts = page.eval_on_selector_all("article p.para a.note-ref", """ms => ms.filter(m => {
+        const left = m.closest('p').getBoundingClientRect().left, r = m.getClientRects()[0];
+        return r && r.left - left < 2 && m.closest('p').querySelector('a.pnum').getBoundingClientRect().top < r.top - 5;
+    }).length""")
+    assert starts == 0
+    context.close()
+
+
+def test_the_reading_control_is_remembered_across_pages_and_visits(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + QA)
+    assert page.locator("a.parallel-ref").first.is_hidden()  # calm by default
+    page.locator(".reading-control input[name=terms]").uncheck()
+    assert page.locator("a.term[href]").count() == 0  # plain text, no tab stop
+    page.locator(".reading-control input[name=parallels]").check()
+    page.locator(".md-nav a[href$='2010-04-14-liu-qi-beijing/index.html']").first.click()
+    page.wait_for_load_state("load")
+    assert page.url.split("#")[0].endswith(LIU)
+    assert not page.locator(".reading-control input[name=terms]").is_checked()
+    assert page.locator("a.term[href]").count() == 0 and page.locator("a.parallel-ref").first.is_visible()
+    later = context.new_page()  # a later visit
+    later.goto(base_url + QA)
+    assert later.locator("a.term[href]").count() == 0
+    context.close()
