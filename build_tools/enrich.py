@@ -26,7 +26,9 @@ from build_tools.yamlio import fold_cjk, load_yaml
 
 CATEGORY_LABELS = {"term": "术语", "slogan": "提法", "person": "人物", "place": "地点", "organisation": "机构",
                    "meeting": "会议", "document": "文件", "event": "事件"}
-LINK_POLICIES = ("all", "first-per-paragraph", "first-per-text")
+# How often a term is linked in running text: every time, or only its first occurrence in each
+# paragraph, section (up to the next heading) or text. edition.yml chooses (README says why).
+LINK_POLICIES = ("all", "first-per-paragraph", "first-per-section", "first-per-text")
 # Characters whose reading pypinyin may get wrong in a name or term: an entry containing one
 # must state its pinyin, so a person has checked it.
 POLYPHONES = set("长重行干系数将好为了参处调教乐会传藏曾朝还间觉量落差种相少省便当中更只几着兴发曲")
@@ -124,23 +126,23 @@ def link(doc: Document, hits: list[Hit], policy: str) -> Document:
     per_block: dict[int, list[Hit]] = defaultdict(list)
     for hit in sorted(hits, key=lambda h: (h.block, h.start)):
         per_block[hit.block].append(hit)
-    seen_in_text: set[str] = set()
+    seen: set[str] = set()  # entries already linked in the policy's scope
     blocks = []
     for index, block in enumerate(doc.blocks):
+        if block.is_heading and policy == "first-per-section":
+            seen = set()
         if block.role != "paragraph":
             blocks.append(block)
             continue
-        seen_here: set[str] = set()
+        if policy == "first-per-paragraph":
+            seen = set()
         spans = [s for s in block.spans if s.kind != "term"]  # re-linking replaces, never duplicates
         for hit in per_block[index]:
             if any(hit.start < c.end and c.start < hit.end for c in block.corrections):
                 continue  # never split an editorial mark
-            if policy == "first-per-paragraph" and hit.entry in seen_here:
+            if policy != "all" and hit.entry in seen:
                 continue
-            if policy == "first-per-text" and hit.entry in seen_in_text:
-                continue
-            seen_here.add(hit.entry)
-            seen_in_text.add(hit.entry)
+            seen.add(hit.entry)
             spans.append(Span(hit.start, hit.end, "term", hit.entry))
         blocks.append(dataclasses.replace(block, spans=tuple(sorted(spans, key=lambda s: s.start))))
     return dataclasses.replace(doc, blocks=tuple(blocks))

@@ -40,10 +40,13 @@ _ATTR_SPECIAL = re.compile(r"""[&<>"'\\`*_{}\[\]()!#|~\n\r]""")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
+_HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+
+
 def attr_escape(text: str) -> str:
     """A data string as the value of an HTML attribute or an attr_list `key="value"` (the
     browser decodes it back to the same text)."""
-    return _ATTR_SPECIAL.sub(lambda m: f"&#{ord(m.group())};", text)
+    return _ATTR_SPECIAL.sub(lambda m: _HTML_ENTITIES.get(m.group()) or f"&#{ord(m.group())};", text)
 
 
 def url_escape(url: str) -> str:
@@ -144,7 +147,7 @@ class Apparatus:
 
 def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatus = Apparatus(),
                      extra: list[str] | None = None, edit_url: str = "") -> str:
-    """A text page; `extra`: ready Markdown (terms panel, notes list) for the end."""
+    """A text page; `extra`: ready Markdown (terms panel, notes list, citations) for the end."""
     lines = [front_matter(doc.meta.title, text_description(doc, t)), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     for i, block in enumerate(doc.blocks):
@@ -171,7 +174,7 @@ def _meta_card(doc: Document, t) -> list[str]:
             (t("场合"), md_escape(m.occasion)),
             (t("文体"), t(KIND_LABELS[m.kind])),
             (t("来源"), md_escape(m.provenance)),
-            (t("段落"), t(f"{len(doc.paragraphs)}段，点击段号可复制本段链接与引文"))]
+            (t("段落"), t(f"{len(doc.paragraphs)}段") + f'<span class="screen-only">{t("，点击段号可复制本段链接与引文")}</span>')]
     return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
@@ -264,7 +267,8 @@ def _inline(block: Block, t, apparatus: Apparatus = Apparatus()) -> str:
 def _interventions_footer(doc: Document, t, edit_url: str = "") -> list[str]:
     n = sum(1 for i in doc.interventions if i.kind != "whitespace")
     link = f"../../editorial.md#{doc.meta.slug}"
-    edit = t(f"　[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）") if edit_url else ""
+    edit = t(f'<span class="screen-only">　[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）</span>'
+             ) if edit_url else ""
     return ["---", "", t(f"本文整理共有{n}处编辑处理，详见[编辑说明]({link})。") + edit, ""]
 
 

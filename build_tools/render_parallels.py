@@ -9,28 +9,54 @@ from collections import defaultdict
 from typing import Callable
 
 from build_tools.model import Document
-from build_tools.parallels import Parallel, Place, Settings
+from build_tools.parallels import Parallel, Place, Settings, _normalise
 from build_tools.render import GENERATED_STAMP, front_matter, md_escape, text_page_path
 
 
-def wording(place: Place, docs: dict[str, Document]) -> str:
-    return docs[place.slug].block(place.paragraph).text[place.start:place.end]
+PHRASE_END = set("，。；：、！？…—（）《》“”‘’,.;:!?()")
+CLOSING = set("”’）》)")
+REACH = 16  # at most this many characters of context on each side, to finish a phrase
+
+
+def snippet(place: Place, docs: dict[str, Document]) -> tuple[str, str, str]:
+    """The shared wording with what completes its first and last phrase: (before, wording,
+    after); `before`/`after` start or end with "…" where the paragraph goes on."""
+    text = docs[place.slug].block(place.paragraph).text
+    start, end = place.start, place.end
+    while start > 0 and place.start - start < REACH and text[start - 1] not in PHRASE_END:
+        start -= 1
+    if start > 0 and text[start - 1] in "“‘《（(" and place.start - start < REACH:
+        start -= 1  # an opening quote belongs to the phrase it opens
+    while end < len(text) and end - place.end < REACH and text[end] not in PHRASE_END:
+        end += 1
+    while end < len(text) and text[end] in CLOSING:
+        end += 1
+    return (("…" if start > 0 else "") + text[start:place.start], text[place.start:place.end],
+            text[place.end:end] + ("…" if end < len(text) else ""))
 
 
 def marked_diff(mine: str, theirs: str) -> tuple[str, str]:
-    """Both wordings as Markdown, with what differs wrapped in <span class="diff">."""
-    if mine == theirs:
+    """Both wordings as Markdown, with what differs wrapped in <span class="diff">. Punctuation
+    is not compared (as in the similarity): a difference in punctuation alone is not marked."""
+    if _normalise(mine) == _normalise(theirs):
         return md_escape(mine), md_escape(theirs)
     a_out, b_out = [], []
     for op, a0, a1, b0, b1 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
         a, b = md_escape(mine[a0:a1]), md_escape(theirs[b0:b1])
-        if op == "equal":
+        if op == "equal" or _normalise(mine[a0:a1]) == _normalise(theirs[b0:b1]):
             a_out.append(a)
             b_out.append(b)
         else:
             a_out.append(f'<span class="diff">{a}</span>' if a else "")
             b_out.append(f'<span class="diff">{b}</span>' if b else "")
     return "".join(a_out), "".join(b_out)
+
+
+def marked_snippets(here: Place, there: Place, docs: dict[str, Document]) -> tuple[str, str]:
+    """Both sides as Markdown: whole phrases, the shared wording's differences marked."""
+    (a_before, a, a_after), (b_before, b, b_after) = snippet(here, docs), snippet(there, docs)
+    a, b = marked_diff(a, b)
+    return (md_escape(a_before) + a + md_escape(a_after), md_escape(b_before) + b + md_escape(b_after))
 
 
 def _sides(par: Parallel, slug: str) -> tuple[Place, Place]:
@@ -56,7 +82,7 @@ def parallels_section(doc: Document, parallels: list[Parallel], docs: dict[str, 
              t(f"本文有{len(mine)}处文句与本版其他文献相同或相近（[全部互见文句](../../parallels.md)）。"), ""]
     for par in mine:
         here, there = _sides(par, doc.meta.slug)
-        a, b = marked_diff(wording(here, docs), wording(there, docs))
+        a, b = marked_snippets(here, there, docs)
         twin = docs[there.slug]
         lines += [f'<div class="note parallel" id="{par.id}" markdown>', "",
                   f'<a class="note-back" href="#ref-{par.id}">⇄</a> [¶{here.paragraph[1:]}](#{here.paragraph}) ↔ '
@@ -82,7 +108,7 @@ def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], 
         lines += [f"## {md_escape(a_title)} ↔ {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
                   f"| {md_escape(a_title)} | {md_escape(b_title)} | {t('相似度')} |", "|---|---|---|"]
         for par in pars:
-            a, b = marked_diff(wording(par.a, docs), wording(par.b, docs))
+            a, b = marked_snippets(par.a, par.b, docs)
             link_a = f"[¶{par.a.paragraph[1:]}]({text_page_path(sa)}#{par.a.paragraph})"
             link_b = f"[¶{par.b.paragraph[1:]}]({text_page_path(sb)}#{par.b.paragraph})"
             lines.append(f"| {link_a} {a} | {link_b} {b} | {round(par.similarity * 100)}% |")

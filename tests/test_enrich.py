@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_tools.enrich import hits_by_text, link, load_glossary, tokenize
+from build_tools.enrich import LINK_POLICIES, hits_by_text, link, load_glossary, tokenize
 from build_tools.errors import EditionError
 
 ALPHABET = "创先争优活动小组五个好"
@@ -79,10 +79,20 @@ def test_policy_first_per_paragraph(edition):
 def test_policy_is_configuration(edition):
     doc = edition.docs[0]
     hits = hits_by_text(edition.occurrences)[doc.meta.slug]
-    counts = {p: sum(len(b.spans) for b in link(doc, hits, p).blocks)
-              for p in ("all", "first-per-paragraph", "first-per-text")}
-    assert counts["all"] > counts["first-per-paragraph"] > counts["first-per-text"] == len(
+    counts = {p: sum(len(b.spans) for b in link(doc, hits, p).blocks) for p in LINK_POLICIES}
+    assert counts["all"] > counts["first-per-paragraph"] > counts["first-per-section"] > counts["first-per-text"] == len(
         {s.ref for b in link(doc, hits, "first-per-text").blocks for s in b.spans})
+
+
+def test_first_per_section_links_a_term_once_between_two_headings(edition):
+    for doc in edition.docs:
+        linked = link(doc, hits_by_text(edition.occurrences)[doc.meta.slug], "first-per-section")
+        section: list[str] = []
+        for block in linked.blocks:
+            if block.is_heading:
+                section = []
+            section += [s.ref for s in block.spans if s.kind == "term"]
+            assert len(section) == len(set(section)), (doc.meta.slug, block.id)
 
 
 def test_terms_never_split_a_correction(edition):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from build_tools.model import Block, Document, Meta
 from build_tools.parallels import Settings, _fingerprints, _window_minima, detect
+from build_tools.render_parallels import CLOSING, PHRASE_END, REACH, marked_diff, snippet
 from tests.sitecheck import soup
 
 HC, QA, LIU = "2010-hecheng-district-mobilisation", "2010-xinhua-qa", "2010-04-14-liu-qi-beijing"
@@ -154,3 +155,29 @@ def test_parallel_ids_come_from_the_passages_and_survive_a_new_text(edition):
                                                tuple(f for e in edition.glossary.entries for f in e.forms))}
     assert len(after) > len(before)
     assert all(after.get(i) == places for i, places in before.items())
+
+
+def test_a_difference_in_punctuation_alone_is_not_marked():
+    assert "diff" not in "".join(marked_diff("直接面对群众，直接服务群众", "直接面对群众、直接服务群众"))
+    a, b = marked_diff("评选先进请群众参与", "评选先进要请群众参与")
+    assert 'class="diff"' in b and a == "评选先进请群众参与"
+
+
+def test_snippets_show_whole_phrases_with_an_ellipsis_where_the_paragraph_goes_on(edition):
+    docs = {d.meta.slug: d for d in edition.docs}
+    for par in edition.parallels:
+        for place in (par.a, par.b):
+            text = docs[place.slug].block(place.paragraph).text
+            before, core, after = snippet(place, docs)
+            assert core == text[place.start:place.end]
+            start = place.start - len(before.lstrip("…"))
+            end = place.end + len(after.rstrip("…"))
+            assert before.startswith("…") == (start > 0) and after.endswith("…") == (end < len(text))
+            assert start == 0 or text[start - 1] in PHRASE_END or place.start - start >= REACH - 1
+            assert end == len(text) or text[end] in PHRASE_END or text[end - 1] in CLOSING or end - place.end >= REACH
+
+
+def test_the_same_wording_shows_no_highlight(site):
+    rows = soup(site / "parallels.html").select("article table tr")
+    identical = [row for row in rows if row.select("td") and row.select("td")[-1].get_text().strip() == "100%"]
+    assert identical and not any(row.select(".diff") for row in identical)

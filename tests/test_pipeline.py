@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import replace
 
@@ -42,5 +43,5 @@ def test_nav_titles_and_names_reach_the_theme_as_escaped_text(edition):
     for variant in hostile.variants:
         config = mkdocs_config(hostile, variant)
         dumped = json.dumps(config, ensure_ascii=False)
-        assert "<svg" not in dumped and "&lt;svg onload=alert(1)&gt;" in dumped
-        assert config["site_name"] == "&lt;svg onload=alert(1)&gt;"
+        assert "<svg" not in dumped and "&lt;svg onload=alert" in dumped
+        assert html.unescape(config["site_name"]) == payload  # attr_escape: the same text to a browser

@@ -311,4 +311,26 @@
     card.insertAdjacentElement("afterend", group);
   }
   readingControl();
+
+  // Print: the title at the head and the citation with the URL at the foot of every printed
+  // page, as @page margin boxes filled from the page's own text.
+  function printMargins() {
+    var title = document.querySelector("article h1.doc-title");
+    var cite = document.querySelector("article .print-citation");
+    if (!title || !cite) return;
+    var quote = function (text) {
+      return '"' + text.trim().replace(/\s+/g, " ").replace(/[\\"]/g, function (c) {
+        return "\\" + c.charCodeAt(0).toString(16) + " ";
+      }) + '"';
+    };
+    var box = "font-size: 8pt; color: #333; ";
+    var style = document.createElement("style");
+    style.textContent = "@media print { @page { " +
+      "@top-center { " + box + "content: " + quote(title.textContent) + "; } " +
+      "@bottom-left { " + box + "width: 85%; vertical-align: top; content: " + quote(cite.textContent) + "; } " +
+      "@bottom-right { " + box + "width: 10%; white-space: nowrap; vertical-align: top; content: counter(page) \" / \" counter(pages); } } }";
+    document.head.appendChild(style);
+    document.documentElement.classList.add("edition-print-margins");
+  }
+  printMargins();
 })();

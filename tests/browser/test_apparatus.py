@@ -11,7 +11,7 @@ LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
 # kind -> (page, marker, what the popover says, its accessible name), simplified script
 KINDS = {
     "note": (QA, "#ref-third-batch", "分三个批次", "注释 3"),
-    "parallel": (QA, "a.parallel-ref[aria-controls='par-5 par-22']", "区委书记", "互见文句：区委书记"),
+    "parallel": (QA, "a.parallel-ref[aria-controls*=' ']", "区委书记", "互见文句：区委书记"),
     "term": (QA, "#p6 a.term >> text=五个好", "先进基层党组织的标准", "术语：五个好"),
     "correction": (LIU, "#p2 span.corr >> nth=0", "原文作“刚才,几位同志”", "校改：刚才，几位同志"),
 }
@@ -116,7 +116,7 @@ def test_hover_inserts_nothing(page, base_url):
 def test_markers_are_named_for_what_they_are(page, base_url, variant, names):
     page.goto(base_url + variant + QA)
     labels = [page.locator(s).get_attribute("aria-label")
-              for s in ["#ref-third-batch", "a.parallel-ref[aria-controls='par-5 par-22']", "#p3 a.pnum"]]
+              for s in ["#ref-third-batch", "a.parallel-ref[aria-controls*=' ']", "#p3 a.pnum"]]
     assert [label.startswith(name) for label, name in zip(labels, names)] == [True] * 3, labels
     assert page.locator("article [title]").count() == 0  # the theme renders a title as HTML
 
@@ -151,4 +151,45 @@ def test_the_reading_control_is_remembered_across_pages_and_visits(browser, base
     later = context.new_page()  # a later visit
     later.goto(base_url + QA)
     assert later.locator("a.term[href]").count() == 0
+    context.close()
+
+
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_print_shows_the_text_numbers_notes_and_citation_without_the_apparatus(page, base_url, variant):
+    page.goto(base_url + variant + QA)
+    show_everything(page)
+    page.emulate_media(media="print")
+    for selector in ["a.parallel-ref", ".reading-control", ".md-header", ".md-sidebar--primary", ".screen-only",
+                     "#parallels", "article details"]:
+        assert page.locator(selector).first.is_hidden(), selector
+    assert page.locator("#p3 a.pnum").is_visible() and page.locator("#ref-third-batch").is_visible()
+    assert page.locator("#notes ~ .note").first.is_visible()  # the notes, as endnotes
+    assert page.eval_on_selector("#p6 a.term", "a => getComputedStyle(a).borderBottomStyle") == "none"
+    margins = page.evaluate("[...document.querySelectorAll('head style')].map(s => s.textContent).join('')")
+    assert "@bottom-left" in margins and f"/edition/{variant}texts/2010-xinhua-qa/" in margins
+    assert "@top-center" in margins and ("答新华社记者问" in margins or "答新華社記者問" in margins)
+
+
+CONTRAST = """el => {
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  let bg = el, back;
+  while (bg && (back = getComputedStyle(bg).backgroundColor) && rgb(back)[3] === 0) bg = bg.parentElement;
+  const b = rgb(back || 'rgb(255, 255, 255)'), f = rgb(getComputedStyle(el).color), a = f.length > 3 ? f[3] : 1;
+  const lum = c => { const [r, g, bl] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
+  const L1 = lum([0, 1, 2].map(i => f[i] * a + b[i] * (1 - a))), L2 = lum(b.slice(0, 3));
+  return (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_paragraph_numbers_meet_aa_contrast_with_a_24_px_target(browser, base_url, scheme, width):
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + QA + "#p3")
+    for number in page.locator("article a.pnum").all()[:4]:
+        box = number.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+        assert number.evaluate(CONTRAST) >= 4.5
     context.close()
