@@ -312,11 +312,11 @@
   }
   readingControl();
 
-  // Print: the title at the head and the citation with the URL at the foot of every printed
-  // page, as @page margin boxes filled from the page's own text.
+  // Print: the title at the head and the citation with its URL (the first of the page's own
+  // 引用本文 strings) at the foot of every printed page, as @page margin boxes.
   function printMargins() {
     var title = document.querySelector("article h1.doc-title");
-    var cite = document.querySelector("article .print-citation");
+    var cite = document.querySelector("article p.citation[data-citation]");
     if (!title || !cite) return;
     var quote = function (text) {
       return '"' + text.trim().replace(/\s+/g, " ").replace(/[\\"]/g, function (c) {
@@ -327,10 +327,10 @@
     var style = document.createElement("style");
     style.textContent = "@media print { @page { " +
       "@top-center { " + box + "content: " + quote(title.textContent) + "; } " +
-      "@bottom-left { " + box + "width: 85%; vertical-align: top; content: " + quote(cite.textContent) + "; } " +
-      "@bottom-right { " + box + "width: 10%; white-space: nowrap; vertical-align: top; content: counter(page) \" / \" counter(pages); } } }";
+      "@bottom-left { " + box + "width: 85%; vertical-align: top; content: " + quote(cite.dataset.citation) + "; } " +
+      "@bottom-right { " + box + "width: 10%; white-space: nowrap; vertical-align: top; " +
+      "content: counter(page) \" / \" counter(pages); } } }";
     document.head.appendChild(style);
-    document.documentElement.classList.add("edition-print-margins");
   }
   printMargins();
 })();
