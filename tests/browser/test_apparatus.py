@@ -171,13 +171,15 @@ def test_print_shows_the_text_numbers_notes_and_citation_without_the_apparatus(p
 
 
 CONTRAST = """el => {
-  const rgb = c => c.match(/[\\d.]+/g).map(Number);
-  let bg = el, back;
-  while (bg && (back = getComputedStyle(bg).backgroundColor) && rgb(back)[3] === 0) bg = bg.parentElement;
-  const b = rgb(back || 'rgb(255, 255, 255)'), f = rgb(getComputedStyle(el).color), a = f.length > 3 ? f[3] : 1;
-  const lum = c => { const [r, g, bl] = c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-                     return 0.2126 * r + 0.7152 * g + 0.0722 * bl; };
-  const L1 = lum([0, 1, 2].map(i => f[i] * a + b[i] * (1 - a))), L2 = lum(b.slice(0, 3));
+  const rgba = c => { const v = c.match(/[\\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+  const layers = [];  // the backgrounds behind the element, translucent ones (a :target tint) included
+  for (let node = el; node; node = node.parentElement) layers.push(rgba(getComputedStyle(node).backgroundColor));
+  const back = layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
+  const fore = over(rgba(getComputedStyle(el).color), back);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const [L1, L2] = [lum(fore), lum(back)];
   return (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);
 }"""
 
