@@ -31,7 +31,7 @@ CATEGORY_LABELS = {"term": "术语", "slogan": "提法", "person": "人物", "pl
 LINK_POLICIES = ("all", "first-per-paragraph", "first-per-section", "first-per-text")
 # Characters whose reading pypinyin may get wrong in a name or term: an entry containing one
 # must state its pinyin, so a person has checked it.
-POLYPHONES = set("长重行干系数将好为了参处调教乐会传藏曾朝还间觉量落差种相少省便当中更只几着兴发曲")
+POLYPHONES = set("率长重行干系数将好为了参处调教乐会传藏曾朝还间觉量落差种相少省便当中更只几着兴发曲")
 
 
 @dataclass(frozen=True)
@@ -85,13 +85,36 @@ def is_han(ch: str) -> bool:
     return unicodedata.name(ch, "").startswith("CJK UNIFIED IDEOGRAPH")
 
 
-def entry_id(term: str) -> str:
+def toneless(syllable: str) -> str:
+    """cháng -> chang, lǜ -> lv (pypinyin's spelling of ü in plain style, as in older URLs)."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower()).replace("u\u0308", "v")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def entry_id(pinyin_text: str) -> str:
+    """URL slug from the entry's pinyin (the editor's word where stated): li-chang-chun, jian-dang-90-zhou-nian."""
+    return "-".join(filter(None, (re.sub(r"[^a-z0-9]", "", toneless(s)) for s in pinyin_text.split())))
+
+
+def former_id(term: str) -> str:
+    """The slug entries had before pinyin came from the editor's word (pypinyin's guess,
+    digits dropped): kept working as a redirect when it differs."""
     return "-".join(s for s in lazy_pinyin([ch for ch in term if is_han(ch)]))
 
 
+def reading_tokens(term: str) -> list[str]:
+    """What the pinyin of a term spells: a syllable per Han character, digits and Latin kept."""
+    return [tok for tok in re.findall(r"[0-9A-Za-z]+|.", term) if tok.isalnum()]
+
+
 def generated_pinyin(term: str) -> str:
-    """pypinyin's phrase-aware reading, one syllable per Han character."""
-    return " ".join(s[0] for s in pinyin("".join(ch for ch in term if is_han(ch)), style=Style.TONE))
+    """pypinyin's phrase-aware reading, one syllable per Han character, digits kept (建党90周年 ->
+    jiàn dǎng 90 zhōu nián)."""
+    return " ".join(s[0] for s in pinyin("".join(reading_tokens(term)), style=Style.TONE) if s[0].strip())
+
+
+def readings(ch: str) -> list[str]:
+    return pinyin(ch, style=Style.TONE, heteronym=True)[0]
 
 
 @cache
@@ -177,31 +200,34 @@ def _entry(doc, i: int, raw: dict) -> Entry:
     term = raw["term"]
     stated = raw.get("pinyin", "")
     if not stated and POLYPHONES & set(term):
-        chars = "、".join(sorted(POLYPHONES & set(term)))
-        raise EditionError(doc.path, line, f"term '{term}': contains the polyphonic {chars}; state 'pinyin' explicitly",
-                           f"check and add e.g.  pinyin: {generated_pinyin(term)}")
+        choices = "；".join(f"{ch}: {' / '.join(readings(ch))}" for ch in term if ch in POLYPHONES)
+        raise EditionError(doc.path, line, f"term '{term}': 含多音字，须写明 pinyin (polyphonic: state the pinyin) — "
+                           f"{choices} — 请选择", "加一行 pinyin: …，每个汉字一个音节，数字照写")
     if stated:
-        _check_pinyin(doc.path, line, term, stated)
+        _check_pinyin(doc.path, doc.line_of((i, "pinyin")), term, stated)
     reason = unsafe_reason(fold_cjk(raw["explanation"]))
     if reason:
         raise EditionError(doc.path, line, f"term '{term}': explanation {reason}", "write plain Markdown")
     events = tuple(Event(e["date"], e["label"], e["source"]) for e in raw.get("events", []))
-    return Entry(id=entry_id(term), term=term, aliases=tuple(raw.get("aliases", [])), category=raw["category"],
-                 pinyin=stated or generated_pinyin(term), gloss=fold_cjk(raw["gloss"]), explanation=fold_cjk(raw["explanation"]),
+    spoken = stated or generated_pinyin(term)
+    return Entry(id=entry_id(spoken), term=term, aliases=tuple(raw.get("aliases", [])), category=raw["category"],
+                 pinyin=spoken, gloss=fold_cjk(raw["gloss"]), explanation=fold_cjk(raw["explanation"]),
                  sources=tuple(raw["sources"]), related=tuple(raw.get("related", [])), events=events, line=line)
 
 
 def _check_pinyin(path, line: int, term: str, stated: str) -> None:
-    chars = [ch for ch in term if is_han(ch)]
+    tokens = reading_tokens(term)
     syllables = stated.split()
-    if len(syllables) != len(chars):
-        raise EditionError(path, line, f"term '{term}': pinyin has {len(syllables)} syllables for {len(chars)} characters",
-                           "write one syllable per Han character")
-    for ch, syllable in zip(chars, syllables):
-        readings = pinyin(ch, style=Style.TONE, heteronym=True)[0]
-        if syllable not in readings:
-            raise EditionError(path, line, f"term '{term}': '{syllable}' is not a reading of {ch} ({'/'.join(readings)})",
-                               "fix the tone or syllable")
+    if len(syllables) != len(tokens):
+        raise EditionError(path, line, f"term '{term}': pinyin 有 {len(syllables)} 个音节，词有 {len(tokens)} 个字 "
+                           f"(syllables vs characters)", "每个汉字写一个音节，数字照写（建党90周年：jiàn dǎng 90 zhōu nián）")
+    for token, syllable in zip(tokens, syllables):
+        if not is_han(token):
+            if syllable != token:
+                raise EditionError(path, line, f"term '{term}': '{syllable}' 应照写为 '{token}'", "数字和拉丁字母照原样写")
+        elif syllable not in readings(token):
+            raise EditionError(path, line, f"term '{term}': '{syllable}' 不是“{token}”的读音 "
+                               f"(not a reading of {token}: {' / '.join(readings(token))})", "改正声调或音节")
 
 
 def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit]]) -> list[EditionError]:

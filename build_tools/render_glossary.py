@@ -7,10 +7,11 @@ script (offsets are shared across scripts); labels and entry texts pass through 
 
 from __future__ import annotations
 
+import html
 from collections import Counter, defaultdict
 from typing import Callable
 
-from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit
+from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
 from build_tools.model import Document
 from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, date_cell, display_date, front_matter,
                                 md_escape, source_link, text_page_path)
@@ -167,4 +168,21 @@ def glossary_pages(glossary: Glossary, occ: dict[str, list[Hit]], docs: list[Doc
     pages += [Page(f"glossary/{name}.md", render_category_page(cat, label, glossary, occ, by_slug, t))
               for name, (cat, label) in INDEX_PAGES.items()]
     pages += [Page(entry_path(e.id), render_entry(e, occ[e.id], glossary, by_slug, t)) for e in glossary.entries]
+    return pages + redirect_pages(glossary, t)
+
+
+def redirect_pages(glossary: Glossary, t) -> list[Page]:
+    """An entry whose URL changed when its slug came to follow the stated pinyin (李长春:
+    li-zhang-chun -> li-chang-chun) keeps its old address, as a page that forwards to the new one."""
+    ids = {e.id for e in glossary.entries}
+    pages = []
+    for e in glossary.entries:
+        old = former_id(e.term)
+        if old and old not in ids:
+            title, target = html.escape(t(e.term)), f"{e.id}.html"
+            pages.append(Page(f"glossary/{old}.html",
+                              f'<!doctype html>\n<html lang="zh"><head><meta charset="utf-8"><title>{title}</title>\n'
+                              f'<meta http-equiv="refresh" content="0; url={target}">'
+                              f'<link rel="canonical" href="{target}"></head>\n'
+                              f'<body><p>{html.escape(t("本条目已迁至"))} <a href="{target}">{title}</a></p></body></html>\n'))
     return pages

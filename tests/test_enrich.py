@@ -129,8 +129,8 @@ def _docs(project):
     ("  related: [五带头, 创先争优]", "  related: [五带头, 六个好]", "related entry '六个好' is not in the glossary"),
     ("  gloss: 比喻本应结合的两件事互相脱节\n", "", "'gloss' is a required property"),
     ("  gloss: 比喻本应结合的两件事互相脱节\n", "  gloss: " + "很长" * 21 + "\n", "is too long"),
-    ("  pinyin: lǐ cháng chūn\n", "", "contains the polyphonic 长"),
-    ("  pinyin: lǐ cháng chūn\n", "  pinyin: lǐ cháng chūn jīn\n", "pinyin has 4 syllables for 3 characters"),
+    ("  pinyin: lǐ cháng chūn\n", "", "含多音字，须写明 pinyin"),
+    ("  pinyin: lǐ cháng chūn\n", "  pinyin: lǐ cháng chūn jīn\n", "pinyin 有 4 个音节，词有 3 个字"),
 ])
 def test_glossary_errors_name_file_line_and_term(project, old, new, message):
     path, line = edit_glossary(project, old, new)
@@ -149,5 +149,37 @@ def test_error_line_points_at_the_entry(project):
 
 def test_wrong_tone_is_refused(project):
     path, _ = edit_glossary(project, "  pinyin: zhōu qǔ\n", "  pinyin: zhōu qù\n")
-    with pytest.raises(EditionError, match="'qù' is not a reading of 曲"):
+    with pytest.raises(EditionError, match="'qù' 不是“曲”的读音"):
         load_glossary(path, _docs(project))
+
+
+def test_a_polyphone_lists_every_reading_and_suggests_none(project):
+    path, line = edit_glossary(project, "  pinyin: lǐ cháng chūn\n", "")
+    with pytest.raises(EditionError) as err:
+        load_glossary(path, _docs(project))
+    message = err.value.message
+    assert message.startswith(f"{path}:{line - 1}: term '李长春'")
+    choices = message.split("长: ")[1].split(" — ")[0]
+    assert sorted(choices.split(" / ")) == ["cháng", "zhǎng"]
+    assert "lǐ" not in message  # no guessed reading to copy
+
+
+def test_stated_pinyin_drives_slug_order_and_keeps_the_old_url(project):
+    from build_tools.render_glossary import glossary_pages, render_index
+
+    docs = _docs(project)
+    glossary, occ = load_glossary(project / GLOSSARY, docs)
+    entry = glossary.by_term()["李长春"]
+    assert entry.id == "li-chang-chun"  # from the stated cháng, not pypinyin's zhǎng
+    path, _ = edit_glossary(project, "  pinyin: lǐ cháng chūn\n", "  pinyin: lǐ zhǎng chūn\n")
+    restated, occ2 = load_glossary(path, docs)
+    assert restated.by_term()["李长春"].id == "li-zhang-chun"
+    by_pinyin = render_index(glossary, occ, str).split("{: #by-pinyin }")[1]
+    assert by_pinyin.index("(li-chang-chun.md)") < by_pinyin.index("(li-yuan-chao.md)")  # chang < yuan
+    pages = {p.path: p.content for p in glossary_pages(glossary, occ, list(docs), str)}
+    assert 'url=li-chang-chun.html' in pages["glossary/li-zhang-chun.html"]  # the old address forwards
+
+
+def test_digits_stay_in_the_pinyin_and_the_slug(edition):
+    entry = edition.glossary.by_term()["建党90周年"]
+    assert entry.pinyin == "jiàn dǎng 90 zhōu nián" and entry.id == "jian-dang-90-zhou-nian"
