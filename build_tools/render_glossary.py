@@ -7,7 +7,7 @@ script (offsets are shared across scripts); labels and entry texts pass through 
 
 from __future__ import annotations
 
-import html
+import json
 from collections import Counter, defaultdict
 from typing import Callable
 
@@ -179,10 +179,9 @@ def redirect_pages(glossary: Glossary, t) -> list[Page]:
     for e in glossary.entries:
         old = former_id(e.term)
         if old and old not in ids:
-            title, target = html.escape(t(e.term)), f"{e.id}.html"
-            pages.append(Page(f"glossary/{old}.html",
-                              f'<!doctype html>\n<html lang="zh"><head><meta charset="utf-8"><title>{title}</title>\n'
-                              f'<meta http-equiv="refresh" content="0; url={target}">'
-                              f'<link rel="canonical" href="{target}"></head>\n'
-                              f'<body><p>{html.escape(t("本条目已迁至"))} <a href="{target}">{title}</a></p></body></html>\n'))
+            term = t(e.term)
+            pages.append(Page(entry_path(old), "\n".join([
+                f"---\ntitle: {json.dumps(term, ensure_ascii=False)}\n---", GENERATED_STAMP, "",
+                f'<meta http-equiv="refresh" content="0; url={e.id}.html">', "",
+                f"# {md_escape(term)}", "", f"{t('本条目已迁至')}[{md_escape(term)}]({e.id}.md)。", ""])))
     return pages
