@@ -1,4 +1,6 @@
-"""Validate located YAML against the JSON Schemas in schemas/, reporting `file:line: key: cause`.
+"""Validate located YAML against the JSON Schemas in schemas/: every error of a file at once,
+each at the offending field's own line, in plain Chinese (the schema's English alongside), with
+"did you mean" for a misspelt field or value.
 
 Two things JSON Schema alone gets wrong for this edition are fixed here, once for every schema:
 a `pattern` ending in `$` would accept a trailing newline (Python's `$` matches before it), so
@@ -9,6 +11,7 @@ phrases, references, confined file names, http(s) URLs) are checked, each with i
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import re
 from functools import cache
@@ -19,6 +22,7 @@ from jsonschema import ValidationError
 
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.safety import plain_text_reason, reference_reason
+from build_tools.wording import clipped
 from build_tools.yamlio import LocatedYaml
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
@@ -28,6 +32,9 @@ _HAN_ANY = re.compile(f"[{HAN}]")
 _DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~%/-]*)?")
+
+TYPE_NAMES = {"string": "文字", "array": "列表（- …）", "object": "键值（key: value）", "integer": "整数",
+              "number": "数字", "boolean": "true 或 false"}
 
 FORMATS = jsonschema.FormatChecker([])
 FORMAT_FIXES = {
@@ -132,22 +139,75 @@ def _validator(name: str):
 
 
 def validate(doc: LocatedYaml, schema_name: str) -> None:
-    errors = sorted(_validator(schema_name).iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
-    if errors:
-        raise EditionErrors([_describe(doc, e, schema_name) for e in errors])
+    found = [e for error in _validator(schema_name).iter_errors(doc.data) for e in _describe(doc, error, schema_name)]
+    if found:
+        raise EditionErrors(sorted(found, key=lambda e: e.line or 0))
 
 
-def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> EditionError:
+def field_name(data, key_path: tuple) -> str:
+    """A reader's name for a place in a file: `term '两张皮'.sources`, `note 'x'.date`, `structure.2.reason`."""
+    parts, node = [], data
+    for key in key_path:
+        if isinstance(key, int):
+            item = node[key] if isinstance(node, list) and key < len(node) else None
+            named = next((f"{label} '{item[k]}'" for k, label in (("term", "term"), ("id", "note"))
+                          if isinstance(item, dict) and isinstance(item.get(k), str)), None)
+            parts.append(named or str(key))  # other lists: the index, beside the field's own line
+            node = item
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _suggest(word, choices) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
+def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> list[EditionError]:
     key_path = tuple(error.absolute_path)
-    where = ".".join(str(k) for k in key_path) or "(top level)"
-    if error.validator == "oneOf":
-        problem = f"{where}: needs exactly one of its allowed keys, found {sorted(error.instance)}"
-    elif error.validator == "format" and error.cause:
-        problem = f"{where}: {error.cause}"
-    else:
-        problem = f"{where}: {error.message}"
-    hint = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
-    if error.validator == "format":
-        hint = FORMAT_FIXES.get(error.validator_value, hint)
-    return EditionError(doc.path, doc.line_of(key_path), problem,
-                        hint or f"see schemas/{schema_name} for the allowed form")
+    where = field_name(doc.data, key_path)
+    prefix = f"{where}: " if where else ""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    hint = schema.get("description", "") or f"格式见 schemas/{schema_name} (see the schema for the allowed form)"
+    value, kind = error.instance, error.validator
+
+    def err(problem: str, fix: str = hint, at: tuple = key_path) -> EditionError:
+        return EditionError(doc.path, doc.line_of(at), prefix + problem, fix)
+
+    if kind == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        out = []
+        for key in sorted(k for k in value if k not in allowed):
+            close = _suggest(key, allowed)
+            guess = f"，是不是 '{close}'？" if close else ""
+            english = f"; did you mean '{close}'?" if close else ""
+            out.append(err(f"未知字段 '{key}'{guess} (unknown field '{key}'{english})",
+                           f"可用的字段 (allowed): {clipped(allowed, sep='、')}", (*key_path, key)))
+        return out
+    if kind == "required":
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        return [err(f"缺少必填字段 '{k}' (missing required field '{k}')",
+                    schema.get("properties", {}).get(k, {}).get("description", hint)) for k in missing]
+    if kind == "enum":
+        close = _suggest(value, error.validator_value)
+        guess = f"，是不是 '{close}'？" if close else ""
+        return [err(f"'{value}' 不是允许的值{guess} (not one of the allowed values)",
+                    f"可选 (allowed): {clipped(error.validator_value, sep='、')}")]
+    if kind == "pattern":
+        return [err(f"'{value}' 格式不对 (does not match the required form)")]
+    if kind == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        return [err(f"应为{TYPE_NAMES.get(expected, expected)} (should be {expected})")]
+    if kind in ("minLength", "maxLength"):
+        short = kind == "minLength"
+        return [err(f"{'太短' if short else '太长'}：{'至少' if short else '至多'} {error.validator_value} 个字，"
+                    f"现有 {len(value)} 个 (too {'short' if short else 'long'})")]
+    if kind == "format":
+        return [err(f"{error.cause or error.message}", FORMAT_FIXES.get(error.validator_value, hint))]
+    if kind == "oneOf" and isinstance(value, dict):
+        actions = [k for k in schema.get("properties", {}) if k not in ("level", "reason")]
+        return [err(f"每条须恰有一个动作 (exactly one action), 这里是 {sorted(value)}",
+                    f"可用的动作: {clipped(actions, sep='、')}")]
+    return [err(f"{error.message}")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ from build_tools.site import build_site
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_sessionstart(session):
+    """A mistake in the editorial data is reported once, as the editor's message, instead of
+    failing every test that uses the edition with the same traceback."""
+    from build_tools.errors import EditionError
+    from build_tools.pipeline import check
+    from build_tools.wording import grouped
+
+    try:
+        check(_root_edition())
+    except EditionError as err:
+        pytest.exit(f"the editorial data has errors; fix them first (make check):\n{grouped(err)}", returncode=1)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
 
@@ -22,9 +36,14 @@ def root() -> Path:
     return ROOT
 
 
+@functools.cache
+def _root_edition():
+    return load_edition(ROOT)
+
+
 @pytest.fixture(scope="session")
 def edition():
-    return load_edition(ROOT)
+    return _root_edition()
 
 
 @pytest.fixture

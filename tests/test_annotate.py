@@ -82,8 +82,8 @@ def test_markers_follow_the_quoted_words(edition):
     (note(quote="创先争优活动", paragraph="p5"), "quote '创先争优活动' is ambiguous: it occurs 3 times in p5"),
     (note(id="wuge-hao-definition"), "note 'wuge-hao-definition': duplicate id"),
     (note(date="2010-02-30"), "date: '2010-02-30' is not a real date"),
-    (note(date="22.11.2026"), "date: '22.11.2026' does not match"),
-    (note().replace("  author: 编辑部\n", ""), "'author' is a required property"),
+    (note(date="22.11.2026"), "date: '22.11.2026' 格式不对"),
+    (note().replace("  author: 编辑部\n", ""), "缺少必填字段 'author'"),
     (note(extra="  prefix: 不存在的前文\n"), "prefix/suffix fit none of the"),
     (note().replace("sources: []", "sources: [2010-xinhua-qa#p77]"), "source anchor '2010-xinhua-qa#p77' does not exist"),
 ])

@@ -71,14 +71,14 @@ def test_schema_violation_names_key_and_line(project):
     line = text.splitlines().index("kind: lecture") + 1
     with pytest.raises(EditionError) as err:
         load_text(path)
-    assert f"{LIU}.yml:{line}: kind: 'lecture' is not one of" in err.value.message
+    assert f"{LIU}.yml:{line}: kind: 'lecture' 不是允许的值" in err.value.message
 
 
 def test_missing_required_field_is_reported(project):
     path = project / "source_texts" / f"{LIU}.yml"
     text = path.read_text(encoding="utf-8").replace("occasion: 北京市开展创先争优暨党员作风建设年活动动员大会\n", "")
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(EditionError, match=rf"{LIU}\.yml:\d+: \(top level\): 'occasion' is a required property"):
+    with pytest.raises(EditionError, match=rf"{LIU}\.yml:\d+: 缺少必填字段 'occasion'"):
         load_text(path)
 
 
@@ -86,5 +86,5 @@ def test_bad_date_is_reported(project):
     path = project / "source_texts" / f"{LIU}.yml"
     text = path.read_text(encoding="utf-8").replace("date: 2010-04-14", "date: 14.4.2010")
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(EditionError, match=r"\.yml:\d+: date: '14\.4\.2010' does not match"):
+    with pytest.raises(EditionError, match=r"\.yml:\d+: date: '14\.4\.2010' 格式不对"):
         load_text(path)

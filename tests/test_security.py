@@ -22,6 +22,7 @@ from build_tools.enrich import load_glossary
 from build_tools.load import load_settings, load_text, sha256_of
 from build_tools.pipeline import load_edition
 from build_tools.safety import unsafe_reason
+from build_tools.schema import field_name
 from build_tools.yamlio import MAX_FIELD_CHARS, load_yaml, read_raw_text
 
 LIU = "2010-04-14-liu-qi-beijing"
@@ -92,20 +93,17 @@ def file_refusal(project, rel: str, docs) -> EditionError:
     return err.value
 
 
-def shown(key_path) -> str:
-    return ".".join(str(k) for k in key_path)
-
-
 def poison_fields(project, rel: str, value: str) -> list[str]:
     """Put `value` into every plain-text field of one file; returns the fields' dotted names."""
     path = project / rel
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    where = []
+    paths = []
     for key_path in FIELDS[rel]:
         if key_path[0] == -1:
             key_path = (first_event_entry(data), *key_path[1:])
         put(data, key_path, value)
-        where.append(shown(key_path))
+        paths.append(key_path)
+    where = [field_name(data, key_path) for key_path in paths]  # as the error names it
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000), encoding="utf-8")
     return where
 
@@ -232,7 +230,7 @@ def test_edition_settings_are_validated(project):
     path.write_bytes(good)
     edit_yaml(path, lambda data: data.pop("variants"))
     result = run_cli(project, "check")
-    assert result.returncode == 1 and f"{path}:" in result.stderr and "'variants' is a required property" in result.stderr
+    assert result.returncode == 1 and f"{path}:" in result.stderr and "缺少必填字段 'variants'" in result.stderr
 
 
 # ── YAML itself ──────────────────────────────────────────────────────────────────────────────

@@ -85,7 +85,7 @@ BAD_INPUTS = {
                          "2010-xinhua-qa.yml:", "not found in the raw text"),
     "malformed YAML": (f"source_texts/{LIU}.yml", "kind: speech", "kind: [speech", f"{LIU}.yml:", "malformed YAML"),
     "schema-invalid YAML": (f"source_texts/{LIU}.yml", "kind: speech", "kind: lecture", f"{LIU}.yml:",
-                            "is not one of"),
+                            "不是允许的值"),
     "raw text not UTF-8": (f"source_texts/{LIU}.txt", None, None, f"{LIU}.txt:1:", "not valid UTF-8"),
 }
 
