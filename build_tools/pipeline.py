@@ -18,7 +18,7 @@ from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
 from build_tools.counts import edition_facts, fill
 from build_tools.enrich import Glossary, Hit, hits_by_text, link, load_glossary
-from build_tools.errors import EditionError
+from build_tools.errors import EditionError, EditionErrors
 from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
@@ -32,8 +32,10 @@ from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
 from build_tools.render_parallels import marker_labels, parallels_section, render_parallels_page
 from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
+from build_tools.schema import validate_files
 from build_tools.search import fold_map, term_shards, units, variant_index
 from build_tools.segment import segment
+from build_tools.wording import problems
 from build_tools.yamlio import project_files
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
@@ -77,7 +79,12 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
         project_files(root / folder)  # refuses a symlink leading out of the project
     source_dir = root / "source_texts"
     with timed(timings, "load"):
-        specs = load_texts(source_dir)
+        try:
+            specs = load_texts(source_dir)
+        except EditionError as err:  # report the glossary's and notes' form errors in the same run
+            others = [(source_dir / "glossary.yml", "glossary.schema.json")] + \
+                     [(p, "annotation.schema.json") for p in sorted((source_dir / "annotations").glob("*.yml"))]
+            raise EditionErrors(problems(err) + validate_files([f for f in others if f[0].exists()])) from None
     with timed(timings, "segment"):
         docs = tuple(segment(spec) for spec in specs)
     with timed(timings, "enrich"):

@@ -22,8 +22,8 @@ from jsonschema import ValidationError
 
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.safety import plain_text_reason, reference_reason
-from build_tools.wording import clipped
-from build_tools.yamlio import LocatedYaml
+from build_tools.wording import clipped, problems
+from build_tools.yamlio import LocatedYaml, load_yaml
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -211,3 +211,17 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
         return [err(f"每条须恰有一个动作 (exactly one action), 这里是 {sorted(value)}",
                     f"可用的动作: {clipped(actions, sep='、')}")]
     return [err(f"{error.message}")]
+
+
+def validate_files(files: list[tuple[Path, str]]) -> list[EditionError]:
+    """Schema errors of several files (path, schema name), collected, so that a run that stops
+    at one kind of error still reports the others' form errors with it."""
+    found = []
+    for path, schema_name in files:
+        try:
+            doc = load_yaml(path)
+            if doc.data is not None:
+                validate(doc, schema_name)
+        except EditionError as err:
+            found += problems(err)
+    return found

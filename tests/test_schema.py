@@ -45,3 +45,17 @@ def test_errors_of_a_run_are_grouped_by_file(tmp_path):
     report = grouped(EditionErrors([EditionError(a, 3, "x"), EditionError(b, 1, "y"), EditionError(a, 1, "z")]))
     assert report.splitlines() == ["error: 3 处问题，涉及 2 个文件 (3 problem(s) in 2 file(s))",
                                    f"{a}:1: z", f"{a}:3: x", "", f"{b}:1: y"]
+
+
+def test_a_text_error_and_a_glossary_error_are_reported_in_one_run(project):
+    from build_tools.pipeline import load_edition
+
+    spec = project / "source_texts" / "2010-xinhua-qa.yml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace("kind: interview", "kind: interveiw"), encoding="utf-8")
+    glossary = project / "source_texts" / "glossary.yml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace("  sources:", "  sourcse:", 1), encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        load_edition(project)
+    message = err.value.message
+    assert "'interveiw' 不是允许的值，是不是 'interview'？" in message
+    assert f"{glossary}:" in message and "未知字段 'sourcse'，是不是 'sources'？" in message
