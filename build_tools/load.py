@@ -111,7 +111,9 @@ def load_texts(source_dir: Path) -> list[TextSpec]:
             errors.append(EditionError(spec.spec_path, 1, f"slug '{spec.meta.slug}' is also used by "
                                        f"{seen[spec.meta.slug]}", "give every text its own slug"))
         seen[spec.meta.slug] = spec.spec_path
-    errors += orphan_raw_texts(source_dir, {s.meta.source_file for s in specs})
+    # a .yml that failed to load still claims its namesake raw text: one error, not two
+    errors += orphan_raw_texts(source_dir, {s.meta.source_file for s in specs}
+                               | {p.stem + ".txt" for p in structure_files(source_dir)})
     if errors:
         raise EditionErrors(errors)
     return sorted(specs, key=lambda s: (s.meta.date, s.meta.slug))
