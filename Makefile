@@ -14,8 +14,8 @@ $(VENV)/.installed: requirements.txt
 site: $(VENV)/.installed  ## build both script variants into site/
 	$(PY) -m build_tools site
 
-serve: $(VENV)/.installed  ## live preview at http://127.0.0.1:8000
-	$(PY) -m build_tools serve
+serve: $(VENV)/.installed  ## live preview of both scripts at http://127.0.0.1:8000 (PORT=8001 for another port)
+	$(PY) -m build_tools serve $(if $(PORT),--port $(PORT))
 
 check: $(VENV)/.installed  ## validate editorial data only (seconds)
 	$(PY) -m build_tools $(if $(GITHUB_ACTIONS),--github) check

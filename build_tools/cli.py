@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("--slug", default=None, help="the text's permanent id, e.g. 2011-06-20-lin-xiangdong")
     summary = sub.add_parser("summary", help="Markdown summary for a pull request (counts, changed editorial files)")
     summary.add_argument("--base", default=None, help="git revision to compare with, e.g. origin/main")
-    serve = sub.add_parser("serve", help="live preview at 127.0.0.1:8000, re-running the pipeline on edits")
+    serve = sub.add_parser("serve", help="live preview of both scripts at 127.0.0.1:8000 (/ and /zh-Hant/), "
+                                          "rebuilt on every save; a bad save shows its errors in the page")
     serve.add_argument("--dev-addr", default="127.0.0.1:8000")
+    serve.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (overrides --dev-addr's)")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()  # generated configs name files by absolute path
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
@@ -195,20 +197,10 @@ def _summary(args) -> int:
 
 
 def _serve(args) -> int:
-    from mkdocs.commands.serve import serve
+    from build_tools.preview import serve
 
-    from build_tools.pipeline import load_edition
-    from build_tools.site import config_path, write_markdown
-
-    edition = load_edition(args.root)
-    write_markdown(edition)
-    canonical = edition.variants[0]
-    serve(config_file=str(config_path(edition, canonical.code)), dev_addr=args.dev_addr,
-          site_url=f"http://{args.dev_addr}/", build_type="dirty",  # rebuild only the pages that changed
-          strict=False,  # MkDocs warns about dirty builds; warnings still print, `make site` stays strict
-          hooks=[str(args.root / "build_tools" / "mkdocs_hook.py")],
-          watch=[str(args.root / "source_texts"), str(args.root / "docs")])
-    return 0
+    host, _, port = args.dev_addr.rpartition(":")
+    return serve(args.root, host or "127.0.0.1", int(args.port or port))
 
 
 COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest,
