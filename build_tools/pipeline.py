@@ -25,7 +25,8 @@ from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
 from build_tools.render import (Apparatus, Page, attr_escape, display_date, render_editorial, render_home,
                                 render_text_page, text_page_path, with_front_matter)
-from build_tools.render_glossary import INDEX_PAGES, counts_per_text, glossary_pages, term_links, terms_panel
+from build_tools.render_glossary import (INDEX_PAGES, counts_per_text, edit_footer, glossary_pages, term_links,
+                                        terms_panel)
 from build_tools.parallels import Parallel, detect
 from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
@@ -187,7 +188,8 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         pages.append(Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta)))
     pages += [Page(path, text) for path, text in
               citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path)]
-    pages += glossary_pages(edition.glossary, edition.occurrences, docs, t)
+    pages += glossary_pages(edition.glossary, edition.occurrences, docs, t,
+                            edit_url=f"{repo}/edit/main/source_texts/glossary.yml")
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),
@@ -207,6 +209,8 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         content = path.read_text(encoding="utf-8")
         if rel.endswith(".md"):
             content = fill(path, content, facts)
+            if rel not in PAGE_INTROS:  # the two intro pages end in generated tables
+                content += edit_footer(f"{repo}/edit/main/docs/{rel}", t("在 GitHub 上编辑本页"))
         if rel in PAGE_INTROS:
             render = render_home if rel == "home.md" else render_editorial
             pages.append(Page(PAGE_INTROS[rel], render(docs, t(content), t)))

@@ -161,13 +161,21 @@ def terms_panel(doc: Document, glossary: Glossary, counts: Counter, t) -> list[s
     return [f'??? abstract "{t("本文术语")}（{len(entries)}）"', "", f"    {items}", ""]
 
 
-def glossary_pages(glossary: Glossary, occ: dict[str, list[Hit]], docs: list[Document], t) -> list[Page]:
+def edit_footer(url: str, label: str) -> str:
+    """The "edit this page" line at the end of a page an editor maintains by hand."""
+    return f"\n\n---\n\n[✎ {label}]({url}){{: .edit-link }}\n"
+
+
+def glossary_pages(glossary: Glossary, occ: dict[str, list[Hit]], docs: list[Document], t,
+                   edit_url: str = "") -> list[Page]:
     by_slug = {d.meta.slug: d for d in docs}
     pages = [Page("glossary/index.md", render_index(glossary, occ, t)),
              Page("timeline.md", render_timeline(glossary, docs, t))]
     pages += [Page(f"glossary/{name}.md", render_category_page(cat, label, glossary, occ, by_slug, t))
               for name, (cat, label) in INDEX_PAGES.items()]
-    pages += [Page(entry_path(e.id), render_entry(e, occ[e.id], glossary, by_slug, t)) for e in glossary.entries]
+    pages += [Page(entry_path(e.id), render_entry(e, occ[e.id], glossary, by_slug, t)
+                   + (edit_footer(edit_url, t(f"编辑本条目（source_texts/glossary.yml 第{e.line}行）")) if edit_url else ""))
+              for e in glossary.entries]
     return pages + redirect_pages(glossary, t)
 
 
