@@ -75,10 +75,16 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
                 errors.append(EditionError(path, where, f"{slug}#{block_id} 已不存在 (disappeared)", UPDATE_HINT))
             elif now[block_id] != print_:
                 errors.append(EditionError(path, where, f"{slug}#{block_id} 现在指向另一段文字 (now points at different text)",
-                                           "已发布的段落应保持不变；" + UPDATE_HINT))
+                                           f"已发布的段落应保持不变：查看 source_texts/{slug}.yml 中分段、残留或校改的改动；"
+                                           + UPDATE_HINT))
     for slug, ids in current.items():
         new = [i for i in ids if i not in recorded.get(slug, {})]
-        if new:
+        if new and slug not in recorded:  # a new text: named at its own structure file
+            spec = path.parent / "source_texts" / f"{slug}.yml"
+            errors.append(EditionError(spec if spec.exists() else path, None,
+                                       f"新文本 {slug} 的段号尚未登记 (new text: ids not recorded yet): {clipped(new)}",
+                                       "核对草稿后运行 make manifest (run make manifest)"))
+        elif new:
             errors.append(EditionError(path, lines.get((slug, "")),
                                        f"{slug}: 新段号尚未登记 (new ids not yet recorded): {clipped(new)}", UPDATE_HINT))
     errors += references.check(list(refs), recorded, current)

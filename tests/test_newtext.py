@@ -72,7 +72,7 @@ def test_a_new_text_goes_from_raw_file_to_published_page(project):
 
     # Before the manifest records the new ids, the check names them and the command.
     check = run_cli(project, "check")
-    assert check.returncode == 1 and f"{SLUG}: 新段号尚未登记 (new ids not yet recorded)" in check.stderr
+    assert check.returncode == 1 and f"{spec}: 新文本 {SLUG} 的段号尚未登记" in check.stderr
     assert "make manifest" in check.stderr and "python -m" not in check.stderr
 
     # The editor reviews the draft: drops the 第一/第二/第三 breaks, names the source, confirms.
