@@ -69,14 +69,14 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
             errors.append(EditionError(path, lines.get((slug, "")), f"已发布的文本 '{slug}' 不见了 (was published but is gone)",
                                        UPDATE_HINT))
             continue
-        for block_id, print_ in ids.items():
-            where = lines.get((slug, block_id))
-            if block_id not in now:
-                errors.append(EditionError(path, where, f"{slug}#{block_id} 已不存在 (disappeared)", UPDATE_HINT))
-            elif now[block_id] != print_:
-                errors.append(EditionError(path, where, f"{slug}#{block_id} 现在指向另一段文字 (now points at different text)",
-                                           f"已发布的段落应保持不变：查看 source_texts/{slug}.yml 中分段、残留或校改的改动；"
-                                           + UPDATE_HINT))
+        gone = [i for i in ids if i not in now]
+        moved = [i for i, print_ in ids.items() if i in now and now[i] != print_]
+        look = f"已发布的段落应保持不变：查看 source_texts/{slug}.yml 中分段、残留或校改的改动；"
+        for found, what in ((moved, "现在指向另一段文字 (now points at different text)"),
+                            (gone, "已不存在 (disappeared)")):
+            if found:  # one line per text and kind, at the first id's line
+                label = f"{slug}#{found[0]}" if len(found) == 1 else f"{slug}: {len(found)} 个段号 {clipped(found)}"
+                errors.append(EditionError(path, lines.get((slug, found[0])), f"{label} {what}", look + UPDATE_HINT))
     for slug, ids in current.items():
         new = [i for i in ids if i not in recorded.get(slug, {})]
         if new and slug not in recorded:  # a new text: named at its own structure file
