@@ -209,7 +209,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         content = path.read_text(encoding="utf-8")
         if rel.endswith(".md"):
             content = fill(path, content, facts)
-            if rel not in PAGE_INTROS:  # the two intro pages end in generated tables
+            if rel not in PAGE_INTROS and rel != "404.md":  # intro pages end in generated tables; 404 only leads back
                 content += edit_footer(f"{repo}/edit/main/docs/{rel}", t("在 GitHub 上编辑本页"))
         if rel in PAGE_INTROS:
             render = render_home if rel == "home.md" else render_editorial
