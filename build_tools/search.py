@@ -111,38 +111,46 @@ def encode(numbers: list[int]) -> str:
     return out.decode("ascii")
 
 
-def encode_into(out: bytearray, numbers: list[int]) -> None:
-    for n in numbers:
-        groups = [n & 31]
+def _digits(n: int) -> bytes:
+    groups = [n & 31]
+    n >>= 5
+    while n:
+        groups.append(32 + (n & 31))
         n >>= 5
-        while n:
-            groups.append(32 + (n & 31))
-            n >>= 5
-        out.extend(_DIGIT_BYTES[g] for g in reversed(groups))
+    return "".join(DIGITS[g] for g in reversed(groups)).encode("ascii")
 
 
-_DIGIT_BYTES = DIGITS.encode("ascii")
+_CODES = [_digits(n) for n in range(1 << 15)]  # up to three digits, looked up instead of computed
+
+
+def encode_into(out: bytearray, numbers: list[int]) -> None:
+    if max(numbers) < len(_CODES):
+        out += b"".join(map(_CODES.__getitem__, numbers))
+    else:
+        out += b"".join(map(_digits, numbers))
 
 
 def postings(texts: list[str]) -> dict[str, str]:
     """Term -> encoded postings over the canonical texts, in unit order. A character: (unit
     step, count, first position) per unit; a pair: (unit step, count, positions as steps).
     Each unit's numbers are encoded as soon as they are known (as a list of Python ints the
-    index of 10,000 texts took gigabytes)."""
+    index of 10,000 texts took gigabytes); counting and pairing run in C where they can."""
     terms: dict[str, bytearray] = defaultdict(bytearray)
     last: dict[str, int] = {}
+
+    def record(term: str, numbers: list[int], number: int) -> None:
+        numbers[0] = number - last.get(term, -1) - 1
+        last[term] = number
+        encode_into(terms[term], numbers)
+
     for number, text in enumerate(texts):
-        seen: dict[str, list[int]] = defaultdict(list)
-        for at, char in enumerate(text):
-            seen[char].append(at)
-            if at + 1 < len(text):
-                seen[text[at:at + 2]].append(at)
-        for term, places in seen.items():
-            numbers = [number - last.get(term, -1) - 1, len(places), places[0]]
-            if len(term) > 1:
-                numbers.extend(b - a for a, b in zip(places, places[1:]))
-            last[term] = number
-            encode_into(terms[term], numbers)
+        for char, count in Counter(text).items():
+            record(char, [0, count, text.index(char)], number)
+        places: dict[str, list[int]] = defaultdict(list)
+        for at, pair in enumerate(map(str.__add__, text, text[1:])):
+            places[pair].append(at)
+        for pair, at in places.items():
+            record(pair, [0, len(at), at[0], *(b - a for a, b in zip(at, at[1:]))], number)
     return {term: encoded.decode("ascii") for term, encoded in terms.items()}
 
 
