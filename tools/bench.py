@@ -375,8 +375,8 @@ def long_text(work: Path) -> dict:
     for _ in range(3):
         started = time.perf_counter()
         page.goto(online + page_path + "#" + last, wait_until="load")
-        page.wait_for_function(f"(() => {{ const r = document.getElementById('{last}').getBoundingClientRect();"
-                               "return r.top >= 0 && r.top < innerHeight; }})()", timeout=30000)
+        page.wait_for_function("id => { const r = document.getElementById(id).getBoundingClientRect();"
+                               "return r.top >= 0 && r.top < innerHeight; }", arg=last, timeout=30000)
         jumps.append(time.perf_counter() - started)
     note = page.evaluate(OPEN_LAST_NOTE)
     context.close()
@@ -461,6 +461,9 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
               "median / worst | file://: median / worst | index read per query: median / worst |",
               "|---|---|---|---|---|---|"]
     for r in results:
+        if "reader" not in r:  # a run stopped before the browser part
+            lines.append(f"| {r['n']} | not measured | | | | |")
+            continue
         rd = r["reader"]
         lines.append(f"| {r['n']} | {rd['first_visit']['decoded'] / 1000:.0f} / {rd['first_visit']['transferred'] / 1000:.0f} KB "
                      f"| {rd['next_page']['decoded'] / 1000:.0f} / {rd['next_page']['transferred'] / 1000:.0f} KB | "
