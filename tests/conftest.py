@@ -6,12 +6,18 @@ import functools
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from build_tools.bench import copy_project
 from build_tools.pipeline import load_edition
 from build_tools.site import build_site
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Speed is measured by `make bench`, never asserted by a test: no per-example time limit
+# (Hypothesis's default 200 ms deadline fails property tests on a busy 2-core machine).
+settings.register_profile("edition", deadline=None)
+settings.load_profile("edition")
 
 
 def pytest_sessionstart(session):
