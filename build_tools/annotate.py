@@ -54,8 +54,10 @@ def load_notes(source_dir: Path, docs) -> dict[str, tuple[Note, ...]]:
     notes: dict[str, tuple[Note, ...]] = {slug: () for slug in by_slug}
     for path in sorted((source_dir / "annotations").glob("*.yml")):
         if path.stem not in by_slug:
-            raise EditionError(path, 1, f"unknown text '{path.stem}'",
-                               f"name the file after a text's slug: {', '.join(sorted(by_slug))}")
+            slugs = sorted(by_slug)
+            raise EditionError(path, 1, f"没有标识为“{path.stem}”的文本 (unknown text '{path.stem}')",
+                               f"注释文件以文本的标识命名：{'、'.join(slugs)} "
+                               f"(name the file after a text's slug: {', '.join(slugs)})")
         notes[path.stem] = _load_file(path, by_slug[path.stem], anchors)
     return notes
 
@@ -82,23 +84,29 @@ def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]
 def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int], anchors: set[str]) -> Note:
     note_id = raw["id"]
 
-    def fail(problem: str, fix: str) -> EditionError:
-        return EditionError(path, line, f"note '{note_id}': {problem}", fix)
+    def fail(problem: str, english: str, fix: str) -> EditionError:
+        return EditionError(path, line, f"note '{note_id}': {problem} ({english})", fix)
 
     if note_id in seen:
-        raise fail(f"duplicate id (also on line {seen[note_id]})", "give every note its own id")
+        raise fail(f"id 重复（第 {seen[note_id]} 行也用了）", f"duplicate id (also on line {seen[note_id]})",
+                   "每条注释用自己的 id (give every note its own id)")
     seen[note_id] = line
     block = doc.block(raw["paragraph"])
     if block is None or block.role != "paragraph":
-        raise fail(f"unknown paragraph '{raw['paragraph']}' in {doc.meta.slug}",
-                   f"use p1…p{len(doc.paragraphs)} as numbered on the text page")
+        raise fail(f"{doc.meta.slug} 中没有段落“{raw['paragraph']}”",
+                   f"unknown paragraph '{raw['paragraph']}' in {doc.meta.slug}",
+                   f"用文本页上标出的段号 p1…p{len(doc.paragraphs)} "
+                   f"(use p1…p{len(doc.paragraphs)} as numbered on the text page)")
     for source in raw["sources"]:
         if ANCHOR.match(source) and source not in anchors:
-            raise fail(f"source anchor '{source}' does not exist", "cite <slug>#pN of an existing paragraph")
+            raise fail(f"来源锚点“{source}”不存在", f"source anchor '{source}' does not exist",
+                       "引用现有段落的 <标识>#p段号 (cite <slug>#pN of an existing paragraph)")
     body = fold_cjk(raw["body"])
     reason = unsafe_reason(body)
     if reason:
-        raise fail(f"body {reason}", "notes are plain Markdown: text, emphasis, lists and http(s) links")
+        raise EditionError(path, line, f"note '{note_id}': 正文{reason}",
+                           "注释用普通 Markdown：文字、强调、列表和 http(s) 链接 "
+                           "(notes are plain Markdown: text, emphasis, lists and http(s) links)")
     quote, prefix, suffix = (strip_ws(raw.get(k, "")) for k in ("quote", "prefix", "suffix"))
     start = _find_quote(block.text, quote, prefix, suffix, fail, doc, raw["paragraph"])
     return Note(slug=doc.meta.slug, id=note_id, paragraph=raw["paragraph"], quote=quote, prefix=prefix, suffix=suffix,
@@ -110,18 +118,23 @@ def _find_quote(text: str, quote: str, prefix: str, suffix: str, fail, doc: Docu
     starts = [m.start() for m in re.finditer(re.escape(quote), text)]
     if not starts:
         elsewhere = [b.id for b in doc.paragraphs if quote in b.text]
-        hint = f"it occurs in {', '.join(elsewhere)}" if elsewhere else "copy the words exactly from the text page"
-        raise fail(f"quote '{quote}' not found in {paragraph}", hint)
+        hint = (f"这段文字在 {'、'.join(elsewhere)} (it occurs in {', '.join(elsewhere)})" if elsewhere
+                else "从文本页逐字复制 (copy the words exactly from the text page)")
+        raise fail(f"{paragraph} 中找不到引文“{quote}”", f"quote '{quote}' not found in {paragraph}", hint)
     fitting = [s for s in starts if text[:s].endswith(prefix) and text[s + len(quote):].startswith(suffix)]
     if len(fitting) == 1:
         return fitting[0]
     if not fitting:
-        problem = f"prefix/suffix fit none of the {len(starts)} occurrences of '{quote}' in {paragraph}"
+        problem = (f"prefix/suffix 与 {paragraph} 中“{quote}”的 {len(starts)} 处都对不上",
+                   f"prefix/suffix fit none of the {len(starts)} occurrences of '{quote}' in {paragraph}")
     elif prefix or suffix:
-        problem = f"quote '{quote}' is still ambiguous with this prefix/suffix ({len(fitting)} matches)"
+        problem = (f"加上 prefix/suffix 后引文“{quote}”仍有 {len(fitting)} 处相符",
+                   f"quote '{quote}' is still ambiguous with this prefix/suffix ({len(fitting)} matches)")
     else:
-        problem = f"quote '{quote}' is ambiguous: it occurs {len(starts)} times in {paragraph}"
-    raise fail(problem, "add 'prefix' and/or 'suffix': the words just before/after the quote")
+        problem = (f"引文“{quote}”在 {paragraph} 中出现 {len(starts)} 次，不知指哪一处",
+                   f"quote '{quote}' is ambiguous: it occurs {len(starts)} times in {paragraph}")
+    raise fail(*problem, "加上 prefix 和/或 suffix：引文紧前、紧后的几个字 "
+               "(add 'prefix' and/or 'suffix': the words just before/after the quote)")
 
 
 def attach(doc: Document, notes: tuple[Note, ...]) -> Document:

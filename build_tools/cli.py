@@ -62,13 +62,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as err:  # disk full, permissions, a file vanishing mid-build
         where = err.filename or processing.get() or args.root
         problem = "the disk is full" if err.errno == errno.ENOSPC else err.strerror or str(err)
-        print(f"error: {where}: {problem} — free space or fix permissions and run again; "
-              "the previous site/ was left as it was", file=sys.stderr)
+        zh = "磁盘已满" if err.errno == errno.ENOSPC else "无法读写"
+        print(f"error: {where}: {zh} ({problem}) — 腾出空间或修改权限后重新运行；原有的 site/ 没有改动 "
+              f"({problem} — free space or fix permissions and run again; "
+              "the previous site/ was left as it was)", file=sys.stderr)
         return 1
     except Exception as err:  # a bug that some input provokes: still name the input, never a traceback
         where = processing.get() or args.root
-        print(f"error: {where}: could not be processed ({type(err).__name__}: {err}) — check this file against "
-              "schemas/ and the README; if it looks right, report a bug with this message", file=sys.stderr)
+        print(f"error: {where}: 无法处理 (could not be processed ({type(err).__name__}: {err})) — "
+              "对照 schemas/ 和 README 检查这个文件；如果看来没错，请附上这条消息报告程序错误 "
+              "(check this file against schemas/ and the README; if it looks right, report a bug with this message)",
+              file=sys.stderr)
         if os.environ.get("BUILD_TOOLS_DEBUG"):
             raise
         return 1
@@ -111,7 +115,8 @@ def _site(args) -> int:
     try:
         build_site(load_edition(args.root), site_dir)
     except MkDocsException as err:  # strict-mode warnings, broken links…
-        print(f"error: MkDocs: {err} — the previous site/ was left as it was", file=sys.stderr)
+        print(f"error: MkDocs: {err} — 原有的 site/ 没有改动 (the previous site/ was left as it was)",
+              file=sys.stderr)
         return 1
     print(f"site built in {time.perf_counter() - started:.1f} s: {site_dir}\n"
           f"  open {site_dir / 'index.html'} in a browser (works offline), or run `make serve`")

@@ -76,15 +76,19 @@ def check_overrides(path: Path, overrides: tuple[Override, ...], variants: tuple
     for o in overrides:
         unknown = [code for code in o.variants if code not in derived]
         if unknown:
-            raise EditionError(path, o.line, f"override '{o.simplified}': unknown variant {', '.join(unknown)}",
-                               f"use the codes of derived variants in edition.yml: {', '.join(derived)}")
+            raise EditionError(path, o.line, f"转换例外“{o.simplified}”：没有版本 {'、'.join(unknown)} "
+                               f"(override '{o.simplified}': unknown variant {', '.join(unknown)})",
+                               f"用 edition.yml 中派生版本的代码：{'、'.join(derived)} "
+                               f"(use the codes of derived variants in edition.yml: {', '.join(derived)})")
         if o.simplified in first:
-            raise EditionError(path, o.line, f"override '{o.simplified}' is listed twice (also on line "
-                               f"{first[o.simplified].line})", "keep one entry per phrase")
+            raise EditionError(path, o.line, f"转换例外“{o.simplified}”列了两次（第 {first[o.simplified].line} 行也有） "
+                               f"(override '{o.simplified}' is listed twice (also on line {first[o.simplified].line}))",
+                               "每个词语只留一项 (keep one entry per phrase)")
         first[o.simplified] = o
         if o.simplified not in o.example:
-            raise EditionError(path, o.line, f"override '{o.simplified}': its example '{o.example}' does not contain it",
-                               "quote the corpus phrase that shows the error")
+            raise EditionError(path, o.line, f"转换例外“{o.simplified}”：例句“{o.example}”里没有这个词 "
+                               f"(override '{o.simplified}': its example '{o.example}' does not contain it)",
+                               "引用语料中显示这个转换错误的原句 (quote the corpus phrase that shows the error)")
     for variant in derived.values():
         convert = converter(variant, overrides)
         for o in overrides:
@@ -93,10 +97,13 @@ def check_overrides(path: Path, overrides: tuple[Override, ...], variants: tuple
             if o.traditional not in convert(o.example):
                 others = [f"'{x.simplified}' (line {x.line})" for x in overrides
                           if x is not o and x.simplified in o.example and (not x.variants or variant.code in x.variants)]
-                raise EditionError(path, o.line, f"override '{o.simplified}' conflicts with "
+                raise EditionError(path, o.line, f"转换例外“{o.simplified}”与{'、'.join(others) or '另一项转换例外'}冲突："
+                                   f"例句在 {variant.code} 中变成“{convert(o.example)}” "
+                                   f"(override '{o.simplified}' conflicts with "
                                    f"{', '.join(others) or 'another override'}: its example becomes "
-                                   f"'{convert(o.example)}' in {variant.code}",
-                                   "merge the overlapping overrides into one longer phrase")
+                                   f"'{convert(o.example)}' in {variant.code})",
+                                   "把重叠的几项合并为一个较长的词语 "
+                                   "(merge the overlapping overrides into one longer phrase)")
 
 
 def _overrides(doc) -> tuple[Override, ...]:
@@ -105,8 +112,9 @@ def _overrides(doc) -> tuple[Override, ...]:
     for i, entry in enumerate(doc.data["overrides"]):
         line = doc.line_of(("overrides", i))
         if len(entry["simplified"]) != len(entry["traditional"]):
-            raise EditionError(path, line, f"override '{entry['simplified']}' changes the length",
-                               "script conversion maps character to character; check the traditional form")
+            raise EditionError(path, line, f"转换例外“{entry['simplified']}”改变了字数 (override '{entry['simplified']}' changes the length)",
+                               "简繁转换逐字对应；请核对繁体写法 "
+                               "(script conversion maps character to character; check the traditional form)")
         out.append(Override(entry["simplified"], entry["traditional"], entry["reason"],
                             tuple(entry.get("variants", ())), line, entry["opencc_gives"], entry["example"]))
     return tuple(out)
@@ -154,8 +162,8 @@ def _convert_meta(meta: Meta, convert) -> Meta:
 def _convert_block(block: Block, convert, slug: str) -> Block:
     text = convert(block.text)
     if len(text) != len(block.text):  # offsets of spans and corrections rely on this
-        raise EditionError(f"{slug}#{block.id}", None, "conversion changed the text length",
-                           "add a same-length override to conversion.yml")
+        raise EditionError(f"{slug}#{block.id}", None, "简繁转换改变了文字长度 (conversion changed the text length)",
+                           "在 conversion.yml 中加一项字数相同的转换例外 (add a same-length override to conversion.yml)")
     corrections = tuple(dataclasses.replace(c, original=convert(c.original), reason=convert(c.reason))
                         for c in block.corrections)
     return dataclasses.replace(block, text=text, corrections=corrections)

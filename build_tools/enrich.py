@@ -207,7 +207,7 @@ def _entry(doc, i: int, raw: dict) -> Entry:
         _check_pinyin(doc.path, doc.line_of((i, "pinyin")), term, stated)
     reason = unsafe_reason(fold_cjk(raw["explanation"]))
     if reason:
-        raise EditionError(doc.path, line, f"term '{term}': explanation {reason}", "write plain Markdown")
+        raise EditionError(doc.path, line, f"term '{term}': explanation {reason}", "写普通 Markdown (write plain Markdown)")
     events = tuple(Event(e["date"], e["label"], e["source"]) for e in raw.get("events", []))
     spoken = stated or generated_pinyin(term)
     return Entry(id=entry_id(spoken), term=term, aliases=tuple(raw.get("aliases", [])), category=raw["category"],
@@ -242,27 +242,36 @@ def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit
     for entry in glossary.entries:
         where = f"term '{entry.term}'"
         if entry.id in ids:
-            errors.append(EditionError(path, entry.line, f"{where}: its id '{entry.id}' clashes with "
-                                       f"'{ids[entry.id].term}' (line {ids[entry.id].line})", "merge the two entries"))
+            errors.append(EditionError(path, entry.line, f"{where}: id“{entry.id}”与“{ids[entry.id].term}”（第 "
+                                       f"{ids[entry.id].line} 行）相同 (its id '{entry.id}' clashes with "
+                                       f"'{ids[entry.id].term}' (line {ids[entry.id].line}))",
+                                       "把两个词条合并 (merge the two entries)"))
         ids[entry.id] = entry
         for form in entry.forms:
             if form in owner:
                 other = owner[form]
                 kind = "duplicate term" if form == entry.term and form == other.term else "shadows another entry"
-                errors.append(EditionError(path, entry.line, f"{where}: '{form}' {kind}: already used by "
-                                           f"'{other.term}' (line {other.line})",
-                                           "each term and alias may belong to one entry only"))
+                errors.append(EditionError(path, entry.line, f"{where}: “{form}”已用于词条“{other.term}”（第 "
+                                           f"{other.line} 行） ('{form}' {kind}: already used by "
+                                           f"'{other.term}' (line {other.line}))",
+                                           "每个术语和别名只能属于一个词条 "
+                                           "(each term and alias may belong to one entry only)"))
             owner[form] = entry
             if form not in matched_forms:
-                errors.append(EditionError(path, entry.line, f"{where}: '{form}' never occurs in the texts "
-                                           "(or only inside a longer entry)",
-                                           "glossary entries must occur in the corpus; check the spelling or remove it"))
+                errors.append(EditionError(path, entry.line, f"{where}: “{form}”在文本中从未出现（或只出现在更长的词条里） "
+                                           f"('{form}' never occurs in the texts (or only inside a longer entry))",
+                                           "术语表的词条必须见于语料：请核对写法，或删去 "
+                                           "(glossary entries must occur in the corpus; check the spelling or "
+                                           "remove it)"))
         for ref in (*entry.sources, *(e.source for e in entry.events)):
             if ANCHOR.match(ref) and ref not in blocks:
-                errors.append(EditionError(path, entry.line, f"{where}: source anchor '{ref}' does not exist",
-                                           "use <slug>#pN of an existing paragraph (see the text page)"))
+                errors.append(EditionError(path, entry.line, f"{where}: 来源锚点“{ref}”不存在 "
+                                           f"(source anchor '{ref}' does not exist)",
+                                           "用现有段落的 <标识>#p段号（见文本页） "
+                                           "(use <slug>#pN of an existing paragraph (see the text page))"))
         for rel in entry.related:
             if rel not in terms:
-                errors.append(EditionError(path, entry.line, f"{where}: related entry '{rel}' is not in the glossary",
-                                           "name another entry by its term"))
+                errors.append(EditionError(path, entry.line, f"{where}: 相关词条“{rel}”不在术语表中 "
+                                           f"(related entry '{rel}' is not in the glossary)",
+                                           "用术语写出另一个词条 (name another entry by its term)"))
     return errors

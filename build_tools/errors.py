@@ -9,6 +9,17 @@ from pathlib import Path
 # data provokes) is reported naming a file instead of as a bare traceback (see cli.py).
 processing: ContextVar[Path | None] = ContextVar("processing", default=None)
 
+# What editors call the actions and block roles of a text's .yml (the words of docs/contributing.md),
+# so that messages name them in Chinese.
+LABELS = {"break": "断段", "join": "合并", "debris": "残留", "correction": "校改", "paragraph": "段落",
+          "title": "标题", "subtitle": "副标题", "heading": "小标题", "question": "设问小标题", "speaker": "讲话人",
+          "dateline": "日期行", "issuer": "发文机关", "doc_number": "文号", "signature": "署名", "issued": "印发日期"}
+
+
+def label(name: str) -> str:
+    """The Chinese name of a directive or block role (the code itself when it has none)."""
+    return LABELS.get(name, name)
+
 
 class EditionError(Exception):
     """Bad editorial input. Raised, never `sys.exit`, so live preview survives it."""

@@ -54,8 +54,8 @@ def load_references(source_dir: Path) -> dict[str, Reference]:
     refs: dict[str, Reference] = {}
     for i, raw in enumerate(doc.data):
         if raw["label"] in refs:
-            raise EditionError(path, doc.line_of((i,)), f"reference '{raw['label']}' is listed twice",
-                               "keep one entry per label")
+            raise EditionError(path, doc.line_of((i,)), f"文献“{raw['label']}”列了两次 (reference '{raw['label']}' is listed twice)",
+                               "每个标签只留一项 (keep one entry per label)")
         refs[raw["label"]] = Reference(raw["label"], raw["title"], raw["publisher"], raw["date"], raw["url"],
                                        tuple(raw.get("quotes", [])))
     return refs
@@ -92,17 +92,20 @@ class Evidence:
 
     def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[str]:
         """What in `text` the cited sources do not hold (empty when all is grounded)."""
-        out = [f"source '{s}' is neither a corpus anchor nor a reference in references.yml"
+        out = [f"来源“{s}”既不是语料锚点，也不是 references.yml 中的文献 "
+               f"(source '{s}' is neither a corpus anchor nor a reference in references.yml)"
                for s in sources if not ANCHOR.match(s) and s not in self.references]
-        out += [f"source '{s}' names no paragraph of the corpus" for s in sources
+        out += [f"来源“{s}”不指向语料中的任何段落 (source '{s}' names no paragraph of the corpus)" for s in sources
                 if ANCHOR.match(s) and s not in self.paragraphs]
         held = [self.paragraphs[s] for s in sources if s in self.paragraphs]
         exempt = {_fold(q) for s in sources if s in self.references for q in self.references[s].quotes}
         exempt |= {_fold(m) for m in mentions}
         for q in quotations(text):
             if _fold(q) not in exempt and not any(_holds(p, q) for p in held):
-                cited = ", ".join(s for s in sources if s in self.paragraphs) or "no corpus paragraph"
-                out.append(f"quotation “{q}” is not in {cited}")
+                held_by = [s for s in sources if s in self.paragraphs]
+                cited = ", ".join(held_by) or "no corpus paragraph"
+                zh = f"所引段落 {'、'.join(held_by)} 中没有" if held_by else "没有引用语料段落，无法核对"
+                out.append(f"{zh}引文“{q}” (quotation “{q}” is not in {cited})")
         return out
 
     def date_problem(self, date: str, source: str) -> str:
@@ -111,7 +114,8 @@ class Evidence:
         forms = date_forms(date)
         if any(f in self.paragraphs[source] for f in forms):
             return ""
-        return f"date {date} is not in {source} (looked for {' or '.join(forms)})"
+        return (f"日期 {date} 不在 {source} 中（查找了 {'、'.join(forms)}） "
+                f"(date {date} is not in {source} (looked for {' or '.join(forms)}))")
 
 
 def check(source_dir: Path, docs) -> None:
@@ -119,7 +123,8 @@ def check(source_dir: Path, docs) -> None:
     glossary and the notes (read here as written, beside the stages that use them)."""
     evidence = Evidence(docs, load_references(source_dir))
     errors: list[EditionError] = []
-    fix = "cite the paragraph that holds it (or a reference in references.yml), or correct the claim"
+    fix = ("引用含有这一说法的段落（或 references.yml 中的文献），或改正这一说法 "
+           "(cite the paragraph that holds it (or a reference in references.yml), or correct the claim)")
     glossary = source_dir / "glossary.yml"
     if glossary.exists():
         doc = load_yaml(glossary)

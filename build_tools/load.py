@@ -63,7 +63,8 @@ def load_settings(root: Path) -> LocatedYaml:
     path = root / "edition.yml"
     doc = load_yaml(path)
     if not isinstance(doc.data, dict):
-        raise EditionError(path, 1, "expected a mapping of settings", "start from the repository's edition.yml")
+        raise EditionError(path, 1, "这里应是一组设置（key: value） (expected a mapping of settings)",
+                           "从仓库里的 edition.yml 改起 (start from the repository's edition.yml)")
     validate(doc, "edition.schema.json")
     variants = doc.data["variants"]
     seen: dict[str, int] = {}
@@ -71,18 +72,22 @@ def load_settings(root: Path) -> LocatedYaml:
         line = doc.line_of(("variants", i))
         canonical = i == 0
         if (variant["opencc"] is None) != canonical or (variant["path"] == "") != canonical:
-            raise EditionError(path, line, f"variant '{variant['code']}': only the first variant is canonical "
-                               "(opencc: null, path: '')", "list the simplified variant first; give every other "
-                               "one an OpenCC config and a folder")
+            raise EditionError(path, line, f"版本“{variant['code']}”：只有第一个版本是底本（opencc: null, path: ''） "
+                               f"(variant '{variant['code']}': only the first variant is canonical "
+                               "(opencc: null, path: ''))", "把简体版本列在最前；其余每个版本都要有 OpenCC 配置和文件夹 "
+                               "(list the simplified variant first; give every other "
+                               "one an OpenCC config and a folder)")
         for key in ("code", "path"):
             if (key, variant[key]) in seen:
-                raise EditionError(path, line, f"variant {key} '{variant[key]}' is also used on line "
-                                   f"{seen[(key, variant[key])]}", "give every variant its own code and folder")
+                raise EditionError(path, line, f"版本的 {key}“{variant[key]}”在第 {seen[(key, variant[key])]} 行也用了 "
+                                   f"(variant {key} '{variant[key]}' is also used on line "
+                                   f"{seen[(key, variant[key])]})",
+                                   "每个版本用自己的代码和文件夹 (give every variant its own code and folder)")
             seen[(key, variant[key])] = line
     policy = doc.data.get("glossary", {}).get("link", "first-per-paragraph")
     if policy not in LINK_POLICIES:
-        raise EditionError(path, doc.line_of(("glossary", "link")), f"glossary.link '{policy}' is unknown",
-                           f"use one of {', '.join(LINK_POLICIES)}")
+        raise EditionError(path, doc.line_of(("glossary", "link")), f"未知的 glossary.link“{policy}” (glossary.link '{policy}' is unknown)",
+                           f"从这几项中选一个：{'、'.join(LINK_POLICIES)} (use one of {', '.join(LINK_POLICIES)})")
     return doc
 
 
@@ -108,8 +113,9 @@ def load_texts(source_dir: Path) -> list[TextSpec]:
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.meta.slug in seen:
-            errors.append(EditionError(spec.spec_path, 1, f"slug '{spec.meta.slug}' is also used by "
-                                       f"{seen[spec.meta.slug]}", "give every text its own slug"))
+            errors.append(EditionError(spec.spec_path, 1, f"标识“{spec.meta.slug}”已被 {seen[spec.meta.slug]} 使用 "
+                                       f"(slug '{spec.meta.slug}' is also used by {seen[spec.meta.slug]})",
+                                       "每篇文本用自己的标识 (give every text its own slug)"))
         seen[spec.meta.slug] = spec.spec_path
     # a .yml that failed to load still claims its namesake raw text: one error, not two
     errors += orphan_raw_texts(source_dir, {s.meta.source_file for s in specs}
@@ -134,18 +140,20 @@ def sha256_of(path: Path) -> str:
 def load_text(spec_path: Path) -> TextSpec:
     doc = load_yaml(spec_path)
     if not isinstance(doc.data, dict):
-        raise EditionError(spec_path, 1, "expected a mapping of metadata and structure",
-                           "start from an existing text's .yml file")
+        raise EditionError(spec_path, 1, "这里应是元数据和 structure 的设置（key: value） (expected a mapping of metadata and structure)",
+                           "以现有文本的 .yml 文件为样板 (start from an existing text's .yml file)")
     validate(doc, "text.schema.json")
     data = doc.data
     if spec_path.stem != data["slug"]:
         raise EditionError(spec_path, doc.line_of(("slug",)),
-                           f"slug '{data['slug']}' differs from the file name '{spec_path.stem}'",
-                           "rename the file or fix the slug so they agree")
+                           f"标识“{data['slug']}”与文件名“{spec_path.stem}”不一致 "
+                           f"(slug '{data['slug']}' differs from the file name '{spec_path.stem}')",
+                           "改文件名或改 slug，使两者一致 (rename the file or fix the slug so they agree)")
     raw_path = spec_path.parent / data["source"]
     if not raw_path.exists():
-        raise EditionError(spec_path, doc.line_of(("source",)), f"raw text '{data['source']}' not found",
-                           f"put the raw file beside {spec_path.name} or fix 'source'")
+        raise EditionError(spec_path, doc.line_of(("source",)), f"找不到原始文本“{data['source']}” (raw text '{data['source']}' not found)",
+                           f"把原始文件放在 {spec_path.name} 旁边，或改正 source "
+                           f"(put the raw file beside {spec_path.name} or fix 'source')")
     raw = read_raw_text(raw_path)  # an encoding error names its line, more precise than a hash mismatch
     recorded = data.get("source_sha256")
     if recorded and sha256_of(raw_path) != recorded:

@@ -125,13 +125,15 @@ def check_final_markdown(edition: Edition) -> None:
             reason = page_reason([text for _, _, text in fields])
             if reason:
                 path, line, _ = next((f for f in fields if unsafe_reason(f[2])), fields[0])
-                raise EditionError(path, line, f"in {variant.code}, on its page: Markdown {reason}",
-                                   "write plain Markdown: text, emphasis, lists and inline http(s) links")
+                raise EditionError(path, line, f"{variant.code} 版所在页面上的 Markdown {reason}",
+                                   "写普通 Markdown：文字、强调、列表和行内 http(s) 链接 "
+                                   "(write plain Markdown: text, emphasis, lists and inline http(s) links)")
         for path in handwritten_files(edition.root / "docs"):
             found = docs_page_reason(t(path.read_text(encoding="utf-8"))) if path.suffix == ".md" else None
             if found:
-                raise EditionError(path, found[0], f"in {variant.code}: {found[1]}",
-                                   "hand-written pages are Markdown; HTML is limited to safety.DOCS_ALLOWED")
+                raise EditionError(path, found[0], f"{variant.code} 版：{found[1]}",
+                                   "手写页面用 Markdown；HTML 只限于 safety.DOCS_ALLOWED 列出的标签 "
+                                   "(hand-written pages are Markdown; HTML is limited to safety.DOCS_ALLOWED)")
 
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:

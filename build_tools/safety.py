@@ -56,7 +56,7 @@ def _refused(pattern: re.Pattern, text: str) -> str | None:
         return None
     char = found.group().strip() or found.group()
     shown = f"'{char}'" if char.isprintable() else f"U+{ord(char[-1]):04X}"
-    return f"contains {shown}, which is markup or a control character"
+    return f"含有{shown}，这是标记或控制字符 (contains {shown}, which is markup or a control character)"
 
 
 def plain_text_reason(text: str) -> str | None:
@@ -70,19 +70,22 @@ def reference_reason(text: str) -> str | None:
 
 def _bracket_reason(text: str) -> str | None:
     if text.count("[") > MAX_BRACKETS:
-        return f"has more than {MAX_BRACKETS} '[' (links are marked [text](https://…)); use full-width 【】 for brackets"
+        return (f"“[”超过 {MAX_BRACKETS} 个（链接写作 [文字](https://…)）；括号请用全角【】 "
+                f"(has more than {MAX_BRACKETS} '[' (links are marked [text](https://…)); use full-width 【】 for brackets)")
     depth = 0
     for char in re.findall(r"\\.|[\[\]]", text):
         if char == "[":
             depth += 1
             if depth > MAX_NESTING:
-                return f"nests '[' more than {MAX_NESTING} deep; use full-width 【】 for brackets in the text"
+                return (f"“[”嵌套超过 {MAX_NESTING} 层；文中的括号请用全角【】 "
+                        f"(nests '[' more than {MAX_NESTING} deep; use full-width 【】 for brackets in the text)")
         elif char == "]":
             depth = max(depth - 1, 0)
     if depth:
-        return "has a '[' that is never closed; write links as [text](https://…) and brackets as 【】"
+        return ("有一个“[”没有闭合；链接写作 [文字](https://…)，括号写作【】 "
+                "(has a '[' that is never closed; write links as [text](https://…) and brackets as 【】)")
     if _NESTING.search(text):
-        return "nests quotes or lists more than three levels deep"
+        return "引用或列表嵌套超过三层 (nests quotes or lists more than three levels deep)"
     return None
 
 
@@ -92,18 +95,22 @@ def unsafe_reason(text: str) -> str | None:
     if _PLAIN.fullmatch(text):
         return None
     if _RAW_HTML.search(text):
-        return f"contains raw HTML ({_RAW_HTML.search(text).group()}…); write plain Markdown"
+        found = _RAW_HTML.search(text).group()
+        return f"含有 HTML（{found}…）；请写普通 Markdown (contains raw HTML ({found}…); write plain Markdown)"
     decoded = html.unescape(html.unescape(text))
     if decoded != text and _RAW_HTML.search(decoded):
-        return "contains HTML entities that decode to markup; write plain Markdown"
+        return ("含有解码后成为标记的 HTML 实体；请写普通 Markdown "
+                "(contains HTML entities that decode to markup; write plain Markdown)")
     structure = _bracket_reason(text)
     if structure:
         return structure
     rendered = _MARKDOWN.reset().convert(text)
     if _MARKDOWN.references:
         label = next(iter(_MARKDOWN.references))
-        return (f"defines a reference link '[{label}]: …', which would turn every [{label}] on the page into a link; "
-                "write links inline as [text](https://…)")
+        return (f"定义了引用式链接“[{label}]: …”，会把页面上所有的 [{label}] 都变成链接；"
+                "请把链接写在行内：[文字](https://…) "
+                f"(defines a reference link '[{label}]: …', which would turn every [{label}] on the page into a link; "
+                "write links inline as [text](https://…))")
     return rendered_html_reason(rendered)
 
 
@@ -114,14 +121,17 @@ def rendered_html_reason(rendered: str, allowed: dict[str, set[str]] | None = No
     for el in BeautifulSoup(rendered, "html.parser").find_all(True):
         if el.name not in ALLOWED_TAGS and el.name not in allowed:
             what = "images are not allowed" if el.name == "img" else f"<{el.name}> is not allowed"
-            return f"renders to markup that is refused: {what}"
+            zh = "不允许图片" if el.name == "img" else f"不允许 <{el.name}>"
+            return f"生成了被拒绝的标记：{zh} (renders to markup that is refused: {what})"
         for attr, value in el.attrs.items():
             if attr not in ALLOWED_ATTRS.get(el.name, set()) | allowed.get(el.name, set()):
-                return f"renders to a refused attribute '{attr}' on <{el.name}> (attribute lists are not allowed)"
+                return (f"在 <{el.name}> 上生成了被拒绝的属性“{attr}”（不允许属性列表） "
+                        f"(renders to a refused attribute '{attr}' on <{el.name}> (attribute lists are not allowed))")
             if attr in ("href", "action"):
                 scheme = urlsplit(_CONTROL.sub("", html.unescape(value))).scheme.lower()
                 if scheme not in SAFE_SCHEMES:
-                    return f"links to a refused URL scheme '{scheme}:'; use an http(s) link"
+                    return (f"链接使用了被拒绝的协议“{scheme}:”；请用 http(s) 链接 "
+                            f"(links to a refused URL scheme '{scheme}:'; use an http(s) link)")
     return None
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from build_tools.errors import EditionError, processing
+from build_tools.errors import EditionError, label, processing
 from build_tools.load import TextSpec
 from build_tools.model import NUMBERED_ROLES, Block, Correction, Document, Intervention
 
@@ -68,15 +68,17 @@ class Skeleton:
             hits = whole or hits
         if occurrence is not None:
             if occurrence > len(hits):
-                raise EditionError(path, line, f"{what} '{phrase}' occurs {len(hits)} time(s), not {occurrence}",
-                                   "fix 'occurrence' or the quoted text")
+                raise EditionError(path, line, f"{label(what)}“{phrase}”在原文中出现 {len(hits)} 次，没有第 {occurrence} 处 "
+                                   f"({what} '{phrase}' occurs {len(hits)} time(s), not {occurrence})",
+                                   "改正 occurrence 或引用的文字 (fix 'occurrence' or the quoted text)")
             start = hits[occurrence - 1]
         elif not hits:
-            raise EditionError(path, line, f"{what} '{phrase}' not found in the raw text",
-                               "copy the phrase exactly from the raw file (whitespace may differ)")
+            raise EditionError(path, line, f"原文中找不到{label(what)}“{phrase}” ({what} '{phrase}' not found in the raw text)",
+                               "从原始文件逐字复制这段文字（空白可以不同） (copy the phrase exactly from the raw file "
+                               "(whitespace may differ))")
         elif len(hits) > 1:
-            raise EditionError(path, line, f"{what} '{phrase}' occurs {len(hits)} times",
-                               "quote more words so the phrase is unique")
+            raise EditionError(path, line, f"{label(what)}“{phrase}”在原文中出现 {len(hits)} 次 ({what} '{phrase}' occurs {len(hits)} times)",
+                               "多引几个字，使这段文字在原文中只出现一次 (quote more words so the phrase is unique)")
         else:
             start = hits[0]
         return start, start + len(needle)
@@ -99,14 +101,15 @@ def segment(spec: TextSpec) -> Document:
                                    prefer_whole_lines=d.action not in ("break", "join"))
         if d.action == "break":
             if flags[start]:
-                raise EditionError(path, d.line, f"break '{d.phrase}': the text already breaks there",
-                                   "delete this line")
+                raise EditionError(path, d.line, f"断段“{d.phrase}”：原文在这里已经分段 (break '{d.phrase}': the text already breaks there)",
+                                   "删除这一行 (delete this line)")
             flags[start] = True
             interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON))
         elif d.action == "join":
             if not flags[start]:
-                raise EditionError(path, d.line, f"join '{d.phrase}': there is no break before it to remove",
-                                   "quote the words that begin the line to be joined")
+                raise EditionError(path, d.line, f"合并“{d.phrase}”：前面没有可以去掉的分段 "
+                                   f"(join '{d.phrase}': there is no break before it to remove)",
+                                   "引用要并入上一行的那一行开头的文字 (quote the words that begin the line to be joined)")
             flags[start] = False
             interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON))
         else:
@@ -125,10 +128,13 @@ def segment(spec: TextSpec) -> Document:
     blocks = _blocks(skeleton, flags, roles, corrections, path)
     titles = [b for b in blocks if b.role == "title"]
     if len(titles) != 1:
-        raise EditionError(path, 1, f"found {len(titles)} title blocks", "mark exactly one '- title: …' in structure")
+        raise EditionError(path, 1, f"找到 {len(titles)} 个标题 (found {len(titles)} title blocks)",
+                           "在 structure 里只标一个“- title: …” (mark exactly one '- title: …' in structure)")
     if not any(b.role == "paragraph" for b in blocks):
-        raise EditionError(path, 1, f"{spec.meta.source_file} holds no paragraph of text besides its title and headings",
-                           "add the body of the text to the raw file, or check the 'source' it names")
+        raise EditionError(path, 1, f"{spec.meta.source_file} 除标题和小标题外没有正文段落 "
+                           f"({spec.meta.source_file} holds no paragraph of text besides its title and headings)",
+                           "把正文补进原始文件，或检查 source 指向的文件 "
+                           "(add the body of the text to the raw file, or check the 'source' it names)")
     for block in blocks:
         for corr in block.corrections:
             interventions.append(Intervention("correction", f"{corr.original} → {block.text[corr.start:corr.end]}",
@@ -147,8 +153,8 @@ def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tupl
         start, end = skeleton.find(d.text, spec.spec_path, d.line, "debris", d.occurrence)
         span = set(range(start, end))
         if span & drop:
-            raise EditionError(spec.spec_path, d.line, f"debris '{d.text}' overlaps other debris",
-                               "merge the two entries into one")
+            raise EditionError(spec.spec_path, d.line, f"残留“{d.text}”与另一处残留重叠 (debris '{d.text}' overlaps other debris)",
+                               "把两项合并为一项 (merge the two entries into one)")
         drop |= span
         removed.append((d.text.strip(), d.reason))
     chars, gaps, carried = [], {}, ""
@@ -171,8 +177,8 @@ def _blocks(skeleton: Skeleton, flags, roles, corrections, path) -> list[Block]:
     for start, end in zip(starts, starts[1:]):
         role, level, role_end, line = roles.get(start, ("paragraph", 2, end, 0))
         if role_end != end:
-            raise EditionError(path, line, f"{role} block is cut by another break before it ends",
-                               "remove the conflicting break or shorten the quoted phrase")
+            raise EditionError(path, line, f"{label(role)}还没结束就被另一处断段截断 ({role} block is cut by another break before it ends)",
+                               "去掉冲突的断段，或缩短引用的文字 (remove the conflicting break or shorten the quoted phrase)")
         text, applied = _display(skeleton, start, end, corrections, path)
         block_id = ""
         if role in NUMBERED_ROLES:
@@ -201,8 +207,8 @@ def _display(skeleton: Skeleton, start: int, end: int, corrections, path) -> tup
         if mark in corrections:
             c_end, c = corrections[mark]
             if c_end > end:
-                raise EditionError(path, c.line, f"correction '{c.original}' crosses a block boundary",
-                                   "correct each block separately")
+                raise EditionError(path, c.line, f"校改“{c.original}”跨越了段落边界 (correction '{c.original}' crosses a block boundary)",
+                                   "每段分别校改 (correct each block separately)")
             at = sum(map(len, out))
             out.append(c.replacement)
             applied.append(Correction(at, at + len(c.replacement), text[mark:c_end], c.reason))

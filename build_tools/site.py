@@ -114,8 +114,9 @@ def publishing_lock(site_dir: Path):
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(lock_path, "a+")
     except OSError as err:
-        raise EditionError(site_dir, None, f"cannot create the build lock {lock_path} ({err.strerror})",
-                           "build into a folder you can write (--site-dir), or fix its permissions") from None
+        raise EditionError(site_dir, None, f"无法创建构建锁 {lock_path} (cannot create the build lock {lock_path} ({err.strerror}))",
+                           "构建到一个可写的文件夹（--site-dir），或修改它的权限 "
+                           "(build into a folder you can write (--site-dir), or fix its permissions)") from None
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -147,15 +148,18 @@ def recover(site_dir: Path) -> None:
 
 def new_build_dir(site_dir: Path) -> Path:
     if site_dir.exists() and not site_dir.is_dir():
-        raise EditionError(site_dir, None, "exists and is not a folder", "move that file away or pass --site-dir")
+        raise EditionError(site_dir, None, "已存在，但不是文件夹 (exists and is not a folder)",
+                           "把那个文件移走，或用 --site-dir 指定别处 (move that file away or pass --site-dir)")
     folder = builds_dir(site_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(prefix="build-", dir=folder))
     except OSError as err:
-        raise EditionError(site_dir, None, f"cannot write the new site beside it in {folder} ({err.strerror})",
-                           "make that folder writable or build elsewhere with --site-dir; the previous site is "
-                           "unchanged") from None
+        raise EditionError(site_dir, None, f"无法在旁边的 {folder} 中写入新网站 "
+                           f"(cannot write the new site beside it in {folder} ({err.strerror}))",
+                           "让那个文件夹可写，或用 --site-dir 构建到别处；原有网站没有改动 "
+                           "(make that folder writable or build elsewhere with --site-dir; the previous site is "
+                           "unchanged)") from None
 
 
 def publish(build: Path, site_dir: Path) -> None:
@@ -174,8 +178,9 @@ def publish(build: Path, site_dir: Path) -> None:
     except OSError as err:
         _remove(link)
         _remove(build)
-        raise EditionError(site_dir, None, f"cannot publish the new site ({err.strerror})",
-                           "make the folder holding site/ writable; the previous site is unchanged") from None
+        raise EditionError(site_dir, None, f"无法发布新网站 (cannot publish the new site ({err.strerror}))",
+                           "让 site/ 所在的文件夹可写；原有网站没有改动 "
+                           "(make the folder holding site/ writable; the previous site is unchanged)") from None
     if previous and previous != build.resolve():
         _remove(previous)
 

@@ -62,11 +62,12 @@ def read_bytes(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise EditionError(path, None, f"file is {size:,} bytes, over the limit of {limit:,}",
-                               "split it, or check that this is really the file meant")
+            raise EditionError(path, None, f"文件有 {size:,} 字节，超过上限 {limit:,} (file is {size:,} bytes, over the limit of {limit:,})",
+                               "把它拆开，或确认这确实是要用的文件 (split it, or check that this is really the file meant)")
         return path.read_bytes()
     except OSError as err:
-        raise EditionError(path, None, f"cannot be read ({err.strerror})", "check that the file exists and is readable") from None
+        raise EditionError(path, None, f"无法读取 (cannot be read ({err.strerror}))",
+                           "检查文件是否存在、是否可读 (check that the file exists and is readable)") from None
 
 
 def read_text(path: Path, limit: int = MAX_YAML_BYTES) -> str:
@@ -75,8 +76,8 @@ def read_text(path: Path, limit: int = MAX_YAML_BYTES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise EditionError(path, line, f"not valid UTF-8 (byte {err.start})",
-                           "re-save the file as UTF-8 without changing its text") from None
+        raise EditionError(path, line, f"不是有效的 UTF-8（第 {err.start} 字节） (not valid UTF-8 (byte {err.start}))",
+                           "不改动文字，把文件另存为 UTF-8 (re-save the file as UTF-8 without changing its text)") from None
 
 
 def read_raw_text(path: Path) -> str:
@@ -85,8 +86,9 @@ def read_raw_text(path: Path) -> str:
     reading, so quoted phrases and offsets behave exactly as for an LF file."""
     text = read_text(path, limit=4 * MAX_RAW_CHARS)
     if len(text) > MAX_RAW_CHARS:
-        raise EditionError(path, None, f"raw text has {len(text):,} characters, over the limit of {MAX_RAW_CHARS:,}",
-                           "split the text into parts, each with its own .yml")
+        raise EditionError(path, None, f"原始文本有 {len(text):,} 个字符，超过上限 {MAX_RAW_CHARS:,} "
+                           f"(raw text has {len(text):,} characters, over the limit of {MAX_RAW_CHARS:,})",
+                           "把文本分成几部分，每部分有自己的 .yml (split the text into parts, each with its own .yml)")
     return _LINE_ENDINGS.sub("\n", text.removeprefix("\ufeff"))
 
 
@@ -97,8 +99,8 @@ def confined(path: Path, root: Path | None = None) -> Path:
     target = path.resolve()
     if target != root and root not in target.parents:
         link = next((p for p in (path, *path.parents) if p.is_symlink()), path)
-        raise EditionError(path, 1, f"is a symlink leading out of the project ({link} -> {target})",
-                           "replace the link by a regular file inside the repository")
+        raise EditionError(path, 1, f"是指向项目之外的符号链接 (is a symlink leading out of the project ({link} -> {target}))",
+                           "用仓库内的普通文件代替这个链接 (replace the link by a regular file inside the repository)")
     return path
 
 
@@ -133,8 +135,8 @@ def load_yaml(path: Path) -> LocatedYaml:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(err, "problem", None) or str(err)
-        raise EditionError(path, line, f"malformed YAML: {problem}",
-                           "check indentation and quoting on that line") from None
+        raise EditionError(path, line, f"YAML 格式有误 (malformed YAML: {problem})",
+                           "检查这一行的缩进和引号 (check indentation and quoting on that line)") from None
     lines: dict[Path_, int] = {}
     data = _construct(path, node, (), lines) if node is not None else None
     return LocatedYaml(path, data, lines)
@@ -148,16 +150,18 @@ def _refuse_unsafe_events(path: Path, text: str) -> None:
     for event in yaml.parse(text, Loader=_LOADER):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise EditionError(path, line, "YAML anchors and aliases (&name, *name) are not allowed",
-                               "write the value out in full where it is needed")
+            raise EditionError(path, line, "不允许使用 YAML 锚点和别名（&name、*name） (YAML anchors and aliases (&name, *name) are not allowed)",
+                               "在需要的地方把值完整写出 (write the value out in full where it is needed)")
         if getattr(event, "tag", None):
-            raise EditionError(path, line, f"YAML tag '{event.tag}' is not allowed",
-                               "remove the tag: values are plain strings, numbers, lists and mappings")
+            raise EditionError(path, line, f"不允许使用 YAML 标签“{event.tag}” (YAML tag '{event.tag}' is not allowed)",
+                               "去掉标签：值只能是普通文字、数字、列表和键值 "
+                               "(remove the tag: values are plain strings, numbers, lists and mappings)")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise EditionError(path, line, f"nested more than {MAX_DEPTH} levels deep",
-                                   "the edition's files need at most three levels; check the indentation")
+                raise EditionError(path, line, f"嵌套超过 {MAX_DEPTH} 层 (nested more than {MAX_DEPTH} levels deep)",
+                                   "本版的文件最多只需三层：请检查缩进 "
+                                   "(the edition's files need at most three levels; check the indentation)")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -169,12 +173,14 @@ def _construct(path: Path, node: yaml.Node, here: Path_, lines: dict[Path_, int]
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1
             if not isinstance(key_node, yaml.ScalarNode):
-                raise EditionError(path, key_line, "a key that is itself a list or mapping is not allowed",
-                                   "keys are plain words such as 'title:'")
+                raise EditionError(path, key_line, "键本身不能是列表或键值 (a key that is itself a list or mapping is not allowed)",
+                                   "键是普通的词，如“title:” (keys are plain words such as 'title:')")
             key = key_node.value
             if key in out:
-                raise EditionError(path, key_line, f"duplicate key '{key}' (also on line {lines[(*here, key)]})",
-                                   "keep one of the two: YAML would silently use the last")
+                raise EditionError(path, key_line, f"键“{key}”重复（第 {lines[(*here, key)]} 行也有） "
+                                   f"(duplicate key '{key}' (also on line {lines[(*here, key)]}))",
+                                   "两者只留一个：YAML 会不声不响地用后一个 "
+                                   "(keep one of the two: YAML would silently use the last)")
             lines[(*here, key)] = key_line
             out[key] = _construct(path, value_node, (*here, key), lines)
             lines[(*here, key)] = key_line
@@ -182,8 +188,9 @@ def _construct(path: Path, node: yaml.Node, here: Path_, lines: dict[Path_, int]
     if isinstance(node, yaml.SequenceNode):
         return [_construct(path, item, (*here, i), lines) for i, item in enumerate(node.value)]
     if len(node.value) > MAX_FIELD_CHARS:
-        raise EditionError(path, lines[here], f"value of {len(node.value):,} characters, over the limit of "
-                           f"{MAX_FIELD_CHARS:,}", "shorten it, or split a long note into several")
+        raise EditionError(path, lines[here], f"值有 {len(node.value):,} 个字符，超过上限 {MAX_FIELD_CHARS:,} "
+                           f"(value of {len(node.value):,} characters, over the limit of {MAX_FIELD_CHARS:,})",
+                           "缩短它，或把长注释拆成几条 (shorten it, or split a long note into several)")
     # Scalars: let the safe constructor resolve types, but keep dates as the text written
     # (an edition date may be "2010-05"; one type for all dates keeps the schema simple).
     try:

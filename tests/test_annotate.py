@@ -76,11 +76,11 @@ def test_markers_follow_the_quoted_words(edition):
 
 
 @pytest.mark.parametrize("text,message", [
-    (note(paragraph="p99"), "note 'test-note': unknown paragraph 'p99'"),
-    (note(quote="六带头"), "note 'test-note': quote '六带头' not found in p6"),
-    (note(quote="五个好", paragraph="p10"), "quote '五个好' not found in p10 — it occurs in p6"),
+    (note(paragraph="p99"), "中没有段落“p99” (unknown paragraph 'p99' in"),
+    (note(quote="六带头"), "note 'test-note': p6 中找不到引文“六带头” (quote '六带头' not found in p6)"),
+    (note(quote="五个好", paragraph="p10"), "(quote '五个好' not found in p10) — 这段文字在 p6 (it occurs in p6)"),
     (note(quote="创先争优活动", paragraph="p5"), "quote '创先争优活动' is ambiguous: it occurs 3 times in p5"),
-    (note(id="wuge-hao-definition"), "note 'wuge-hao-definition': duplicate id"),
+    (note(id="wuge-hao-definition"), "note 'wuge-hao-definition': id 重复（第"),
     (note(date="2010-02-30"), "date: '2010-02-30' is not a real date"),
     (note(date="22.11.2026"), "date: '22.11.2026' 格式不对"),
     (note().replace("  author: 编辑部\n", ""), "缺少必填字段 'author'"),
@@ -105,7 +105,7 @@ def test_error_line_points_at_the_note(project):
 def test_unknown_text_file_is_refused(project):
     path = notes_file(project, "2010-no-such-text")
     path.write_text(note(), encoding="utf-8")
-    with pytest.raises(EditionError, match=r"2010-no-such-text\.yml:1: unknown text"):
+    with pytest.raises(EditionError, match=r"2010-no-such-text\.yml:1: 没有标识为“2010-no-such-text”的文本 \(unknown text"):
         load_notes(project / "source_texts", docs_of(project))
 
 
@@ -162,7 +162,7 @@ def test_unsafe_body_is_refused(project, payload):
     path, line = add_note(project, note(body=body))
     with pytest.raises(EditionError) as err:
         load_notes(project / "source_texts", docs_of(project))
-    assert f"{path}:{line}: note 'test-note': body " in err.value.message
+    assert f"{path}:{line}: note 'test-note': 正文" in err.value.message
 
 
 @pytest.mark.parametrize("safe", ["普通文字。", "**强调**和*斜体*", "[维基百科](https://zh.wikipedia.org/)",

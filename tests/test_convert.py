@@ -65,5 +65,5 @@ def test_override_changing_length_is_refused(tmp_path):
     path = tmp_path / "conversion.yml"
     path.write_text("overrides:\n  - simplified: 好干部\n    traditional: 好幹部們\n    opencc_gives: 好乾部\n"
                     "    example: 好干部\n    reason: test\n", encoding="utf-8")
-    with pytest.raises(EditionError, match=r"conversion.yml:2: override '好干部' changes the length"):
+    with pytest.raises(EditionError, match=r"conversion.yml:2: 转换例外“好干部”改变了字数 \(override '好干部' changes the length"):
         load_rules(path)

@@ -51,7 +51,7 @@ def test_not_utf8_names_file_and_line(project):
     raw.write_bytes("在北京市\n第二行".encode("utf-8") + "再".encode("gb18030"))
     with pytest.raises(EditionError) as err:
         load_text(project / "source_texts" / f"{LIU}.yml")
-    assert f"{LIU}.txt:2: not valid UTF-8" in err.value.message
+    assert f"{LIU}.txt:2: 不是有效的 UTF-8" in err.value.message
 
 
 def test_malformed_yaml_names_line(project):

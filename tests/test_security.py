@@ -129,7 +129,7 @@ def test_the_command_line_names_the_file_and_field(project, rel):
     result = run_cli(project, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{project / rel}:" in result.stderr, result.stderr
-    assert any(f"{field}: contains '<'" in result.stderr for field in where), result.stderr
+    assert any(f"{field}: 含有'<'" in result.stderr for field in where), result.stderr
 
 
 MARKDOWN_PAYLOADS = {
@@ -247,7 +247,7 @@ def test_alias_bomb_is_refused_before_anything_is_built(project):
         load_text(path)
     print(f"9-level alias bomb refused in {1000 * (time.perf_counter() - started):.1f} ms")
     line = path.read_text(encoding="utf-8").splitlines().index(ALIAS_BOMB.splitlines()[0]) + 1
-    assert f"{path}:{line}: YAML anchors and aliases" in err.value.message
+    assert f"{path}:{line}: 不允许使用 YAML 锚点和别名" in err.value.message
 
 
 @pytest.mark.parametrize("text,line,cause", [
@@ -325,7 +325,7 @@ def test_a_text_holding_only_its_title_is_named(project):
     (project / "source_texts" / "annotations" / f"{QA}.yml").unlink()
     result = run_cli(project, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"{spec}:1: {QA}.txt holds no paragraph of text" in result.stderr
+    assert f"{spec}:1: {QA}.txt 除标题和小标题外没有正文段落" in result.stderr
 
 
 def test_disk_full_is_a_message_not_a_traceback(project):
@@ -366,7 +366,7 @@ def test_symlinks_out_of_the_project_are_refused(project, rel):
     link.symlink_to(OUTSIDE)
     result = run_cli(project, "site")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"{link}:1: is a symlink leading out of the project" in result.stderr, result.stderr
+    assert f"{link}:1: 是指向项目之外的符号链接 (is a symlink leading out of the project" in result.stderr, result.stderr
     assert not (project / "site").exists()
 
 
@@ -376,7 +376,7 @@ def test_a_symlinked_folder_out_of_the_project_is_refused(project, tmp_path):
     (outside / "secret.md").write_text("# 秘密\n", encoding="utf-8")
     (project / "docs" / "more").symlink_to(outside)
     message = refusal(project).message
-    assert "docs/more:1: is a symlink leading out of the project" in message
+    assert "docs/more:1: 是指向项目之外的符号链接 (is a symlink leading out of the project" in message
 
 
 def test_a_symlink_inside_the_project_is_fine(project):

@@ -140,7 +140,7 @@ def test_a_read_only_site_gives_a_clear_error_and_no_debris(published, tmp_path)
     try:
         result = subprocess.run(cli(published, "site", "--site-dir", str(site)), capture_output=True, text=True)
         assert result.returncode == 1 and "Traceback" not in result.stderr
-        assert f"{site}: cannot publish the new site" in result.stderr, result.stderr
+        assert f"{site}: 无法发布新网站 (cannot publish the new site" in result.stderr, result.stderr
         assert "the previous site is unchanged" in result.stderr
         assert snapshot(site) == before
         assert sorted((holder / ".site.builds").iterdir()) == [site.resolve()]  # no half-built site left
@@ -154,5 +154,5 @@ def test_a_file_in_the_way_of_site_is_named(published, tmp_path):
     blocker = tmp_path / "site"
     blocker.write_text("not a site", encoding="utf-8")
     result = subprocess.run(cli(published, "site", "--site-dir", str(blocker)), capture_output=True, text=True)
-    assert result.returncode == 1 and f"{blocker}: exists and is not a folder" in result.stderr
+    assert result.returncode == 1 and f"{blocker}: 已存在，但不是文件夹 (exists and is not a folder)" in result.stderr
     assert blocker.read_text(encoding="utf-8") == "not a site" and not (tmp_path / ".site.builds").exists()
