@@ -11,9 +11,10 @@ import json
 from pathlib import Path
 
 from build_tools import references
-from build_tools.errors import EditionError, EditionErrors
+from build_tools.errors import EditionError, EditionErrors, label as label_of
 from build_tools.references import Ref
-from build_tools.model import Document
+from build_tools.model import Document, Intervention
+from build_tools.segment import strip_ws
 from build_tools.wording import clipped
 
 UPDATE_HINT = "若是有意的改动，运行 make manifest 并提交 anchors.manifest.json (if deliberate, run make manifest and commit it)"
@@ -61,6 +62,7 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
         raise EditionError(path, None, "段号清单缺失 (anchor manifest missing)", UPDATE_HINT)
     recorded, text = _read(path)
     current = anchors_of(docs)
+    by_slug = {d.meta.slug: d for d in docs}
     lines = _line_index(text)
     errors = []
     for slug, ids in recorded.items():
@@ -74,9 +76,21 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
         look = f"已发布的段落应保持不变：查看 source_texts/{slug}.yml 中分段、残留或校改的改动；"
         for found, what in ((moved, "现在指向另一段文字 (now points at different text)"),
                             (gone, "已不存在 (disappeared)")):
-            if found:  # one line per text and kind, at the first id's line
-                label = f"{slug}#{found[0]}" if len(found) == 1 else f"{slug}: {len(found)} 个段号 {clipped(found)}"
-                errors.append(EditionError(path, lines.get((slug, found[0])), f"{label} {what}", look + UPDATE_HINT))
+            if not found:
+                continue
+            # one line per text and kind: at the .yml line whose decision stands where the text
+            # first changed, else at the manifest's line of the first id
+            label = f"{slug}#{found[0]}" if len(found) == 1 else f"{slug}: {len(found)} 个段号 {clipped(found)}"
+            where = lines.get((slug, found[0]))
+            decision = _decision_near(by_slug[slug], found[0]) if found is moved else None
+            if decision:
+                spec = path.parent / "source_texts" / f"{slug}.yml"
+                errors.append(EditionError(spec, decision.line, f"{label} {what}（{path.name} 第 {where} 行）",
+                                           f"从 {found[0]} 起文字变了：检查这一行附近的{label_of(decision.kind)}及其前后的改动"
+                                           f" (the text changed from {found[0]}: check the decisions around this line)；"
+                                           + UPDATE_HINT))
+            else:
+                errors.append(EditionError(path, where, f"{label} {what}", look + UPDATE_HINT))
     for slug, ids in current.items():
         new = [i for i in ids if i not in recorded.get(slug, {})]
         if new and slug not in recorded:  # a new text: named at its own structure file
@@ -90,6 +104,19 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
     errors += references.check(list(refs), recorded, current)
     if errors:
         raise EditionErrors(errors)
+
+
+def _decision_near(doc: Document, block_id: str) -> Intervention | None:
+    """The editorial decision (break, join or correction, with its .yml line) that stands in the
+    block whose text changed, or in the block before it: where an editor should look first."""
+    index = next(i for i, b in enumerate(doc.blocks) if b.id == block_id)
+    for block in (doc.blocks[index], *doc.blocks[max(0, index - 1):index]):
+        text = strip_ws(block.text)
+        for item in doc.interventions:
+            if item.line and ((item.kind in ("break", "join") and strip_ws(item.text) in text)
+                              or (item.kind == "correction" and item.anchor == block.id)):
+                return item
+    return None
 
 
 def _line_index(text: str) -> dict[tuple[str, str], int]:

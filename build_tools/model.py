@@ -71,6 +71,7 @@ class Intervention:
     text: str
     reason: str
     anchor: str = ""  # block id it concerns, if any
+    line: int = 0  # line of the decision in the text's .yml (0: not one of its lines)
 
 
 @dataclass(frozen=True)

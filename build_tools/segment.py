@@ -93,7 +93,7 @@ def segment(spec: TextSpec) -> Document:
         flags[k] = is_natural_break(gap)
     if flags:
         flags[0] = True
-    interventions = [Intervention("debris", text, reason) for text, reason in removed]
+    interventions = [Intervention("debris", text, reason, line=line) for text, reason, line in removed]
     roles: dict[int, tuple[str, int, int, int]] = {}  # start -> (role, level, end, line)
 
     for d in spec.directives:
@@ -104,14 +104,14 @@ def segment(spec: TextSpec) -> Document:
                 raise EditionError(path, d.line, f"断段“{d.phrase}”：原文在这里已经分段 (break '{d.phrase}': the text already breaks there)",
                                    "删除这一行 (delete this line)")
             flags[start] = True
-            interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON))
+            interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON, line=d.line))
         elif d.action == "join":
             if not flags[start]:
                 raise EditionError(path, d.line, f"合并“{d.phrase}”：前面没有可以去掉的分段 "
                                    f"(join '{d.phrase}': there is no break before it to remove)",
                                    "引用要并入上一行的那一行开头的文字 (quote the words that begin the line to be joined)")
             flags[start] = False
-            interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON))
+            interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON, line=d.line))
         else:
             flags[start] = True
             for k in range(start + 1, end):
@@ -121,9 +121,11 @@ def segment(spec: TextSpec) -> Document:
             roles[start] = (d.action, d.level, end, d.line)
 
     corrections = {}
+    correction_lines = {}
     for c in spec.corrections:
         start, end = skeleton.find(c.original, path, c.line, "correction")
         corrections[start] = (end, c)
+        correction_lines[strip_ws(c.original)] = c.line
 
     blocks = _blocks(skeleton, flags, roles, corrections, path)
     titles = [b for b in blocks if b.role == "title"]
@@ -138,13 +140,13 @@ def segment(spec: TextSpec) -> Document:
     for block in blocks:
         for corr in block.corrections:
             interventions.append(Intervention("correction", f"{corr.original} → {block.text[corr.start:corr.end]}",
-                                              corr.reason, block.id))
+                                              corr.reason, block.id, line=correction_lines.get(corr.original, 0)))
     interventions.append(_whitespace_summary(spec.raw))
     meta = dataclasses.replace(spec.meta, title=titles[0].text)
     return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
 
 
-def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str]]]:
+def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str, int]]]:
     if not spec.debris:
         return skeleton, []
     drop: set[int] = set()
@@ -156,7 +158,7 @@ def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tupl
             raise EditionError(spec.spec_path, d.line, f"残留“{d.text}”与另一处残留重叠 (debris '{d.text}' overlaps other debris)",
                                "把两项合并为一项 (merge the two entries into one)")
         drop |= span
-        removed.append((d.text.strip(), d.reason))
+        removed.append((d.text.strip(), d.reason, d.line))
     chars, gaps, carried = [], {}, ""
     for k, ch in enumerate(skeleton.text):
         gap = skeleton.gaps.get(k, "")

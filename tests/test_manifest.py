@@ -33,16 +33,20 @@ def remove_break(project, phrase):
     path.write_text(path.read_text(encoding="utf-8").replace(f"  - break: {phrase}\n", ""), encoding="utf-8")
 
 
-def test_removing_a_break_fails_and_names_the_manifest_line(project):
+def test_removing_a_break_fails_and_names_the_yml_line_where_the_text_changed(project):
     remove_break(project, "五是要加快城镇化")  # p17 merges into p16: p16 changes, p36 disappears
     with pytest.raises(EditionError) as err:
         check(load_edition(project))
     text = err.value.message
     assert "anchors.manifest.json:" in text
     assert f"{LIU}#p36 已不存在" in text  # one line per text and kind, the ids listed and clipped
-    moved = next(line for line in text.splitlines() if "现在指向另一段文字" in line)
-    assert moved.startswith(f"{err.value.errors[0].path}:") and f"{LIU}: 20 个段号 p16, p17," in moved
-    assert "…（另 12 项）" in moved
+    moved = next(e for e in err.value.errors if "现在指向另一段文字" in e.problem)
+    spec = project / "source_texts" / f"{LIU}.yml"
+    # The merged paragraph p16 begins at this break: the removed line stood right after it.
+    starts_p16 = spec.read_text(encoding="utf-8").splitlines().index("  - break: 四是要着力提高自主创新能力") + 1
+    assert (moved.path, moved.line) == (spec, starts_p16)
+    assert f"{LIU}: 20 个段号 p16, p17," in moved.problem and "…（另 12 项）" in moved.problem
+    assert "anchors.manifest.json 第" in moved.problem and "从 p16 起文字变了" in moved.fix
     assert "make manifest" in text
 
 
