@@ -105,19 +105,22 @@ def _markdown(args) -> int:
 
 
 def _site(args) -> int:
-    from mkdocs.exceptions import MkDocsException
+    from build_tools.renderers import Renderers
 
-    from build_tools.pipeline import load_edition
-    from build_tools.site import build_site
-
-    site_dir = (args.site_dir or args.root / "site").absolute()  # MkDocs reads a relative one from build/
     started = time.perf_counter()
-    try:
-        build_site(load_edition(args.root), site_dir)
-    except MkDocsException as err:  # strict-mode warnings, broken links…
-        print(f"error: MkDocs: {err} — 原有的 site/ 没有改动 (the previous site/ was left as it was)",
-              file=sys.stderr)
-        return 1
+    with Renderers() as renderers:  # forked first: MkDocs starts up while the pipeline runs
+        from mkdocs.exceptions import MkDocsException
+
+        from build_tools.pipeline import load_edition
+        from build_tools.site import build_site
+
+        site_dir = (args.site_dir or args.root / "site").absolute()  # MkDocs reads a relative one from build/
+        try:
+            build_site(load_edition(args.root), site_dir, renderers)
+        except MkDocsException as err:  # strict-mode warnings, broken links…
+            print(f"error: MkDocs: {err} — 原有的 site/ 没有改动 (the previous site/ was left as it was)",
+                  file=sys.stderr)
+            return 1
     print(f"site built in {time.perf_counter() - started:.1f} s: {site_dir}\n"
           f"  open {site_dir / 'index.html'} in a browser (works offline), or run `make serve`")
     return 0

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import multiprocessing
 import os
 import shutil
 import subprocess
 import tempfile
 import time
 import zipfile
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import yaml
 
+from build_tools.convert import Variant
 from build_tools.errors import EditionError
 from build_tools.pipeline import Edition, check, mkdocs_config, offline_zip, rendered_variants
 from build_tools.render import Page
+from build_tools.renderers import JINJA_CACHE, Renderers
 
 log = logging.getLogger("build_tools")
 
@@ -50,22 +51,26 @@ def config_path(edition: Edition, code: str) -> Path:
     return edition.root / "build" / f"mkdocs.{code}.yml"
 
 
-def write_markdown(edition: Edition, timings: dict[str, float] | None = None) -> None:
-    """Pipeline output for every variant: build/md/<code>/ and build/mkdocs.<code>.yml."""
-    writing = 0.0
+def write_variants(edition: Edition, timings: dict[str, float] | None = None) -> Iterator[Variant]:
+    """Pipeline output, one variant at a time: build/md/<code>/ and build/mkdocs.<code>.yml,
+    yielding each variant as soon as it is on disk (so its MkDocs build can start)."""
+    by_code = {v.code: v for v in edition.variants}
     for code, pages in rendered_variants(edition, timings):  # one variant's pages in memory at a time
         started = time.perf_counter()
         write_pages(pages, edition.root / "build" / "md" / code)
         del pages
-        writing += time.perf_counter() - started
-    started = time.perf_counter()
-    for variant in edition.variants:
-        text = yaml.safe_dump(mkdocs_config(edition, variant), allow_unicode=True, sort_keys=False)
-        path = config_path(edition, variant.code)
+        text = yaml.safe_dump(mkdocs_config(edition, by_code[code]), allow_unicode=True, sort_keys=False)
+        path = config_path(edition, code)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-    if timings is not None:
-        timings["write"] = timings.get("write", 0.0) + writing + time.perf_counter() - started
+        if timings is not None:
+            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
+        yield by_code[code]
+
+
+def write_markdown(edition: Edition, timings: dict[str, float] | None = None) -> None:
+    for _ in write_variants(edition, timings):
+        pass
 
 
 def reproducible_epoch(root: Path) -> str:
@@ -78,21 +83,46 @@ def reproducible_epoch(root: Path) -> str:
         return "0"
 
 
-def build_site(edition: Edition, site_dir: Path) -> None:
+def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = None) -> None:
+    """Pipeline, MkDocs and the offline zip, overlapped: each variant's MkDocs build starts as
+    soon as its Markdown is written (while the pipeline renders the next), and the zip takes in
+    each variant as soon as it is built. `renderers`: MkDocs workers started earlier (see
+    renderers.py); by default, started here."""
+    from mkdocs.exceptions import MkDocsException
+
     check(edition)
-    with publishing_lock(site_dir):
-        write_markdown(edition)
-        os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(edition.root))
-        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(edition.root))
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    cache = str(edition.root / "build" / JINJA_CACHE)
+    with publishing_lock(site_dir), (nullcontext(renderers) if renderers else Renderers(len(edition.variants))) as pool:
         staging = new_build_dir(site_dir)
+        zip_at, in_site = offline_zip(edition)
+        target = staging / zip_at if in_site else offline_artifact(edition)
+        zip_draft = staging.with_name(f"{staging.name}.zip")
+        builds = []
         try:
-            render_variants(edition, staging)
-            zip_at, in_site = offline_zip(edition)
-            target = staging / zip_at if in_site else offline_artifact(edition)
-            write_offline_zip(staging, target, int(os.environ["SOURCE_DATE_EPOCH"]))
+            for variant in write_variants(edition):
+                built = staging.with_name(f"{staging.name}.{variant.code}")
+                builds.append((variant, built, pool.submit((str(config_path(edition, variant.code)), str(built), cache))))
+            with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
+                for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
+                    error = pending.result()
+                    if error:
+                        raise MkDocsException(error)
+                    place = staging / variant.path if variant.path else staging
+                    built.rename(place)
+                    archive.add_tree(place, staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(zip_draft, target)
         except BaseException:
+            for pending in (b[2] for b in builds):
+                pending.result()  # let a running MkDocs finish before its folder is removed
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            for _, built, _ in builds:
+                shutil.rmtree(built, ignore_errors=True)
+            zip_draft.unlink(missing_ok=True)
         publish(staging, site_dir)
 
 
@@ -192,72 +222,33 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def render_variants(edition: Edition, staging: Path) -> None:
-    """MkDocs for every variant, in parallel processes (the variants are independent; MkDocs is
-    single-threaded). Each builds into a folder of its own, since MkDocs empties its site_dir,
-    and the derived variants are moved under the canonical one afterwards."""
-    from mkdocs.exceptions import MkDocsException
-
-    jobs = [(str(config_path(edition, v.code)), str(staging.with_name(f"{staging.name}.{v.code}")))
-            for v in edition.variants]
-    try:
-        workers = min(len(jobs), os.cpu_count() or 1)
-        if workers > 1:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                errors = list(pool.map(_render_variant, jobs))
-        else:
-            errors = [_render_variant(job) for job in jobs]
-        if any(errors):
-            raise MkDocsException(next(e for e in errors if e))
-        for variant, (_, built) in sorted(zip(edition.variants, jobs), key=lambda pair: len(pair[0].path)):
-            Path(built).rename(staging / variant.path if variant.path else staging)
-    finally:
-        for _, built in jobs:
-            shutil.rmtree(built, ignore_errors=True)
-
-
-def _render_variant(job: tuple[str, str]) -> str:
-    """One variant's MkDocs build (in a worker process): '' or the error to report."""
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    config_file, target = job
-    try:
-        mkdocs_build(load_config(config_file=config_file, site_dir=target, strict=True))
-    except MkDocsException as err:
-        return str(err) or type(err).__name__
-    drop_unused_theme_assets(Path(target))
-    return ""
-
-
-# The theme copies these whatever the configuration: lunr and the search worker serve the search
-# plugin the edition replaces (build_tools/search.py); source maps serve only a debugger. Without
-# them the site, and the offline zip, are smaller by about 2.2 MB per script variant.
-UNUSED_THEME_ASSETS = ["assets/javascripts/lunr", "assets/javascripts/workers"]
-
-
-def drop_unused_theme_assets(variant_dir: Path) -> None:
-    for rel in UNUSED_THEME_ASSETS:
-        shutil.rmtree(variant_dir / rel, ignore_errors=True)
-    for source_map in (variant_dir / "assets").glob("*/*.map"):
-        source_map.unlink()
-
-
 def offline_artifact(edition: Edition) -> Path:
     """The offline zip of an archive too large to carry it in site/: to publish as a release asset."""
     return edition.root / "build" / "offline" / f"{edition.settings['offline_name']}-offline.zip"
 
 
-def write_offline_zip(site_dir: Path, target: Path, epoch: int) -> None:
-    """The whole site as one zip to read offline; byte-identical for the same inputs."""
-    stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip cannot store dates before 1980
-    target.parent.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in site_dir.rglob("*") if p.is_file() and target.parent not in p.parents)
-    # Level 6: 60% of level 9's CPU time on these pages, for a zip 1% larger.
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=stamp)
+class OfflineZip:
+    """The whole site as one zip to read offline, written a folder at a time as the variants are
+    built; byte-identical for the same inputs (fixed dates and modes, files in sorted order
+    within each folder, the canonical variant first)."""
+
+    def __init__(self, target: Path, epoch: int):
+        self.stamp = time.gmtime(max(epoch, 315532800))[:6]  # zip cannot store dates before 1980
+        # Level 6: 60% of level 9's CPU time on these pages, for a zip 1% larger.
+        self.archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        self.added: set[Path] = set()
+
+    def add_tree(self, folder: Path, site_dir: Path) -> None:
+        """Every file under `folder` not yet added, named by its path in `site_dir`."""
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p not in self.added):
+            info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=self.stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+            self.archive.writestr(info, path.read_bytes())
+            self.added.add(path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.archive.close()

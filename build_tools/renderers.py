@@ -1,0 +1,160 @@
+"""MkDocs worker processes, started before the pipeline so that their start-up overlaps it.
+
+`make site` runs the pipeline (one core) and then one MkDocs build per script variant. A
+worker forked at the very start imports MkDocs, the theme and the Markdown extensions on the
+other core while the pipeline runs, and builds as soon as the Markdown is written; the two
+variants then build in parallel. This module imports nothing heavy itself, so the fork is cheap.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+
+JINJA_CACHE = "jinja"  # folder under build/: compiled theme templates, reused by the next build
+
+
+def render_variant(job: tuple[str, str, str]) -> str:
+    """One variant's MkDocs build: '' or the error to report. `job` is (config file, target
+    folder, template cache folder)."""
+    from jinja2 import FileSystemBytecodeCache
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file, target, cache_dir = job
+    try:
+        config = load_config(config_file=config_file, site_dir=target, strict=True)
+        make_env = config.theme.get_env
+
+        def env_with_cache():  # the theme's templates compile once, not on every build
+            env = make_env()
+            Path(cache_dir).mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(cache_dir)
+            return env
+
+        config.theme.get_env = env_with_cache
+        mkdocs_build(config)
+    except MkDocsException as err:
+        return str(err) or type(err).__name__
+    drop_unused_theme_assets(Path(target))
+    return ""
+
+
+# The theme copies these whatever the configuration: lunr and the search worker serve the search
+# plugin the edition replaces (build_tools/search.py); source maps serve only a debugger. Without
+# them the site, and the offline zip, are smaller by about 2.2 MB per script variant.
+UNUSED_THEME_ASSETS = ["assets/javascripts/lunr", "assets/javascripts/workers"]
+
+
+def drop_unused_theme_assets(variant_dir: Path) -> None:
+    for rel in UNUSED_THEME_ASSETS:
+        shutil.rmtree(variant_dir / rel, ignore_errors=True)
+    for source_map in (variant_dir / "assets").glob("*/*.map"):
+        source_map.unlink()
+
+
+def _warm_up() -> None:
+    """What every build imports first (about 0.3 s of CPU), done while the pipeline runs."""
+    import markdown.extensions.attr_list  # noqa: F401
+    import markdown.extensions.md_in_html  # noqa: F401
+    import markdown.extensions.tables  # noqa: F401
+    import markdown.extensions.toc  # noqa: F401
+    import material.plugins  # noqa: F401
+    import mkdocs.commands.build  # noqa: F401
+    import mkdocs.config  # noqa: F401
+    import pymdownx.details  # noqa: F401
+
+
+def _serve(conn) -> None:
+    try:
+        _warm_up()
+    except ImportError:
+        pass  # the build itself reports it
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        try:
+            conn.send(render_variant(job))
+        except BaseException as err:  # noqa: BLE001 - reported by the parent, which owns the error handling
+            conn.send(f"{type(err).__name__}: {err}")
+
+
+class Pending:
+    """A build started on a worker: `result()` waits for it ('' or the error)."""
+
+    def __init__(self, conn=None, process=None, order: int = 0, value: str | None = None):
+        self.conn, self.process, self.order, self.value = conn, process, order, value
+
+    @property
+    def done(self) -> bool:
+        return self.value is not None
+
+    def result(self) -> str:
+        if self.value is None:
+            try:
+                self.value = self.conn.recv()
+            except (EOFError, OSError):
+                self.value = f"MkDocs worker {self.process.pid} ended without a result (exit code {self.process.exitcode})"
+        return self.value
+
+
+class Renderers:
+    """Up to `count` MkDocs workers (forked now, idle until given a build). With one core,
+    or when forking is not available, builds run in this process."""
+
+    def __init__(self, count: int = 2):
+        self.workers: list[tuple[multiprocessing.Process, object]] = []
+        self.running, self.submitted = [], 0
+        count = min(count, os.cpu_count() or 1)
+        if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        for _ in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs,), daemon=True)
+            process.start()
+            theirs.close()
+            self.workers.append((process, ours))
+        self.running: list[Pending | None] = [None] * len(self.workers)
+        self.submitted = 0
+
+    def submit(self, job: tuple[str, str, str]) -> Pending:
+        """Start a build on an idle worker (waiting for the oldest one when all are busy)."""
+        if not self.workers:
+            return Pending(value=render_variant(job))
+        idle = [i for i in range(len(self.workers)) if self.running[i] is None or self.running[i].done]
+        if not idle:
+            oldest = min(range(len(self.workers)), key=lambda i: self.running[i].order)
+            self.running[oldest].result()
+            idle = [oldest]
+        process, conn = self.workers[idle[0]]
+        conn.send(job)
+        self.submitted += 1
+        self.running[idle[0]] = Pending(conn, process, self.submitted)
+        return self.running[idle[0]]
+
+    def build(self, jobs: list[tuple[str, str, str]]) -> list[str]:
+        """Run the builds (in parallel when there are workers); their errors, '' for success."""
+        return [pending.result() for pending in [self.submit(job) for job in jobs]]
+
+    def close(self) -> None:
+        for process, conn in self.workers:
+            try:
+                conn.send(None)
+                conn.close()
+            except OSError:
+                pass
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+        self.workers = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
