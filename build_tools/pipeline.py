@@ -34,7 +34,7 @@ from build_tools.render_notes import note_numbers, notes_section, web_annotation
 from build_tools.render_parallels import marker_labels, parallels_section, render_parallels_page
 from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
-from build_tools.search import fold_map, term_shards, units, variant_index
+from build_tools.search import fold_map, term_shard_count, term_shards, units, variant_index
 from build_tools.segment import segment
 from build_tools.wording import problems
 from build_tools.yamlio import project_files
@@ -141,10 +141,13 @@ def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dic
     return dict(rendered_variants(edition, timings))
 
 
-def rendered_variants(edition: Edition, timings: dict[str, float] | None = None) -> Iterator[tuple[str, list[Page]]]:
+def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
+                      with_search_shards: bool = True) -> Iterator[tuple[str, list[Page]]]:
     """(variant code, pages) one variant at a time, so that a caller writing them holds one
     variant's pages at once. Each variant's Documents are converted once; the search fold map
-    needs all variants, so it is built between conversion and rendering."""
+    needs all variants, so it is built between conversion and rendering. The search index's
+    term shards (under the canonical root, shared by the variants) come with the canonical
+    pages, unless `with_search_shards` is False: `make site` writes them itself, while MkDocs runs."""
     converted = {}
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
@@ -155,7 +158,7 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None)
     with timed(timings, "render"):
         fold = fold_map([u for _, _, u in converted.values()])
         canonical = next(v for v in edition.variants if v.canonical)
-        terms = [Page(path, text) for path, text in term_shards(converted[canonical.code][2])]
+        shard_count = term_shard_count(converted[canonical.code][2])
         hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
         categories = {e.id: e.category for e in edition.glossary.entries}
         shared = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
@@ -165,12 +168,21 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None)
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
         with timed(timings, "render"):
-            pages = _render_variant(edition, v, *converted.pop(v.code), fold, len(terms)) + shared
-        yield v.code, pages + (terms if v.canonical else [])
+            pages = _render_variant(edition, v, *converted.pop(v.code), fold, shard_count) + shared
+        if v.canonical and with_search_shards:
+            pages += search_shard_pages(edition, timings)
+        yield v.code, pages
+
+
+def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None) -> list[Page]:
+    """The search index's term shards, built from the canonical text (both variants read them)."""
+    with timed(timings, "search"):
+        canonical_units = units(list(edition.docs), list(edition.docs), edition.glossary, edition.notes, str)
+        return [Page(path, text) for path, text in term_shards(canonical_units)]
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
-                    fold: dict[str, str], term_shard_count: int) -> list[Page]:
+                    fold: dict[str, str], shard_count: int) -> list[Page]:
     links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
@@ -198,7 +210,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "more": t("再显示下面的结果（还有{n}处）"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释")}
     up = "../" * len([p for p in variant.path.split("/") if p])
-    pages += [Page(path, text) for path, text in variant_index(search_units, fold, labels, term_shard_count, up)]
+    pages += [Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up)]
     zip_at, in_site = offline_zip(edition)  # written by site.py after MkDocs
     offline_link = (f'<a href="{up}{zip_at}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
                     if in_site else
@@ -233,8 +245,9 @@ def offline_zip(edition: Edition) -> tuple[str, bool]:
 
 def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
     """The texts in the sidebar: one list for a small edition; for an archive, a group per year,
-    split by month where a year is itself long. With navigation.prune each page then carries
-    only its own group, not the whole archive."""
+    split by month where a year is itself long, a long month by ten-day period (旬), a long
+    period by day, and a long day into runs of `limit`. With navigation.prune each page then
+    carries only its own group: at most about `limit` texts whatever the archive's size."""
     def entries(group) -> list[dict]:  # the theme prints nav titles raw: escaped here
         return [{f"{display_date(d.meta.date)} {attr_escape(t(d.meta.short_title))}": text_page_path(d.meta.slug)}
                 for d in group]
@@ -245,16 +258,27 @@ def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
             parts.setdefault(part(d.meta.date), []).append(d)
         return list(parts.items())
 
-    if len(docs) <= limit:
-        return entries(docs)
-    nav = []
-    for year, in_year in by(docs, lambda date: date[:4]):
-        if len(in_year) <= limit:
-            nav.append({f"{year}年": entries(in_year)})
-        else:
-            nav.append({f"{year}年": [{f"{int(month)}月" if month else t("月份不详"): entries(in_month)}
-                                      for month, in_month in by(in_year, lambda date: date[5:7])]})
-    return nav
+    def period(day: str) -> str:
+        return "" if not day else t("上旬") if int(day) <= 10 else t("中旬") if int(day) <= 20 else t("下旬")
+
+    levels = [(lambda date: date[:4], lambda year: f"{year}年"),
+              (lambda date: date[5:7], lambda month: f"{int(month)}月" if month else t("月份不详")),
+              (lambda date: period(date[8:10]), lambda name: name or t("日期不详")),
+              (lambda date: date[8:10], lambda day: f"{int(day)}日" if day else t("日期不详"))]
+
+    def grouped(group, level: int) -> list[dict]:
+        if len(group) <= limit and level > 0:
+            return entries(group)
+        if level == len(levels):
+            runs = [(k + 1, min(k + limit, len(group))) for k in range(0, len(group), limit)]
+            return [{t(f"第{a}—{b}篇" if b > a else f"第{a}篇"): entries(group[a - 1:b])} for a, b in runs]
+        part, label = levels[level]
+        parts = by(group, part)
+        if len(parts) == 1 and level > 1:  # one period or one day: no group of its own
+            return grouped(group, level + 1)
+        return [{label(key): grouped(members, level + 1)} for key, members in parts]
+
+    return entries(docs) if len(docs) <= limit else grouped(docs, 0)
 
 
 def mkdocs_config(edition: Edition, variant: Variant) -> dict:

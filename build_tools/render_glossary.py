@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from typing import Callable
+from urllib.parse import quote
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
 from build_tools.model import Document
@@ -18,6 +19,7 @@ from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, d
 
 KWIC_CONTEXT = 14
 IN_CONTEXT = 300  # entry pages: texts in context until this many occurrences, then paragraph numbers
+LISTED_TEXTS = 200  # entry and category pages list this many texts; past it, counts by year and the search
 INDEX_PAGES = {"people": ("person", "人物"), "places": ("place", "地点"), "organisations": ("organisation", "机构")}
 
 
@@ -41,7 +43,7 @@ def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
 
 
 def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t,
-                 in_context: int = IN_CONTEXT) -> str:
+                 in_context: int = IN_CONTEXT, listed_texts: int = LISTED_TEXTS) -> str:
     by_term = glossary.by_term()
     lines = [front_matter(t(entry.term), f"{t(entry.term)}（{t(CATEGORY_LABELS[entry.category])}）：{t(entry.gloss)}"),
              GENERATED_STAMP, "",
@@ -59,19 +61,30 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
         lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
+    listed = sorted(counts)[:listed_texts]
     lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
               t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
               + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
-    if hits:
+    if len(counts) > listed_texts:  # an archive: a page per entry stays the same size whatever its size
+        lines += [t(f"下面列出前{listed_texts}篇；其余{len(counts) - listed_texts}篇按年份统计如下，"
+                    "全部出处可用全文检索列出："), "",
+                  f"[{t('在全文检索中列出全部出处')}](../search.md?q={quote(t(entry.term))}){{: .search-all }}", "",
+                  f"| {t('年份')} | {t('文献')} | {t('次数')} |", "|---|---|---|"]
+        by_year: dict[str, Counter] = defaultdict(Counter)
+        for slug, n in counts.items():
+            by_year[docs[slug].meta.date[:4]][slug] += n
+        lines += [f"| {year} | {len(texts)} | {sum(texts.values())} |" for year, texts in sorted(by_year.items())]
+    elif hits:
         lines += [f"| {t('文献')} | {t('次数')} |", "|---|---|"]
-        lines += [f"| [{md_escape(docs[slug].meta.short_title)}](#in-{slug}) | {n} |"
-                  for slug, n in sorted(counts.items())]
+        lines += [f"| [{md_escape(docs[slug].meta.short_title)}](#in-{slug}) | {counts[slug]} |" for slug in listed]
     grouped: dict[str, list[Hit]] = defaultdict(list)
+    listed_set = set(listed)
     for hit in hits:
-        grouped[hit.slug].append(hit)
+        if hit.slug in listed_set:
+            grouped[hit.slug].append(hit)
     shown = 0
-    for slug, group in sorted(grouped.items()):
-        doc = docs[slug]
+    for slug in listed:
+        group, doc = grouped[slug], docs[slug]
         lines += ["", f"### {md_escape(doc.meta.short_title)} {{: #in-{slug} }}", ""]
         if shown < in_context:
             lines += [f"- [{anchor_label(h.anchor, t)}](../{text_page_path(slug)}#{h.anchor}) {_kwic(h, docs)}"
@@ -121,7 +134,9 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
     for e in members:
         counts = Counter(h.slug for h in occ[e.id])
         where = "、".join(f"[{md_escape(docs[s].meta.short_title)}](../{text_page_path(s)})（{n}）"
-                         for s, n in sorted(counts.items()))
+                         for s, n in sorted(counts.items())[:LISTED_TEXTS])
+        if len(counts) > LISTED_TEXTS:
+            where += t(f"等{len(counts)}篇（[全部见条目]({e.id}.md#occurrences)）")
         lines += [f"## {md_escape(t(e.term))} {{: #{e.id} }}", "", f"{md_escape(t(e.gloss))} [{t('详见条目')}]({e.id}.md)",
                   "", f"{t('见于')}：{where}", ""]
     return "\n".join(lines)

@@ -38,7 +38,8 @@ from build_tools.model import Document
 INDEX_FILE = "assets/search-index.js"
 SHARD_DIR = "assets/search"
 UNITS_PER_CHUNK = 32  # small: the first 50 results may lie in 50 chunks across the archive
-SHARD_BYTES = 48_000  # a term shard's target size; the shard count follows the index's size
+SHARD_BYTES = 48_000  # a term shard's target size; the shard count follows the text's size
+INDEX_BYTES_PER_CHAR = 5  # encoded index bytes per character of text, as measured on the synthetic archive
 HEADING_KINDS = ("title", "heading")
 
 # Numbers in a term's postings: base-32 digits, the last one of a number from DIGITS[:32], the
@@ -166,11 +167,16 @@ def _script(name: str, data) -> str:
     return f'EDITION_SEARCH_PART("{name}",' + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ");\n"
 
 
+def term_shard_count(canonical_units: list[Unit]) -> int:
+    """How many term shards: from the text's length, so that it is known before the index is
+    built (each variant's manifest records it, and the variants are rendered first)."""
+    return max(1, -(-sum(len(u.canonical) for u in canonical_units) * INDEX_BYTES_PER_CHAR // SHARD_BYTES))
+
+
 def term_shards(canonical_units: list[Unit]) -> list[tuple[str, str]]:
     """(path, script) of every term shard, shared by the variants (built from canonical text)."""
     table = postings([u.canonical for u in numbered(canonical_units)])
-    size = sum(len(k) * 3 + len(v) + 6 for k, v in table.items())
-    shards = max(1, -(-size // SHARD_BYTES))
+    shards = term_shard_count(canonical_units)
     parts: list[dict[str, str]] = [{} for _ in range(shards)]
     for term, encoded in sorted(table.items()):
         parts[shard_of(term, shards)][term] = encoded

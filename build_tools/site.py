@@ -23,14 +23,15 @@ import yaml
 
 from build_tools.convert import Variant
 from build_tools.errors import EditionError
-from build_tools.pipeline import Edition, check, mkdocs_config, offline_zip, rendered_variants
+from build_tools.pipeline import (Edition, check, mkdocs_config, offline_zip, rendered_variants,
+                                  search_shard_pages)
 from build_tools.render import Page
 from build_tools.renderers import JINJA_CACHE, Renderers
 
 log = logging.getLogger("build_tools")
 
 
-def write_pages(pages: list[Page], out_dir: Path) -> int:
+def write_pages(pages: list[Page], out_dir: Path, remove_stale: bool = True) -> int:
     """Write pages whose content changed (so live preview reloads only what changed) and remove
     stale files. Returns how many files were written."""
     wanted = {out_dir / p.path: p.content for p in pages}
@@ -40,7 +41,7 @@ def write_pages(pages: list[Page], out_dir: Path) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(content, encoding="utf-8")
             written += 1
-    if out_dir.exists():
+    if remove_stale and out_dir.exists():
         for path in out_dir.rglob("*"):
             if path.is_file() and path not in wanted:
                 path.unlink()
@@ -51,11 +52,12 @@ def config_path(edition: Edition, code: str) -> Path:
     return edition.root / "build" / f"mkdocs.{code}.yml"
 
 
-def write_variants(edition: Edition, timings: dict[str, float] | None = None) -> Iterator[Variant]:
+def write_variants(edition: Edition, timings: dict[str, float] | None = None,
+                   with_search_shards: bool = True) -> Iterator[Variant]:
     """Pipeline output, one variant at a time: build/md/<code>/ and build/mkdocs.<code>.yml,
     yielding each variant as soon as it is on disk (so its MkDocs build can start)."""
     by_code = {v.code: v for v in edition.variants}
-    for code, pages in rendered_variants(edition, timings):  # one variant's pages in memory at a time
+    for code, pages in rendered_variants(edition, timings, with_search_shards):  # one variant in memory at a time
         started = time.perf_counter()
         write_pages(pages, edition.root / "build" / "md" / code)
         del pages
@@ -101,9 +103,10 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
         zip_draft = staging.with_name(f"{staging.name}.zip")
         builds = []
         try:
-            for variant in write_variants(edition):
+            for variant in write_variants(edition, with_search_shards=False):
                 built = staging.with_name(f"{staging.name}.{variant.code}")
                 builds.append((variant, built, pool.submit((str(config_path(edition, variant.code)), str(built), cache))))
+            shards = search_shard_pages(edition)  # while MkDocs runs; written straight into the site
             with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
                     error = pending.result()
@@ -111,6 +114,9 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                         raise MkDocsException(error)
                     place = staging / variant.path if variant.path else staging
                     built.rename(place)
+                    if variant.canonical:
+                        write_pages(shards, place, remove_stale=False)
+                        del shards
                     archive.add_tree(place, staging)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(zip_draft, target)

@@ -34,6 +34,27 @@ def test_an_archive_is_grouped_by_year_and_a_long_year_by_month():
     assert "texts/2011-01-01-text-4/index.md" in leaves
 
 
+def test_a_long_month_is_split_by_ten_day_period_then_day_then_runs_so_no_group_outgrows_the_limit():
+    """A real archive has hundreds of texts a month: no sidebar group may grow with it."""
+    docs = [doc("2010-05-03", 1), doc("2010-05-04", 2), doc("2010-05-15", 3), doc("2010-05", 4)]
+    docs += [doc("2010-05-28", k) for k in range(5, 10)]  # five texts on one day
+    nav = text_nav(docs, str, limit=2)
+    assert labels(nav) == [("2010年", [("5月", [
+        ("上旬", ["2010年5月3日 文本1", "2010年5月4日 文本2"]),
+        ("中旬", ["2010年5月15日 文本3"]),
+        ("日期不详", ["2010年5月 文本4"]),
+        ("下旬", [("第1—2篇", ["2010年5月28日 文本5", "2010年5月28日 文本6"]),
+                  ("第3—4篇", ["2010年5月28日 文本7", "2010年5月28日 文本8"]),
+                  ("第5篇", ["2010年5月28日 文本9"])])])])]
+
+    def largest(items) -> int:
+        lists = [v for item in items for v in item.values() if isinstance(v, list)]
+        return max([len(items)] + [largest(v) for v in lists])
+
+    many = [doc(f"2010-{m:02d}-{d:02d}", k) for k, (m, d) in enumerate((m, d) for m in range(1, 13) for d in range(1, 29))]
+    assert largest(text_nav(many * 3, str, limit=40)) <= 40
+
+
 def test_nav_titles_and_names_reach_the_theme_as_escaped_text(edition):
     """The theme prints nav titles, site_name and variant labels raw (no Jinja autoescape)."""
     payload = "<svg onload=alert(1)>"

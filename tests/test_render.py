@@ -6,6 +6,8 @@ import dataclasses
 import difflib
 import html
 import re
+from collections import Counter
+from urllib.parse import quote
 
 import markdown
 import pytest
@@ -143,6 +145,23 @@ def test_an_entry_page_beyond_its_context_limit_lists_paragraph_numbers(edition)
     numbered = sum(int(n or 1) for line in compact for n in re.findall(r"\)(?:（(\d+)）)?(?: · |$)", line))
     assert len(in_context) + numbered == len(hits)  # every occurrence still listed
     assert "只列段号" not in render_entry(entry, hits, edition.glossary, docs, str)  # 5 texts: all in context
+
+
+def test_an_entry_page_of_an_archive_lists_a_bounded_number_of_texts_and_counts_the_rest_by_year(edition):
+    entry = max(edition.glossary.entries, key=lambda e: len({h.slug for h in edition.occurrences[e.id]}))
+    hits = edition.occurrences[entry.id]
+    texts = sorted({h.slug for h in hits})
+    assert len(texts) >= 3, "the real corpus has a term in several texts"
+    docs = {d.meta.slug: d for d in edition.docs}
+    page = render_entry(entry, hits, edition.glossary, docs, str, in_context=10, listed_texts=2)
+    listing = page.split("{: #occurrences }")[1]
+    assert [s for s in texts if f"#in-{s}" in listing] == texts[:2]  # the first two texts, no more
+    assert f"其余{len(texts) - 2}篇按年份统计" in listing
+    years = Counter(docs[s].meta.date[:4] for s in texts)
+    rows = dict((y, (int(n), int(c))) for y, n, c in re.findall(r"^\| (\d{4}) \| (\d+) \| (\d+) \|$", listing, re.M))
+    assert {y: n for y, (n, _) in rows.items()} == dict(years)
+    assert sum(c for _, c in rows.values()) == len(hits)  # every occurrence counted
+    assert f"../search.md?q={quote(entry.term)}" in listing  # and every one findable
 
 
 # Front matter: first in the file (MkDocs reads it nowhere else) and escaped, because the theme

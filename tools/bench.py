@@ -43,7 +43,7 @@ from build_tools.convert import converter  # noqa: E402
 from build_tools.pipeline import load_edition, render_all  # noqa: E402
 from build_tools.site import write_markdown  # noqa: E402
 
-STAGES = ["load", "segment", "enrich", "convert", "render", "write"]
+STAGES = ["load", "segment", "enrich", "convert", "render", "search", "write"]
 QUERIES = ["两张皮", "创先争优", "党建带团建", "善洲", "科学发展", "窗口单位", "體內循環", "五帶頭", "发", "学习实践活动"]
 GITHUB_PAGES_BYTES, GITLAB_PAGES_FILES = 1_000_000_000, 200_000
 LONG_SIZES = [75_000, 150_000, 300_000]
