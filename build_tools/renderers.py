@@ -36,11 +36,39 @@ def render_variant(job: tuple[str, str, str]) -> str:
             return env
 
         config.theme.get_env = env_with_cache
+        _release_pages_early()
         mkdocs_build(config)
     except MkDocsException as err:
         return str(err) or type(err).__name__
     drop_unused_theme_assets(Path(target))
     return ""
+
+
+def _release_pages_early() -> None:
+    """MkDocs 1.6 converts every page before writing any and keeps each page's Markdown and HTML
+    to the end: for an archive, gigabytes. Here a page's Markdown is dropped once converted and its
+    HTML once written (nothing reads them again: mkdocs.commands.build, the theme's templates).
+    Patched in the worker process only; MkDocs is pinned (requirements.txt)."""
+    from mkdocs.commands import build as mkdocs_build_module
+    from mkdocs.structure.pages import Page
+
+    if getattr(Page.render, "releases_markdown", False):
+        return
+    render, build_page = Page.render, mkdocs_build_module._build_page
+
+    def render_then_release(self, *args, **kwargs):
+        render(self, *args, **kwargs)
+        self.markdown = None
+
+    def build_page_then_release(page, *args, **kwargs):
+        try:
+            build_page(page, *args, **kwargs)
+        finally:
+            page.content = None
+
+    render_then_release.releases_markdown = True
+    Page.render = render_then_release
+    mkdocs_build_module._build_page = build_page_then_release
 
 
 # The theme copies these whatever the configuration: lunr and the search worker serve the search
