@@ -150,10 +150,11 @@ def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatu
     """A text page; `extra`: ready Markdown (terms panel, notes list, citations) for the end."""
     lines = [front_matter(doc.meta.title, text_description(doc, t)), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
+    glossed: set[str] = set()  # entries whose gloss the page already carries
     for i, block in enumerate(doc.blocks):
         if i == first_body:
             lines += _meta_card(doc, t)
-        lines += _block(block, doc, t, apparatus)
+        lines += _block(block, doc, t, apparatus, glossed)
     lines += extra or []
     lines += _interventions_footer(doc, t, edit_url)
     return "\n".join(lines).rstrip() + "\n"
@@ -178,8 +179,8 @@ def _meta_card(doc: Document, t) -> list[str]:
     return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
-def _block(block: Block, doc: Document, t, apparatus: Apparatus = Apparatus()) -> list[str]:
-    text = _inline(block, t, apparatus)
+def _block(block: Block, doc: Document, t, apparatus: Apparatus = Apparatus(), glossed: set[str] | None = None) -> list[str]:
+    text = _inline(block, t, apparatus, glossed)
     if block.role == "title":
         m = doc.meta
         cite = (f'data-speaker="{attr_escape(m.speaker)}" data-title="{attr_escape(m.title)}" '
@@ -226,11 +227,13 @@ def _markers(block: Block, t, apparatus: Apparatus, ranges: list[tuple[int, int,
     return markers
 
 
-def _inline(block: Block, t, apparatus: Apparatus = Apparatus()) -> str:
+def _inline(block: Block, t, apparatus: Apparatus = Apparatus(), glossed: set[str] | None = None) -> str:
     """Block text with its marks: corrections (the raw wording in the popover), glossary links
-    (gloss and pinyin as data for the popover) and markers glued to the character or mark they
-    follow, so a marker never starts a line and never splits a link or a correction. Nothing
-    from data goes into a `title` (the theme renders titles as HTML)."""
+    (gloss and pinyin as data for the popover, on the page's first link to an entry only: the
+    popover of a later one reads them there; `glossed` holds the entries already given) and
+    markers glued to the character or mark they follow, so a marker never starts a line and never
+    splits a link or a correction. Nothing from data goes into a `title` (the theme renders
+    titles as HTML)."""
     ranges = sorted([(c.start, c.end, c) for c in block.corrections] +
                     [(s.start, s.end, s) for s in block.spans if s.kind == "term" and s.ref in apparatus.terms],
                     key=lambda r: r[0])
@@ -257,8 +260,13 @@ def _inline(block: Block, t, apparatus: Apparatus = Apparatus()) -> str:
                        f'data-reason="{attr_escape(mark.reason)}">{text}</span>')
         else:
             link = apparatus.terms[mark.ref]
-            out.append(f'[{text}]({url_escape(link.url)}){{: .term data-gloss="{attr_escape(link.gloss)}" '
-                       f'data-pinyin="{attr_escape(link.pinyin)}" }}')
+            if glossed is not None and mark.ref in glossed:
+                out.append(f'[{text}]({url_escape(link.url)}){{: .term }}')
+            else:
+                out.append(f'[{text}]({url_escape(link.url)}){{: .term data-gloss="{attr_escape(link.gloss)}" '
+                           f'data-pinyin="{attr_escape(link.pinyin)}" }}')
+                if glossed is not None:
+                    glossed.add(mark.ref)
         pos = end
     plain(len(block.text))
     return "".join(out)

@@ -249,7 +249,7 @@ OPEN_LAST_NOTE = """async () => {
   const started = performance.now();
   ref.click();
   await new Promise(requestAnimationFrame);
-  return {ms: performance.now() - started, open: !!document.querySelector(".note-popover")};
+  return {ms: performance.now() - started, open: !!document.querySelector(".edition-popover")};
 }"""
 
 

@@ -112,6 +112,12 @@
     return p;
   }
 
+  function glossOf(href) {
+    var links = document.querySelectorAll("a.term[data-gloss]");
+    for (var i = 0; i < links.length; i++) if (links[i].getAttribute("href") === href) return links[i];
+    return null;
+  }
+
   function fill(box, marker, kind) {
     if (kind === "note" || kind === "parallel") {
       marker.getAttribute("aria-controls").split(" ").forEach(function (id) {
@@ -124,19 +130,22 @@
         box.appendChild(copy);
       });
     } else if (kind === "term") {
+      // The page's first link to an entry carries its gloss and pinyin; later ones share them.
+      var data = marker.dataset.gloss !== undefined ? marker.dataset :
+        (glossOf(marker.getAttribute("href")) || marker).dataset;
       var head = paragraph("edition-popover__head");
       var term = document.createElement("strong");
       term.textContent = marker.textContent;
       head.appendChild(term);
-      if (marker.dataset.pinyin) {
+      if (data.pinyin) {
         var pinyin = document.createElement("span");
         pinyin.className = "edition-popover__pinyin";
         pinyin.lang = "zh-Latn-pinyin";
-        pinyin.textContent = marker.dataset.pinyin;
+        pinyin.textContent = data.pinyin;
         head.appendChild(pinyin);
       }
       box.appendChild(head);
-      box.appendChild(paragraph("", marker.dataset.gloss || ""));
+      box.appendChild(paragraph("", data.gloss || ""));
       var more = paragraph("edition-popover__more");
       var link = document.createElement("a");
       link.href = marker.getAttribute("href");

@@ -87,6 +87,23 @@ def test_an_outside_click_closes_and_the_entry_link_is_inside(page, base_url):
     assert page.url.split("#")[0].endswith("glossary/wu-ge-hao.html")
 
 
+def test_a_later_link_to_an_entry_shows_the_gloss_the_first_one_carries(page, base_url):
+    """Gloss and pinyin are on a page's first link to an entry only (page weight); every link's
+    popover shows them."""
+    page.goto(base_url + QA)
+    later = page.locator("a.term[href]:not([data-gloss])").first
+    href = later.get_attribute("href")
+    first = page.locator(f'a.term[data-gloss][href="{href}"]')
+    assert first.count() == 1
+    gloss, pinyin = first.get_attribute("data-gloss"), first.get_attribute("data-pinyin")
+    later.scroll_into_view_if_needed()
+    later.click()
+    popover = page.locator(".edition-popover")
+    popover.wait_for(state="visible", timeout=3000)
+    assert gloss in popover.inner_text() and pinyin in popover.inner_text()
+    assert later.inner_text() in popover.inner_text()
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_popover_fits_a_320_px_screen(browser, base_url, kind):
     context = browser.new_context(viewport={"width": 320, "height": 640}, has_touch=True, is_mobile=True)
