@@ -66,8 +66,8 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
               t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
               + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
     if len(counts) > listed_texts:  # an archive: a page per entry stays the same size whatever its size
-        lines += [t(f"下面列出前{listed_texts}篇；其余{len(counts) - listed_texts}篇按年份统计如下，"
-                    "全部出处可用全文检索列出："), "",
+        lines += [t(f"下面只列出前{listed_texts}篇中的出现位置，另{len(counts) - listed_texts}篇从略；"
+                    "各年的篇数与次数见下表，全部出处可用全文检索列出："), "",
                   f"[{t('在全文检索中列出全部出处')}](../search.md?q={quote(t(entry.term))}){{: .search-all }}", "",
                   f"| {t('年份')} | {t('文献')} | {t('次数')} |", "|---|---|---|"]
         by_year: dict[str, Counter] = defaultdict(Counter)

@@ -156,7 +156,7 @@ def test_an_entry_page_of_an_archive_lists_a_bounded_number_of_texts_and_counts_
     page = render_entry(entry, hits, edition.glossary, docs, str, in_context=10, listed_texts=2)
     listing = page.split("{: #occurrences }")[1]
     assert [s for s in texts if f"#in-{s}" in listing] == texts[:2]  # the first two texts, no more
-    assert f"其余{len(texts) - 2}篇按年份统计" in listing
+    assert f"另{len(texts) - 2}篇从略" in listing
     years = Counter(docs[s].meta.date[:4] for s in texts)
     rows = dict((y, (int(n), int(c))) for y, n, c in re.findall(r"^\| (\d{4}) \| (\d+) \| (\d+) \|$", listing, re.M))
     assert {y: n for y, (n, _) in rows.items()} == dict(years)
