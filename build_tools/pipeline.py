@@ -146,6 +146,7 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None)
     variant's pages at once. Each variant's Documents are converted once; the search fold map
     needs all variants, so it is built between conversion and rendering."""
     converted = {}
+    cites = citations.renderings(edition)  # citeproc-js, only for what no record holds yet
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
         with timed(timings, "convert"):
@@ -165,12 +166,12 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None)
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
         with timed(timings, "render"):
-            pages = _render_variant(edition, v, *converted.pop(v.code), fold, len(terms)) + shared
+            pages = _render_variant(edition, v, *converted.pop(v.code), fold, len(terms), cites[citations.LANGS[v.canonical]]) + shared
         yield v.code, pages + (terms if v.canonical else [])
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
-                    fold: dict[str, str], term_shard_count: int) -> list[Page]:
+                    fold: dict[str, str], term_shard_count: int, cites: dict[str, dict]) -> list[Page]:
     links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
@@ -182,7 +183,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         notes = edition.notes[d.meta.slug]
         item = citations.csl_item(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t)
-                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../"))
+                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../", cites.get(d.meta.slug)))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
         page = render_text_page(d, t, apparatus, extra, edit_url=edit)
