@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -55,6 +55,7 @@ class Edition:
     occurrences: dict[str, list[Hit]]  # entry id -> every occurrence (offsets valid in every script)
     notes: dict[str, tuple[Note, ...]]  # slug -> editorial notes in reading order
     parallels: tuple[Parallel, ...]  # passages shared between texts
+    references: dict[str, evidence.Reference] = field(default_factory=dict)  # label -> public source (references.yml)
 
     @property
     def source_dir(self) -> Path:
@@ -103,7 +104,8 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
     variants = load_variants(settings)
     return Edition(root=root, settings=settings, variants=variants, docs=enriched,
                    conversion=load_rules(source_dir / "conversion.yml", variants), glossary=glossary,
-                   occurrences=found, notes=notes, parallels=tuple(parallels))
+                   occurrences=found, notes=notes, parallels=tuple(parallels),
+                   references=evidence.load_references(source_dir))
 
 
 def check(edition: Edition) -> None:
@@ -182,7 +184,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     for d in docs:
         notes = edition.notes[d.meta.slug]
         item = citations.csl_item(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
-        extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t)
+        extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t, edition.references)
                  + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../", cites.get(d.meta.slug)))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
@@ -192,7 +194,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     pages += [Page(path, text) for path, text in
               citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path)]
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t,
-                            edit_url=f"{repo}/edit/main/source_texts/glossary.yml")
+                            edit_url=f"{repo}/edit/main/source_texts/glossary.yml", refs=edition.references)
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),
