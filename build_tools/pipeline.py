@@ -161,15 +161,17 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None)
         terms = [Page(path, text) for path, text in term_shards(converted[canonical.code][2])]
         hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
         categories = {e.id: e.category for e in edition.glossary.entries}
-        shared = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
-                                                               edition.parallels)) for d in edition.docs]
-        shared += [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
+        # The TEI is of the canonical text (the other script derives from it): published once, at
+        # the site root, and linked from both scripts' pages.
+        tei = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
+                                                            edition.parallels)) for d in edition.docs]
+        shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
         with timed(timings, "render"):
             pages = _render_variant(edition, v, *converted.pop(v.code), fold, len(terms), cites[citations.LANGS[v.canonical]]) + shared
-        yield v.code, pages + (terms if v.canonical else [])
+        yield v.code, pages + (terms + tei if v.canonical else [])
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
@@ -181,11 +183,12 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     per_text = counts_per_text(edition.occurrences)
     lang = citations.LANGS[variant.canonical]
     canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
+    root_up = "../../" + "../" * len([p for p in variant.path.split("/") if p])  # a text page -> the site root
     for d in docs:
         notes = edition.notes[d.meta.slug]
         item = citations.csl_item(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t, edition.references)
-                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../", cites.get(d.meta.slug)))
+                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../", cites.get(d.meta.slug), root_up))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
         page = render_text_page(d, t, apparatus, extra, edit_url=edit)

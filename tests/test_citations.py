@@ -160,11 +160,16 @@ def test_downloads_page_and_text_pages_link_the_exports(site, edition):
     downloads = (site / "downloads.html").read_text(encoding="utf-8")
     for name in ("edition.json", "edition.bib", "edition.ris"):
         assert f'href="citations/{name}"' in downloads
-    for doc in edition.docs:
-        page = (site / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
-        for target in (f"citations/{doc.meta.slug}.json", f"citations/{doc.meta.slug}.bib",
-                       f"citations/{doc.meta.slug}.ris", f"tei/{doc.meta.slug}.xml", "annotations.jsonld"):
-            assert f'href="../../{target}"' in page and (site / target).is_file()
+    for prefix in VARIANTS:
+        root = "../" * prefix.count("/")
+        for doc in edition.docs:
+            page = (site / prefix / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
+            for target in (f"citations/{doc.meta.slug}.json", f"citations/{doc.meta.slug}.bib",
+                           f"citations/{doc.meta.slug}.ris", "annotations.jsonld"):
+                assert f'href="../../{target}"' in page and (site / prefix / target).is_file()
+            # one TEI file per text, of the canonical text, at the site root: both scripts link it
+            assert f'href="../../{root}tei/{doc.meta.slug}.xml"' in page and (site / "tei" / f"{doc.meta.slug}.xml").is_file()
+    assert not (site / "zh-Hant" / "tei").exists()
 
 
 def test_the_offline_zip_holds_the_exports(site, edition):
@@ -173,4 +178,5 @@ def test_the_offline_zip_holds_the_exports(site, edition):
     for prefix in VARIANTS:
         assert f"{prefix}citations/edition.json" in names
         for doc in edition.docs:
-            assert {f"{prefix}tei/{doc.meta.slug}.xml", f"{prefix}citations/{doc.meta.slug}.ris"} <= names
+            assert {f"tei/{doc.meta.slug}.xml", f"{prefix}citations/{doc.meta.slug}.ris"} <= names
+    assert not any(name.startswith("zh-Hant/tei/") for name in names)

@@ -224,8 +224,11 @@ def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None =
                       f'data-citation="{html.escape(text, quote=True)}"{para}>'
                       f"<strong>{label}</strong>　{html.escape(text)}</p>", ""]
     base = f"{up}citations/{item['id']}"
+    # raw HTML: MkDocs checks Markdown links against its own variant's files, and the TEI of the
+    # traditional pages is the one canonical file above them
+    tei_link = f'<a href="{html.escape(root_up or up)}tei/{html.escape(item["id"])}.xml">TEI P5</a>'
     links = " · ".join([f"[CSL-JSON]({base}.json)", f"[BibTeX]({base}.bib)", f"[RIS]({base}.ris)",
-                        f"[TEI P5]({root_up or up}tei/{item['id']}.xml)", f"[{t('W3C 注释')}]({up}annotations.jsonld)",
+                        tei_link, f"[{t('W3C 注释')}]({up}annotations.jsonld)",
                         f"[{t('全部下载')}]({up}downloads.md)"])
     lines += [f"{t('下载')}：{links}", ""]
     return lines
