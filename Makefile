@@ -11,10 +11,15 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-site: $(VENV)/.installed  ## build both script variants into site/
+# citeproc-js renders the citations of a new or changed text at build time: node_modules is
+# installed first where npm exists; without Node the build warns in one line and the page shows
+# the downloads without the citation strings (never a stale one).
+NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
+
+site: $(VENV)/.installed $(NODE_DEPS)  ## build both script variants into site/
 	$(PY) -m build_tools site
 
-serve: $(VENV)/.installed  ## live preview of both scripts at http://127.0.0.1:8000 (PORT=8001 for another port)
+serve: $(VENV)/.installed $(NODE_DEPS)  ## live preview of both scripts at http://127.0.0.1:8000 (PORT=8001 for another port)
 	$(PY) -m build_tools serve $(if $(PORT),--port $(PORT))
 
 check: $(VENV)/.installed  ## validate editorial data only (seconds)

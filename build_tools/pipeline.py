@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -55,6 +55,7 @@ class Edition:
     occurrences: dict[str, list[Hit]]  # entry id -> every occurrence (offsets valid in every script)
     notes: dict[str, tuple[Note, ...]]  # slug -> editorial notes in reading order
     parallels: tuple[Parallel, ...]  # passages shared between texts
+    references: dict[str, evidence.Reference] = field(default_factory=dict)  # label -> public source (references.yml)
 
     @property
     def source_dir(self) -> Path:
@@ -103,7 +104,8 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
     variants = load_variants(settings)
     return Edition(root=root, settings=settings, variants=variants, docs=enriched,
                    conversion=load_rules(source_dir / "conversion.yml", variants), glossary=glossary,
-                   occurrences=found, notes=notes, parallels=tuple(parallels))
+                   occurrences=found, notes=notes, parallels=tuple(parallels),
+                   references=evidence.load_references(source_dir))
 
 
 def check(edition: Edition) -> None:
@@ -149,6 +151,7 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
     term shards (under the canonical root, shared by the variants) come with the canonical
     pages, unless `with_search_shards` is False: `make site` writes them itself, while MkDocs runs."""
     converted = {}
+    cites = citations.renderings(edition)  # citeproc-js, only for what no record holds yet
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
         with timed(timings, "convert"):
@@ -161,16 +164,19 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
         shard_count = term_shard_count(converted[canonical.code][2])
         hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
         categories = {e.id: e.category for e in edition.glossary.entries}
-        shared = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
-                                                               edition.parallels)) for d in edition.docs]
-        shared += [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
+        # The TEI is of the canonical text (the other script derives from it): published once, at
+        # the site root, and linked from both scripts' pages.
+        tei = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
+                                                            edition.parallels)) for d in edition.docs]
+        shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
         with timed(timings, "render"):
-            pages = _render_variant(edition, v, *converted.pop(v.code), fold, shard_count) + shared
-        if v.canonical and with_search_shards:
-            pages += search_shard_pages(edition, timings)
+            pages = _render_variant(edition, v, *converted.pop(v.code), fold, shard_count,
+                                    cites[citations.LANGS[v.canonical]]) + shared
+        if v.canonical:
+            pages += tei + (search_shard_pages(edition, timings) if with_search_shards else [])
         yield v.code, pages
 
 
@@ -182,7 +188,7 @@ def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
-                    fold: dict[str, str], shard_count: int) -> list[Page]:
+                    fold: dict[str, str], shard_count: int, cites: dict[str, dict]) -> list[Page]:
     links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
@@ -190,11 +196,12 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     per_text = counts_per_text(edition.occurrences)
     lang = citations.LANGS[variant.canonical]
     canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
+    root_up = "../../" + "../" * len([p for p in variant.path.split("/") if p])  # a text page -> the site root
     for d in docs:
         notes = edition.notes[d.meta.slug]
         item = citations.csl_item(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
-        extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t)
-                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../"))
+        extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t, edition.references)
+                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../", cites.get(d.meta.slug), root_up))
         edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
         page = render_text_page(d, t, apparatus, extra, edit_url=edit)
@@ -203,7 +210,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     pages += [Page(path, text) for path, text in
               citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path)]
     pages += glossary_pages(edition.glossary, edition.occurrences, docs, t,
-                            edit_url=f"{repo}/edit/main/source_texts/glossary.yml")
+                            edit_url=f"{repo}/edit/main/source_texts/glossary.yml", refs=edition.references)
     pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
     pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),

@@ -111,10 +111,14 @@ def anchor_label(anchor: str, t) -> str:
     return {"p": "¶", "s": "§"}.get(anchor[0], "") + anchor[1:] if anchor != "top" else t("题头")
 
 
-def source_link(source: str, docs: dict[str, Document], up: str, t) -> str:
-    """A source as Markdown: a corpus anchor becomes a link (from a page `up` below the root),
-    anything else is a named public reference shown as text."""
+def source_link(source: str, docs: dict[str, Document], up: str, t, refs: dict | None = None) -> str:
+    """A source as Markdown: a corpus anchor becomes a link (from a page `up` below the root); a
+    public reference registered in references.yml (`refs`: label -> Reference) becomes its label
+    linked to its URL, with its publisher and date; anything else is shown as text."""
     match = ANCHOR.match(source)
+    ref = (refs or {}).get(source)
+    if ref:  # the URL is http(s), schema-checked; <…> keeps parentheses in it part of the link
+        return f"[{md_escape(t(ref.label))}](<{ref.url}>)，{md_escape(t(ref.publisher))}，{ref.date}"
     if not match:
         return md_escape(t(source))
     doc = docs[match["slug"]]

@@ -43,7 +43,7 @@ def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
 
 
 def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t,
-                 in_context: int = IN_CONTEXT, listed_texts: int = LISTED_TEXTS) -> str:
+                 in_context: int = IN_CONTEXT, listed_texts: int = LISTED_TEXTS, refs: dict | None = None) -> str:
     by_term = glossary.by_term()
     lines = [front_matter(t(entry.term), f"{t(entry.term)}（{t(CATEGORY_LABELS[entry.category])}）：{t(entry.gloss)}"),
              GENERATED_STAMP, "",
@@ -52,13 +52,13 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
              + (f" · {t('又作')}：{'、'.join(md_escape(t(a)) for a in entry.aliases)}" if entry.aliases else ""),
              "", f"!!! abstract \"{t('释义')}\"", "", f"    {md_escape(t(entry.gloss))}", "",
              t(entry.explanation), "", f"## {t('出处')} {{: #sources }}", ""]
-    lines += [f"- {source_link(s, docs, '../', t)}" for s in entry.sources]
+    lines += [f"- {source_link(s, docs, '../', t, refs)}" for s in entry.sources]
     if entry.related:
         lines += ["", f"## {t('相关条目')} {{: #related }}", ""]
         lines += [f"- [{md_escape(t(r))}]({by_term[r].id}.md)：{md_escape(t(by_term[r].gloss))}" for r in entry.related]
     if entry.events:
         lines += ["", f"## {t('大事')} {{: #events }}", ""]
-        lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t)}）"
+        lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t, refs)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
     listed = sorted(counts)[:listed_texts]
@@ -142,14 +142,14 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
     return "\n".join(lines)
 
 
-def render_timeline(glossary: Glossary, docs: list[Document], t) -> str:
+def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | None = None) -> str:
     by_slug = {d.meta.slug: d for d in docs}
     rows = [(d.meta.date, f"**{md_escape(d.meta.short_title)}**", f"[{t('全文')}]({text_page_path(d.meta.slug)})")
             for d in docs]
     for e in glossary.entries:
         for ev in e.events:
             rows.append((ev.date, md_escape(t(ev.label)),
-                         f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{source_link(ev.source, by_slug, '', t)}"))
+                         f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{source_link(ev.source, by_slug, '', t, refs)}"))
     lines = [front_matter(t("大事年表"), t("本版所收文献与文中提到的事件，按日期排列，附出处")), GENERATED_STAMP, "",
              f"# {t('大事年表')} {{: #top }}", "",
              t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度。"), "",
@@ -182,13 +182,13 @@ def edit_footer(url: str, label: str) -> str:
 
 
 def glossary_pages(glossary: Glossary, occ: dict[str, list[Hit]], docs: list[Document], t,
-                   edit_url: str = "") -> list[Page]:
+                   edit_url: str = "", refs: dict | None = None) -> list[Page]:
     by_slug = {d.meta.slug: d for d in docs}
     pages = [Page("glossary/index.md", render_index(glossary, occ, t)),
-             Page("timeline.md", render_timeline(glossary, docs, t))]
+             Page("timeline.md", render_timeline(glossary, docs, t, refs))]
     pages += [Page(f"glossary/{name}.md", render_category_page(cat, label, glossary, occ, by_slug, t))
               for name, (cat, label) in INDEX_PAGES.items()]
-    pages += [Page(entry_path(e.id), render_entry(e, occ[e.id], glossary, by_slug, t)
+    pages += [Page(entry_path(e.id), render_entry(e, occ[e.id], glossary, by_slug, t, refs=refs)
                    + (edit_footer(edit_url, t(f"编辑本条目（source_texts/glossary.yml 第{e.line}行）")) if edit_url else ""))
               for e in glossary.entries]
     return pages + redirect_pages(glossary, t)

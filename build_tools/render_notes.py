@@ -19,13 +19,14 @@ MOTIVATIONS = {"context": "commenting", "explanation": "describing", "cross-refe
                "textual": "editing"}
 
 
-def notes_section(doc: Document, notes: tuple[Note, ...], docs: dict[str, Document], t: Callable[[str], str]) -> list[str]:
+def notes_section(doc: Document, notes: tuple[Note, ...], docs: dict[str, Document], t: Callable[[str], str],
+                  refs: dict | None = None) -> list[str]:
     if not notes:
         return []
     lines = [f"## {t('注释')} {{: #notes }}", ""]
     for note in notes:
         quote = doc.block(note.paragraph).text[note.start:note.end]
-        sources = "；".join(source_link(s, docs, "../../", t) for s in note.sources)
+        sources = "；".join(source_link(s, docs, "../../", t, refs) for s in note.sources)
         lines += [f'<div class="note" id="note-{note.id}" markdown>', "",
                   f'<a class="note-back" href="#ref-{note.id}">[{note.number}]</a> '
                   f"[¶{note.paragraph[1:]}](#{note.paragraph}) “{md_escape(quote)}”"

@@ -45,6 +45,9 @@ def broken_links(site: Path, url_prefix: str = "/") -> list[str]:
                     continue
                 else:
                     target = (page.parent / path).resolve() if path else page
+                    if path and not target.is_relative_to(site.resolve()):  # file:// and the zip have nothing above
+                        problems.append(f"{page.relative_to(site)}: {url} -> outside the site")
+                        continue
                 if target.is_dir():
                     target = target / "index.html"
                 if not target.exists():

@@ -44,7 +44,7 @@ def test_csl_json_is_valid_csl_data(site, edition):
 def test_shown_strings_are_what_citeproc_js_renders_from_the_csl_json(site, edition):
     by_lang = {lang: json.loads(_downloads(site, prefix, "edition.json").read_text(encoding="utf-8"))
                for prefix, lang in VARIANTS.items()}
-    rendered = citations.render(by_lang)  # citeproc-js, official styles, offline
+    rendered = citations.render(by_lang)["text"]  # citeproc-js, official styles, offline
     for prefix, lang in VARIANTS.items():
         for doc in edition.docs:
             page = (site / prefix / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
@@ -60,13 +60,50 @@ def test_shown_strings_are_what_citeproc_js_renders_from_the_csl_json(site, edit
 def test_recorded_renderings_are_of_the_current_metadata(edition):
     """rendered.json keeps each string with the item it was rendered from; a stale one is not shown."""
     recorded = json.loads(citations.RENDERED.read_text(encoding="utf-8"))
+    assert recorded["fingerprint"] == citations.fingerprint(), f"run: {citations.UPDATE}"
     current = citations.current_items(edition)
     for lang, found in current.items():
-        assert recorded["items"][lang] == {i["id"]: i for i in found}, \
-            "run: python -m build_tools.export.citations --update"
-    stale = {**current["zh-CN"][0], "title": "另一个标题"}
-    assert citations.rendered_strings(stale) == {}
-    assert set(citations.rendered_strings(current["zh-CN"][0])) == set(citations.STYLES)
+        assert {i: e["item"] for i, e in recorded["entries"][lang].items()} == {i["id"]: i for i in found}, \
+            f"run: {citations.UPDATE}"
+    shown = citations.renderings(edition)
+    assert {lang: set(found) for lang, found in shown.items()} == {lang: {i["id"] for i in found}
+                                                                   for lang, found in current.items()}
+    for lang, found in shown.items():
+        for entry in found.values():
+            assert set(entry["text"]) == set(entry["paragraph"]) == set(citations.STYLES)
+            assert all(t.count(citations.PLACEHOLDER) >= 1 for t in entry["paragraph"].values())
+
+
+def test_a_stale_rendering_is_never_shown(project):
+    """A rendering of other metadata (here: the repository's record of a title since changed)
+    is not shown; without Node the page shows no string at all, and the build says so."""
+    import logging
+    import os
+
+    import yaml
+
+    from build_tools.pipeline import load_edition
+    spec_path = project / "source_texts" / "2010-04-14-liu-qi-beijing.yml"  # a speech: its occasion is cited
+    text = spec_path.read_text(encoding="utf-8")
+    occasion = yaml.safe_load(text)["occasion"]
+    spec_path.write_text(text.replace(f"occasion: {occasion}", f"occasion: {occasion}（全体会议）", 1), encoding="utf-8")
+    edition = load_edition(project)
+    slug = "2010-04-14-liu-qi-beijing"
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("build_tools").addHandler(handler)
+    path = os.environ["PATH"]
+    try:
+        os.environ["PATH"] = ""  # no Node on this machine
+        shown = citations.renderings(edition)
+    finally:
+        os.environ["PATH"] = path
+        logging.getLogger("build_tools").removeHandler(handler)
+    assert all(slug not in found for found in shown.values())
+    assert all(len(found) == len(edition.docs) - 1 for found in shown.values())
+    [warning] = [r.getMessage() for r in records if r.levelno == logging.WARNING]
+    assert "1 篇" in warning and "make site" in warning and "\n" not in warning
 
 
 def test_bibtex_and_ris_carry_each_text(site, edition):
@@ -123,11 +160,16 @@ def test_downloads_page_and_text_pages_link_the_exports(site, edition):
     downloads = (site / "downloads.html").read_text(encoding="utf-8")
     for name in ("edition.json", "edition.bib", "edition.ris"):
         assert f'href="citations/{name}"' in downloads
-    for doc in edition.docs:
-        page = (site / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
-        for target in (f"citations/{doc.meta.slug}.json", f"citations/{doc.meta.slug}.bib",
-                       f"citations/{doc.meta.slug}.ris", f"tei/{doc.meta.slug}.xml", "annotations.jsonld"):
-            assert f'href="../../{target}"' in page and (site / target).is_file()
+    for prefix in VARIANTS:
+        root = "../" * prefix.count("/")
+        for doc in edition.docs:
+            page = (site / prefix / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
+            for target in (f"citations/{doc.meta.slug}.json", f"citations/{doc.meta.slug}.bib",
+                           f"citations/{doc.meta.slug}.ris", "annotations.jsonld"):
+                assert f'href="../../{target}"' in page and (site / prefix / target).is_file()
+            # one TEI file per text, of the canonical text, at the site root: both scripts link it
+            assert f'href="../../{root}tei/{doc.meta.slug}.xml"' in page and (site / "tei" / f"{doc.meta.slug}.xml").is_file()
+    assert not (site / "zh-Hant" / "tei").exists()
 
 
 def test_the_offline_zip_holds_the_exports(site, edition):
@@ -136,4 +178,5 @@ def test_the_offline_zip_holds_the_exports(site, edition):
     for prefix in VARIANTS:
         assert f"{prefix}citations/edition.json" in names
         for doc in edition.docs:
-            assert {f"{prefix}tei/{doc.meta.slug}.xml", f"{prefix}citations/{doc.meta.slug}.ris"} <= names
+            assert {f"tei/{doc.meta.slug}.xml", f"{prefix}citations/{doc.meta.slug}.ris"} <= names
+    assert not any(name.startswith("zh-Hant/tei/") for name in names)

@@ -140,3 +140,37 @@ def test_a_renumbering_that_shifts_cited_paragraphs_is_caught(project):
     spec.write_text(spec.read_text(encoding="utf-8").replace("  - break: 五是要加快城镇化\n", ""), encoding="utf-8")
     with pytest.raises(EditionError, match="quotation “深化平安北京建设” is not in 2010-04-14-liu-qi-beijing#p19"):
         check(project / "source_texts", load_edition(project).docs)
+
+
+def test_every_reference_shown_on_a_page_links_to_its_registered_url(site, edition):
+    """Wherever a reader sees a public source (glossary entries, event lists, the timeline, the
+    notes of a text), its label is a link to the URL registered in references.yml, followed by
+    its publisher and date; no label stands unlinked."""
+    from bs4 import BeautifulSoup
+
+    from build_tools.convert import converter
+
+    cited = {s for e in edition.glossary.entries for s in [*e.sources, *(ev.source for ev in e.events)]}
+    cited |= {s for notes in edition.notes.values() for n in notes for s in n.sources}
+    cited &= set(edition.references)
+    assert cited, "the edition cites public references"
+    for variant in edition.variants:
+        t = converter(variant, edition.conversion.overrides)
+        labels = {t(label): ref for label, ref in edition.references.items()}
+        seen = set()
+        folder = site / variant.path if variant.path else site
+        pages = [p for p in folder.rglob("*.html") if variant.path or "zh-Hant" not in p.relative_to(site).parts]
+        for path in pages:
+            soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+            for node in soup.find_all(string=lambda s: any(label in s for label in labels)):
+                if node.find_parent(["code", "pre"]):
+                    continue  # an example in 参与编辑, not a source
+                label = next(label for label in labels if label in node)
+                link = node.parent
+                where = f"{path.relative_to(site)}: {label}"
+                assert link.name == "a" and str(node) == label, f"{where} is not a link"
+                assert link["href"] == labels[label].url, where
+                after = link.next_sibling
+                assert str(after).startswith(f"，{t(labels[label].publisher)}，{labels[label].date}"), where
+                seen.add(labels[label].label)
+        assert seen == cited, f"{variant.code}: references not shown as links: {sorted(cited - seen)}"

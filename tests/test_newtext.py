@@ -5,12 +5,16 @@ pager, its title repeated and truncated: the debris a real download carries."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from build_tools.errors import EditionError
+from build_tools.export import citations
 from build_tools.newtext import draft, guess_date, lines_of, open_reviews, take_in
 from build_tools.segment import strip_ws
 from tests.test_site import run_cli
@@ -85,9 +89,26 @@ def test_a_new_text_goes_from_raw_file_to_published_page(project):
     assert check.returncode == 0, check.stderr
     assert "REVIEW" not in check.stdout and f"without notes: {SLUG}" in check.stdout
 
+    if citations.CITEPROC.is_dir():  # a checkout with `make node_modules/.installed` done
+        (project / "node_modules").symlink_to(citations.CITEPROC.parent)
     assert run_cli(project, "site").returncode == 0
     for prefix in ("", "zh-Hant/"):
         page = (project / "site" / prefix / "texts" / SLUG / "index.html").read_text(encoding="utf-8")
         assert 'id="p1"' in page and "第1页" not in page and "下一页" not in page
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert f"texts/{SLUG}/" in home
+
+    # Its citations were rendered by the build (no manual Node step) into build/, not into the
+    # repository's record: the working tree is as it was.
+    if shutil.which("node") and citations.CITEPROC.is_dir():
+        shown = {prefix: dict(re.findall(r'<p class="citation" data-citation-style="([^"]+)" data-citation="([^"]*)"',
+                                         (project / "site" / prefix / "texts" / SLUG / "index.html").read_text(encoding="utf-8")))
+                 for prefix in ("", "zh-Hant/")}
+        by_lang = {lang: [json.loads((project / "site" / prefix / "citations" / f"{SLUG}.json").read_text(encoding="utf-8"))[0]]
+                   for prefix, lang in (("", "zh-CN"), ("zh-Hant/", "zh-TW"))}
+        rendered = citations.render(by_lang)["text"]
+        for prefix, lang in (("", "zh-CN"), ("zh-Hant/", "zh-TW")):
+            assert {s: html.unescape(v) for s, v in shown[prefix].items()} == \
+                {s: rendered[lang][s][SLUG] for s in citations.STYLES}
+        assert (project / "build_tools" / "export" / "rendered.json").read_bytes() == citations.RENDERED.read_bytes()
+        assert SLUG in (project / "build" / "citations.json").read_text(encoding="utf-8")

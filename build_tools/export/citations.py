@@ -1,28 +1,47 @@
 """The edition's own CSL-JSON for each text, and what is derived from it: BibTeX, RIS, and the
-GB/T 7714-2015 and Chicago strings a CSL processor renders from it.
+GB/T 7714-2015 and Chicago strings a CSL processor renders from it, for the text and for any of
+its paragraphs.
 
-The strings are rendered by citeproc-js with the official styles in export/csl/ and kept in
-`rendered.json` (a build needs no Node). `python -m build_tools.export.citations --update`
-re-renders them; tests/test_citations.py renders again and compares, so a stale string fails.
+The strings are rendered by citeproc-js (export/render_citations.js) with the official styles in
+export/csl/. Each rendering is kept with the CSL-JSON item it was rendered from, so a string is
+shown only for exactly the metadata it was rendered from (never a stale citation):
+- `rendered.json` (in the repository): the committed texts' strings, so a machine without Node
+  still shows them; `python -m build_tools.export.citations --update` refreshes it.
+- `build/citations.json` (not in the repository): what a build had to render because the
+  repository's record lacked it (a new text, changed metadata); every build and preview renders
+  that automatically when Node and node_modules are there, and otherwise warns in one line
+  naming the command, and the page shows the downloads without the strings.
+A paragraph's citations are rendered once per text with the sentinel paragraph number SENTINEL
+and shown as a template with `{n}` (docs/assets/edition.js fills in the paragraph), so a text
+page carries no bytes per paragraph; tests/browser/test_apparatus.py checks the filled-in
+strings against citeproc-js's own renderings of real paragraphs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import logging
+import shutil
 import subprocess
 import sys
-from functools import cache
 from pathlib import Path
 
 from build_tools.model import Document
 
 HERE = Path(__file__).resolve().parent
 RENDERED = HERE / "rendered.json"
-RENDERER = HERE.parent.parent / "tools" / "render_citations.js"
+RENDERER = HERE / "render_citations.js"
+CITEPROC = HERE.parent.parent / "node_modules" / "citeproc"
 STYLES = {"gb-t-7714-2015": "GB/T 7714-2015", "chicago": "Chicago"}
 CSL_TYPES = {"speech": "speech", "interview": "interview"}  # anything else is a "document"
 LANGS = {True: "zh-CN", False: "zh-TW"}  # canonical (simplified) variant -> CSL locale
+SENTINEL = "987654321"  # the paragraph number a template is rendered with (no text has that many)
+PLACEHOLDER = "{n}"  # what edition.js replaces with the paragraph number (no metadata holds braces)
+UPDATE = "python -m build_tools.export.citations --update"
+
+log = logging.getLogger("build_tools")
 
 
 def text_url(settings: dict, slug: str, variant_path: str = "") -> str:
@@ -46,26 +65,104 @@ def items(docs, settings: dict, t=lambda s: s, lang: str = "zh-CN", variant_path
     return [csl_item(d, settings, t, lang, variant_path) for d in docs]
 
 
-def render(by_lang: dict[str, list[dict]]) -> dict:
-    """Render with citeproc-js (Node, offline): {lang: {style: {id: text}}}."""
-    done = subprocess.run(["node", str(RENDERER)], input=json.dumps(by_lang, ensure_ascii=False),
+def render(by_lang: dict[str, list[dict]], paragraphs: dict[str, dict[str, list[str]]] | None = None) -> dict:
+    """Render with citeproc-js (Node, offline). `paragraphs`: lang -> id -> paragraph numbers.
+    Returns {"text": {lang: {style: {id: str}}}, "paragraph": {lang: {style: {id: {n: str}}}}}."""
+    payload = {lang: {"items": found, "paragraphs": (paragraphs or {}).get(lang, {})} for lang, found in by_lang.items()}
+    done = subprocess.run(["node", str(RENDERER)], input=json.dumps(payload, ensure_ascii=False),
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
 
-@cache
-def _recorded() -> dict:
-    return json.loads(RENDERED.read_text(encoding="utf-8")) if RENDERED.exists() else {}
+def fingerprint() -> str:
+    """The styles, locales and renderer a rendering depends on: a record made with others is stale."""
+    digest = hashlib.sha256()
+    for path in [*sorted((HERE / "csl").iterdir()), RENDERER]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
-def rendered_strings(item: dict) -> dict[str, str]:
-    """style -> the string citeproc-js rendered for exactly this item (empty when the recorded
-    rendering is of other metadata, e.g. a text added since: never a stale citation)."""
-    recorded = _recorded()
-    lang, slug = item["language"], item["id"]
-    if recorded.get("items", {}).get(lang, {}).get(slug) != item:
+def render_entries(by_lang: dict[str, list[dict]]) -> dict[str, dict[str, dict]]:
+    """lang -> id -> {"item", "text": {style: str}, "paragraph": {style: template with {n}}}."""
+    out = render(by_lang, {lang: {i["id"]: [SENTINEL] for i in found} for lang, found in by_lang.items()})
+    entries: dict[str, dict[str, dict]] = {}
+    for lang, found in by_lang.items():
+        for item in found:
+            entry = {"item": item, "text": {s: out["text"][lang][s][item["id"]] for s in STYLES}, "paragraph": {}}
+            for style in STYLES:
+                template = out["paragraph"][lang][style][item["id"]][SENTINEL]
+                if SENTINEL in template and PLACEHOLDER not in template:
+                    entry["paragraph"][style] = template.replace(SENTINEL, PLACEHOLDER)
+            entries.setdefault(lang, {})[item["id"]] = entry
+    return entries
+
+
+def _read_record(path: Path) -> dict[str, dict[str, dict]]:
+    """A record of renderings (lang -> id -> entry), or {} when missing, unreadable or made with
+    other styles or another renderer."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}
-    return {style: recorded["strings"][lang][style][slug] for style in STYLES}
+    return record.get("entries", {}) if isinstance(record, dict) and record.get("fingerprint") == fingerprint() else {}
+
+
+def _write_record(path: Path, entries: dict[str, dict[str, dict]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {"fingerprint": fingerprint(), "entries": entries}
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def build_record(root: Path) -> Path:
+    return root / "build" / "citations.json"
+
+
+def node_missing() -> str | None:
+    """Why citeproc-js cannot run here (one line, with the command that fixes it), or None."""
+    if not shutil.which("node"):
+        return "没有 Node (Node is not installed): 装上 Node 后运行 make site (install Node, then run make site)"
+    if not CITEPROC.is_dir():
+        return "没有 node_modules/citeproc: 运行 make node_modules/.installed 后再构建 (run make node_modules/.installed, then build again)"
+    return None
+
+
+def renderings(edition) -> dict[str, dict[str, dict]]:
+    """lang -> id -> entry for every text whose strings can be shown: from the repository's
+    record, else the build's, else rendered now (and kept in the build's record). Without Node,
+    a text lacking a rendering gets none (one warning), never a stale one."""
+    current = current_items(edition)
+    sources = [_read_record(RENDERED), _read_record(build_record(edition.root))]
+    found: dict[str, dict[str, dict]] = {lang: {} for lang in current}
+    missing: dict[str, list[dict]] = {}
+    for lang, wanted in current.items():
+        for item in wanted:
+            entry = next((r[lang][item["id"]] for r in sources
+                          if r.get(lang, {}).get(item["id"], {}).get("item") == item), None)
+            if entry:
+                found[lang][item["id"]] = entry
+            else:
+                missing.setdefault(lang, []).append(item)
+    if not missing:
+        return found
+    count = len({i["id"] for wanted in missing.values() for i in wanted})
+    reason = node_missing()
+    if not reason:
+        try:
+            fresh = render_entries(missing)
+        except (OSError, subprocess.CalledProcessError, ValueError, KeyError) as err:
+            detail = (getattr(err, "stderr", "") or str(err)).strip().splitlines()
+            reason = f"citeproc-js 出错 (citeproc-js failed: {detail[-1] if detail else type(err).__name__})"
+        else:
+            built = sources[1]
+            for lang, entries in fresh.items():
+                built.setdefault(lang, {}).update(entries)
+                found[lang].update(entries)
+            _write_record(build_record(edition.root), built)
+            log.info("citations: rendered GB/T 7714-2015 and Chicago for %d text(s) with citeproc-js", count)
+            return found
+    log.warning("%d 篇文献的引文（GB/T 7714、Chicago）未能生成，页面只列下载 (%d text(s) show no citation strings): %s",
+                count, count, reason)
+    return found
 
 
 def _bibtex_escape(text: str) -> str:
@@ -113,19 +210,25 @@ def download_pages(docs, settings: dict, t, lang: str, variant_path: str) -> lis
     return out
 
 
-def cite_block(item: dict, t, up: str) -> list[str]:
-    """The 「引用本文」 section of a text page: the rendered strings (also as data attributes for
-    the paragraph-number click in edition.js) and the downloads."""
-    strings = rendered_strings(item)
+def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None = None) -> list[str]:
+    """The 「引用本文」 section of a text page: the rendered strings, each with its paragraph
+    template (data-paragraph, filled in by edition.js for the paragraph-number popover), and the
+    downloads. `root_up` leads to the canonical site root (the TEI is published once, there)."""
     lines = [f"## {t('引用本文')} {{: #cite }}", ""]
     for key, label in STYLES.items():
-        if key in strings:
-            text = strings[key]
-            lines += [f'<p class="citation" data-citation-style="{key}" data-citation="{html.escape(text, quote=True)}">'
+        if entry and key in entry["text"]:
+            text = entry["text"][key]
+            template = entry["paragraph"].get(key)
+            para = f' data-paragraph="{html.escape(template, quote=True)}"' if template else ""
+            lines += [f'<p class="citation" data-citation-style="{key}" '
+                      f'data-citation="{html.escape(text, quote=True)}"{para}>'
                       f"<strong>{label}</strong>　{html.escape(text)}</p>", ""]
     base = f"{up}citations/{item['id']}"
+    # raw HTML: MkDocs checks Markdown links against its own variant's files, and the TEI of the
+    # traditional pages is the one canonical file above them
+    tei_link = f'<a href="{html.escape(root_up or up)}tei/{html.escape(item["id"])}.xml">TEI P5</a>'
     links = " · ".join([f"[CSL-JSON]({base}.json)", f"[BibTeX]({base}.bib)", f"[RIS]({base}.ris)",
-                        f"[TEI P5]({up}tei/{item['id']}.xml)", f"[{t('W3C 注释')}]({up}annotations.jsonld)",
+                        tei_link, f"[{t('W3C 注释')}]({up}annotations.jsonld)",
                         f"[{t('全部下载')}]({up}downloads.md)"])
     lines += [f"{t('下载')}：{links}", ""]
     return lines
@@ -169,12 +272,11 @@ def current_items(edition) -> dict[str, list[dict]]:
 
 def main(argv: list[str]) -> int:
     from build_tools.pipeline import load_edition
-    by_lang = current_items(load_edition(HERE.parent.parent))
-    result = {"items": {lang: {i["id"]: i for i in found} for lang, found in by_lang.items()},
-              "strings": render(by_lang)}
+    entries = render_entries(current_items(load_edition(HERE.parent.parent)))
     if "--update" in argv:
-        RENDERED.write_text(json.dumps(result, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(json.dumps(result["strings"], ensure_ascii=False, indent=1))
+        _write_record(RENDERED, entries)
+    print(json.dumps({lang: {i: e["text"] for i, e in found.items()} for lang, found in entries.items()},
+                     ensure_ascii=False, indent=1))
     return 0
 
 

@@ -1,7 +1,7 @@
 /* Edition behaviour, no dependencies, works from file://:
-   - a paragraph number copies the permalink and a ready citation;
+   - a paragraph number opens its permalink and citations (GB/T 7714-2015, Chicago), each copyable;
    - the script switcher keeps the paragraph in view;
-   - one popover for notes, parallels, glossary terms and corrections;
+   - one popover for notes, parallels, glossary terms, corrections and paragraph citations;
    - a reading control for how much apparatus the text shows. */
 (function () {
   "use strict";
@@ -34,28 +34,21 @@
     area.remove();
   }
 
-  function citation(id) {
-    // The GB/T 7714-2015 string citeproc-js rendered from the edition's CSL-JSON ("引用本文"), plus the paragraph.
-    var gbt = document.querySelector('[data-citation-style="gb-t-7714-2015"]');
-    if (gbt) return gbt.dataset.citation + " ¶" + id.replace(/^p/, "") + " " + location.href.split("#")[0] + "#" + id;
-    var title = document.querySelector("h1.doc-title");
-    var url = location.href.split("#")[0] + "#" + id;
-    if (!title) return url;
+  // A paragraph's citations: the page's 「引用本文」 strings each carry the citation citeproc-js
+  // rendered for a paragraph of this text (Chicago: a note with the paragraph as locator;
+  // GB/T 7714-2015: the entry whose URL is the paragraph's permalink), with "{n}" where the
+  // paragraph number goes (build_tools/export/citations.py). [label, text] pairs, permalink first.
+  function paragraphCitations(id) {
     var n = id.replace(/^p/, "");
-    return title.dataset.speaker + "：《" + title.dataset.title + "》（" + title.dataset.date + "），" +
-      say("第", "第") + n + say("段。", "段。") + url;
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = (canonical ? canonical.href : location.href).split("#")[0].replace(/index\.html$/, "");
+    var out = [[say("永久链接", "永久連結"), base + "#" + id]];
+    document.querySelectorAll("article p.citation[data-paragraph]").forEach(function (p) {
+      out.push([p.querySelector("strong").textContent, p.dataset.paragraph.split("{n}").join(n)]);
+    });
+    return out;
   }
-
-  document.addEventListener("click", function (event) {
-    var num = event.target.closest("a.pnum");
-    if (!num) return;
-    event.preventDefault();
-    var id = num.getAttribute("href").slice(1);
-    history.replaceState(null, "", "#" + id);
-    var text = citation(id);
-    document.body.dataset.lastCitation = text;
-    copy(text).then(function () { toast(say("已复制：", "已複製：") + text); });
-  });
+  window.editionParagraphCitations = paragraphCitations;  // also what tests/browser compare with citeproc-js
 
   // The paragraph the reader is looking at: the #anchor while it is on screen, else the first
   // block in view (a #p2 left in the URL after scrolling on to ¶10 is stale).
@@ -96,10 +89,11 @@
   // the focus back to its marker. Its content is the build's own output: notes and parallels
   // are copied from the lists at the end of the page, glosses and corrections are read from
   // data attributes as text.
-  var MARKERS = "a.note-ref, a.term[href], span.corr";
+  var MARKERS = "a.note-ref, a.term[href], span.corr, article a.pnum";
   var open = null;
 
   function kindOf(marker) {
+    if (marker.classList.contains("pnum")) return "paragraph";
     if (marker.classList.contains("parallel-ref")) return "parallel";
     if (marker.classList.contains("note-ref")) return "note";
     return marker.classList.contains("term") ? "term" : "correction";
@@ -128,6 +122,27 @@
         copy.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
         copy.querySelectorAll(".note-back").forEach(function (el) { el.remove(); });
         box.appendChild(copy);
+      });
+    } else if (kind === "paragraph") {
+      var id = marker.getAttribute("href").slice(1);
+      history.replaceState(null, "", "#" + id);
+      paragraphCitations(id).forEach(function (pair) {
+        var label = paragraph("edition-cite__label");
+        label.appendChild(document.createElement("strong")).textContent = pair[0];
+        var button = label.appendChild(document.createElement("button"));
+        button.type = "button";
+        button.className = "edition-cite__copy";
+        button.textContent = say("复制", "複製");
+        button.setAttribute("aria-label", say("复制", "複製") + pair[0]);
+        button.addEventListener("click", function () {
+          document.body.dataset.lastCitation = pair[1];
+          copy(pair[1]).then(function () {
+            button.textContent = say("已复制", "已複製");
+            toast(say("已复制：", "已複製：") + pair[1]);
+          });
+        });
+        box.appendChild(label);
+        box.appendChild(paragraph("edition-cite__text", pair[1]));
       });
     } else if (kind === "term") {
       // The page's first link to an entry carries its gloss and pinyin; later ones share them.
@@ -161,6 +176,7 @@
   function nameOf(marker, kind) {
     if (kind === "term") return say("术语：", "術語：") + marker.textContent;
     if (kind === "correction") return say("校改：", "校改：") + marker.textContent;
+    if (kind === "paragraph") return say("引用第", "引用第") + marker.textContent + say("段", "段");
     return marker.getAttribute("aria-label");
   }
 

@@ -4,7 +4,12 @@ what it is; the reading control; the marks a print shows. Online and from file:/
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
+
+from build_tools.export import citations
 
 QA = "texts/2010-xinhua-qa/index.html"
 LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
@@ -14,6 +19,7 @@ KINDS = {
     "parallel": (QA, "a.parallel-ref[aria-controls*=' ']", "区委书记", "互见文句：区委书记"),
     "term": (QA, "#p6 a.term >> text=五个好", "先进基层党组织的标准", "术语：五个好"),
     "correction": (LIU, "#p2 span.corr >> nth=0", "原文作“刚才,几位同志”", "校改：刚才，几位同志"),
+    "paragraph": (QA, "#p3 a.pnum", "/edition/texts/2010-xinhua-qa/#p3", "引用第3段"),
 }
 
 
@@ -212,3 +218,64 @@ def test_paragraph_numbers_meet_aa_contrast_with_a_24_px_target(browser, base_ur
         assert box["width"] >= 24 and box["height"] >= 24
         assert number.evaluate(CONTRAST) >= 4.5
     context.close()
+
+
+VARIANTS = {"": "zh-CN", "zh-Hant/": "zh-TW"}
+
+
+@pytest.fixture(scope="module")
+def paragraph_citations(site, edition):
+    """What citeproc-js renders, with the official styles, from each page's own CSL-JSON for real
+    paragraphs: every paragraph of the Xinhua interview, the first and last of every text."""
+    if not shutil.which("node") or not citations.CITEPROC.is_dir():
+        pytest.skip("Node and node_modules (make node_modules/.installed) are needed to run citeproc-js")
+    wanted = {d.meta.slug: [b.id[1:] for b in d.paragraphs] for d in edition.docs}
+    wanted = {slug: ids if slug == "2010-xinhua-qa" else [ids[0], ids[-1]] for slug, ids in wanted.items()}
+    by_lang = {lang: json.loads((site / prefix / "citations" / "edition.json").read_text(encoding="utf-8"))
+               for prefix, lang in VARIANTS.items()}
+    rendered = citations.render(by_lang, {lang: wanted for lang in by_lang})["paragraph"]
+    items = {lang: {i["id"]: i for i in found} for lang, found in by_lang.items()}
+    return {(prefix, slug, n): [items[lang][slug]["URL"] + f"#p{n}",
+                                *(rendered[lang][style][slug][n] for style in citations.STYLES)]
+            for prefix, lang in VARIANTS.items() for slug, numbers in wanted.items() for n in numbers}
+
+
+def test_paragraph_citations_are_what_citeproc_js_renders(page, base_url, paragraph_citations):
+    """The popover of a paragraph number shows the permalink, GB/T 7714-2015 and Chicago exactly
+    as citeproc-js renders them for that paragraph, in both scripts, online and from file://."""
+    pages = sorted({(prefix, slug) for prefix, slug, _ in paragraph_citations})
+    for prefix, slug in pages:
+        page.goto(f"{base_url}{prefix}texts/{slug}/index.html")
+        numbers = [n for p, s, n in paragraph_citations if (p, s) == (prefix, slug)]
+        shown = page.evaluate("ns => ns.map(n => window.editionParagraphCitations('p' + n).map(p => p[1]))", numbers)
+        assert shown == [paragraph_citations[prefix, slug, n] for n in numbers], (prefix, slug)
+        labels = page.evaluate("window.editionParagraphCitations('p1').map(p => p[0])")
+        assert labels[1:] == list(citations.STYLES.values())
+        for n in (numbers[0], numbers[-1]):  # the control itself
+            page.locator(f"#p{n} a.pnum").click()
+            popover = page.locator(".edition-popover")
+            assert popover.locator(".edition-cite__text").all_inner_texts() == paragraph_citations[prefix, slug, n]
+            page.keyboard.press("Escape")
+
+
+def test_a_paragraph_citation_is_copied_from_the_keyboard(page, base_url):
+    page.goto(base_url + "zh-Hant/" + LIU)
+    number = page.locator("#p12 a.pnum")
+    number.focus()
+    page.keyboard.press("Enter")
+    popover = page.locator(".edition-popover")
+    popover.wait_for(state="visible", timeout=3000)
+    assert page.url.endswith("#p12") and popover.get_attribute("aria-label") == "引用第12段"
+    page.keyboard.press("Tab")  # the close button
+    page.keyboard.press("Tab")  # the permalink's copy button
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # Chicago's
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "複製Chicago"
+    page.keyboard.press("Enter")
+    chicago = popover.locator(".edition-cite__text").nth(2).inner_text()
+    assert "段 12" in chicago and chicago.endswith("/zh-Hant/texts/2010-04-14-liu-qi-beijing/#p12.")
+    page.wait_for_function("document.body.dataset.lastCitation !== undefined")
+    assert page.evaluate("document.body.dataset.lastCitation") == chicago
+    page.wait_for_selector(".edition-toast", state="visible", timeout=3000)  # after the clipboard promise
+    page.keyboard.press("Escape")
+    assert number.evaluate("m => m === document.activeElement")

@@ -55,12 +55,15 @@ def test_switcher_goes_to_the_paragraph_in_view_not_a_stale_anchor(page, base_ur
 def test_paragraph_number_copies_permalink_and_citation(page, base_url):
     page.goto(base_url + LIU)
     page.click("#p12 a.pnum")
-    citation = page.evaluate("document.body.dataset.lastCitation")
-    gbt = page.locator('[data-citation-style="gb-t-7714-2015"]').get_attribute("data-citation")
-    assert gbt.startswith("刘淇. 在北京市开展创先争优暨党员作风建设年活动动员大会上的讲话[Z/OL]")
-    assert citation.startswith(gbt + " ¶12 ")  # the GB/T 7714 string citeproc-js rendered, with the paragraph
-    assert citation.endswith(LIU + "#p12")
+    popover = page.locator(".edition-popover")
+    texts = popover.locator(".edition-cite__text").all_inner_texts()
+    assert texts[0] == "https://cxzy-edition.github.io/edition/" + LIU.replace("index.html", "#p12")  # the public permalink
+    assert texts[1].startswith("刘淇. 在北京市开展创先争优暨党员作风建设年活动动员大会上的讲话[Z/OL]")
+    assert texts[1].endswith("/texts/2010-04-14-liu-qi-beijing/#p12.")
     assert page.url.endswith("#p12")
+    popover.locator(".edition-cite__copy").nth(1).click()
+    page.wait_for_function("document.body.dataset.lastCitation !== undefined")
+    assert page.evaluate("document.body.dataset.lastCitation") == texts[1]
     page.wait_for_selector(".edition-toast", state="visible", timeout=3000)  # after the clipboard promise
 
 
