@@ -9,14 +9,14 @@ Python-Markdown's `abbr` needs word boundaries that running Chinese text does no
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from pypinyin import Style, lazy_pinyin, pinyin
 
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import ANCHOR, Document, Span
@@ -96,10 +96,71 @@ def entry_id(pinyin_text: str) -> str:
     return "-".join(filter(None, (re.sub(r"[^a-z0-9]", "", toneless(s)) for s in pinyin_text.split())))
 
 
+class _Readings:
+    """pypinyin's answers, remembered in build/pinyin-cache.json: pypinyin takes 0.2 s to import
+    (its phrase dictionary), so a build whose terms it has seen does not load it at all. The
+    cache is keyed by pypinyin's version; a wrong or unreadable file is simply rebuilt."""
+
+    PATH = Path(__file__).resolve().parent.parent / "build" / "pinyin-cache.json"
+
+    def __init__(self):
+        self.memo: dict | None = None
+        self.changed = False
+
+    def _load(self) -> dict:
+        if self.memo is None:
+            from importlib.metadata import version
+            wanted = version("pypinyin")
+            try:
+                memo = json.loads(self.PATH.read_text(encoding="utf-8"))
+                self.memo = memo if memo.get("pypinyin") == wanted else None
+            except (OSError, ValueError):
+                pass
+            self.memo = self.memo or {"pypinyin": wanted, "tone": {}, "plain": {}, "heteronyms": {}}
+        return self.memo
+
+    def ask(self, kind: str, text: str, compute):
+        table = self._load()[kind]
+        if text not in table:
+            table[text] = compute(text)
+            self.changed = True
+        return table[text]
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            self.PATH.parent.mkdir(parents=True, exist_ok=True)
+            draft = self.PATH.with_name(f"{self.PATH.name}.{os.getpid()}")
+            draft.write_text(json.dumps(self.memo, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            os.replace(draft, self.PATH)
+            self.changed = False
+        except OSError:
+            pass  # a cache: the next build asks pypinyin again
+
+
+_READINGS = _Readings()
+
+
+def _plain(term: str) -> str:
+    from pypinyin import lazy_pinyin
+    return "-".join(s for s in lazy_pinyin([ch for ch in term if is_han(ch)]))
+
+
+def _tone(spelled: str) -> str:
+    from pypinyin import Style, pinyin
+    return " ".join(s[0] for s in pinyin(spelled, style=Style.TONE) if s[0].strip())
+
+
+def _heteronyms(ch: str) -> list[str]:
+    from pypinyin import Style, pinyin
+    return pinyin(ch, style=Style.TONE, heteronym=True)[0]
+
+
 def former_id(term: str) -> str:
     """The slug entries had before pinyin came from the editor's word (pypinyin's guess,
     digits dropped): kept working as a redirect when it differs."""
-    return "-".join(s for s in lazy_pinyin([ch for ch in term if is_han(ch)]))
+    return _READINGS.ask("plain", term, _plain)
 
 
 def reading_tokens(term: str) -> list[str]:
@@ -110,11 +171,11 @@ def reading_tokens(term: str) -> list[str]:
 def generated_pinyin(term: str) -> str:
     """pypinyin's phrase-aware reading, one syllable per Han character, digits kept (建党90周年 ->
     jiàn dǎng 90 zhōu nián)."""
-    return " ".join(s[0] for s in pinyin("".join(reading_tokens(term)), style=Style.TONE) if s[0].strip())
+    return _READINGS.ask("tone", "".join(reading_tokens(term)), _tone)
 
 
 def readings(ch: str) -> list[str]:
-    return pinyin(ch, style=Style.TONE, heteronym=True)[0]
+    return _READINGS.ask("heteronyms", ch, _heteronyms)
 
 
 @cache
@@ -187,6 +248,9 @@ def load_glossary(path: Path, docs) -> tuple[Glossary, dict[str, list[Hit]]]:
     doc = load_yaml(path)
     validate(doc, "glossary.schema.json")
     entries = [_entry(doc, i, raw) for i, raw in enumerate(doc.data)]
+    for e in entries:
+        former_id(e.term)  # asked now (the entry pages' redirects), so that the cache holds it
+    _READINGS.save()
     glossary = Glossary(tuple(entries))
     found = occurrences(glossary, docs)
     errors = _cross_check(path, glossary, docs, found)

@@ -183,3 +183,26 @@ def test_stated_pinyin_drives_slug_order_and_keeps_the_old_url(project):
 def test_digits_stay_in_the_pinyin_and_the_slug(edition):
     entry = edition.glossary.by_term()["建党90周年"]
     assert entry.pinyin == "jiàn dǎng 90 zhōu nián" and entry.id == "jian-dang-90-zhou-nian"
+
+
+def test_the_pinyin_cache_answers_as_pypinyin_does_and_ignores_a_bad_or_foreign_file(tmp_path, monkeypatch):
+    import json
+    from importlib.metadata import version
+
+    from pypinyin import Style, pinyin
+
+    from build_tools import enrich
+
+    path = tmp_path / "pinyin-cache.json"
+    monkeypatch.setattr(enrich._Readings, "PATH", path)
+    for content in ["{not json", json.dumps({"pypinyin": "0.0", "tone": {"建党90周年": "wrong"}, "plain": {},
+                                               "heteronyms": {"长": ["wrong"]}})]:
+        path.write_text(content, encoding="utf-8")
+        monkeypatch.setattr(enrich, "_READINGS", enrich._Readings())
+        assert enrich.generated_pinyin("建党90周年") == "jiàn dǎng 90 zhōu nián"
+        assert enrich.readings("长") == pinyin("长", style=Style.TONE, heteronym=True)[0]
+        enrich._READINGS.save()
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        assert saved["pypinyin"] == version("pypinyin") and saved["tone"]["建党90周年"] == "jiàn dǎng 90 zhōu nián"
+    monkeypatch.setattr(enrich, "_READINGS", enrich._Readings())  # a fresh process reads the file
+    assert enrich.readings("长") == pinyin("长", style=Style.TONE, heteronym=True)[0]
