@@ -62,5 +62,5 @@ test: $(VENV)/.installed node_modules/.installed browser-deps  ## every test: un
 clean:
 	rm -rf build site site.new site.old .site.builds .site.lock node_modules
 
-bench: $(VENV)/.installed browser-deps  ## whole-process build cost vs bare MkDocs, 5-1000 texts (BENCH_SIZES=5,50,500,1000,10000 for the archive)
+bench: $(VENV)/.installed $(NODE_DEPS) browser-deps  ## whole-process build cost vs bare MkDocs, 5-1000 texts (BENCH_SIZES=5,50,500,1000,10000 for the archive)
 	$(PY) tools/bench.py

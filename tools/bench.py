@@ -138,10 +138,21 @@ def pipeline_times(project: Path) -> dict[str, float]:
     return {stage: timings.get(stage, 0.0) for stage in STAGES}
 
 
+# What the published bytes are made of: the first matching part of a file's path in the site.
+PARTS = [("text pages", ("texts/", "zh-Hant/texts/")), ("search index", ("assets/search", "zh-Hant/assets/search")),
+         ("glossary", ("glossary/", "zh-Hant/glossary/")), ("TEI", ("tei/", "zh-Hant/tei/")),
+         ("citations", ("citations/", "zh-Hant/citations/")), ("offline zip", ("downloads/",))]
+
+
 def published(site: Path) -> dict:
     files = [p for p in site.rglob("*") if p.is_file()]
+    parts: dict[str, int] = {}
+    for p in files:
+        rel = p.relative_to(site).as_posix()
+        part = next((name for name, prefixes in PARTS if rel.startswith(prefixes)), "other")
+        parts[part] = parts.get(part, 0) + p.stat().st_size
     return {"bytes": sum(p.stat().st_size for p in files), "files": len(files),
-            "zip": sum(p.stat().st_size for p in files if p.suffix == ".zip")}
+            "zip": sum(p.stat().st_size for p in files if p.suffix == ".zip"), "parts": parts}
 
 
 # --- preview ----------------------------------------------------------------------------------
@@ -456,6 +467,14 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
                      f"{mb(r['offline_outside']) if r['offline_outside'] else '—'} | {p['bytes'] / r['n'] / 1000:.0f} KB | "
                      f"{'fits' if p['bytes'] <= GITHUB_PAGES_BYTES else 'too large'} | "
                      f"{'fits' if p['files'] <= GITLAB_PAGES_FILES and p['bytes'] <= GITHUB_PAGES_BYTES else 'too large'} |")
+    with_parts = [r for r in results if "parts" in r["published"]]
+    if with_parts:
+        names = [name for name, _ in PARTS] + ["other"]
+        lines += ["", "Per text, by part (both scripts together):", "",
+                  "| texts | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+        for r in with_parts:
+            lines.append(f"| {r['n']} | " + " | ".join(f"{r['published']['parts'].get(n, 0) / r['n'] / 1000:.1f} KB"
+                                                        for n in names) + " |")
     lines += ["", "## Reader side", "",
               "| texts | text page, first visit: files / transferred | next text page | first search result online: "
               "median / worst | file://: median / worst | index read per query: median / worst |",
@@ -514,6 +533,9 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
                   f"page at its last paragraph (#{long['jump_to']}) until it is in view {long['jump_s']:.2f} s; "
                   f"opening the last note's popover {long['note_ms']:.0f} ms "
                   f"({'opened' if long['note_open'] else 'did NOT open'})."]
+    notes = ROOT / "bench" / "notes.md"  # what the figures cannot say: load, commits, what was not run
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
