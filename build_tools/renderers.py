@@ -169,6 +169,14 @@ class Renderers:
         """Run the builds (in parallel when there are workers); their errors, '' for success."""
         return [pending.result() for pending in [self.submit(job) for job in jobs]]
 
+    def stop(self) -> None:
+        """Kill the workers that are still building (their output is not wanted); later builds
+        run in this process."""
+        for (process, _), pending in zip(self.workers, self.running):
+            if pending is not None and not pending.done:
+                process.kill()
+        self.close()
+
     def close(self) -> None:
         for process, conn in self.workers:
             try:
@@ -179,7 +187,7 @@ class Renderers:
             process.join(5)
             if process.is_alive():
                 process.kill()
-        self.workers = []
+        self.workers, self.running = [], []
 
     def __enter__(self):
         return self

@@ -92,7 +92,6 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
     renderers.py); by default, started here."""
     from mkdocs.exceptions import MkDocsException
 
-    check(edition)
     os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(edition.root))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     cache = str(edition.root / "build" / JINJA_CACHE)
@@ -106,7 +105,11 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             for variant in write_variants(edition, with_search_shards=False):
                 built = staging.with_name(f"{staging.name}.{variant.code}")
                 builds.append((variant, built, pool.submit((str(config_path(edition, variant.code)), str(built), cache))))
-            shards = search_shard_pages(edition)  # while MkDocs runs; written straight into the site
+            # While MkDocs runs: the checks (nothing is published unless they pass, and their
+            # errors come before anything MkDocs could say), then the search index, written
+            # straight into the site.
+            check(edition)
+            shards = search_shard_pages(edition)
             with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
                     error = pending.result()
@@ -121,8 +124,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(zip_draft, target)
         except BaseException:
-            for pending in (b[2] for b in builds):
-                pending.result()  # let a running MkDocs finish before its folder is removed
+            pool.stop()  # a build of input that failed its checks could run for minutes
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:

@@ -450,7 +450,7 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
     lines += ["", "Pipeline stages inside `make site` (one in-process run, seconds):", "",
               "| texts | " + " | ".join(STAGES) + " |", "|---|" + "---|" * len(STAGES)]
     for r in results:
-        lines.append(f"| {r['n']} | " + " | ".join(f"{r['stages'][s]:.2f}" for s in STAGES) + " |")
+        lines.append(f"| {r['n']} | " + " | ".join(f"{r['stages'][s]:.2f}" if s in r['stages'] else "—" for s in STAGES) + " |")
     for a, b in zip(results, results[1:]):
         k = b["n"] / a["n"]
         lines += ["", f"Scaling {a['n']} → {b['n']} texts ({k:.0f}×): make site wall {b['site']['wall'] / a['site']['wall']:.1f}×, "
