@@ -92,8 +92,9 @@ def toneless(syllable: str) -> str:
 
 
 def entry_id(pinyin_text: str) -> str:
-    """URL slug from the entry's pinyin (the editor's word where stated): li-chang-chun, jian-dang-90-zhou-nian."""
-    return "-".join(filter(None, (re.sub(r"[^a-z0-9]", "", toneless(s)) for s in pinyin_text.split())))
+    """URL slug from the entry's pinyin (the editor's word where stated): li-chang-chun, jian-dang-90-zhou-nian;
+    of an undetermined syllable (qū/qǔ) its first alternative."""
+    return "-".join(filter(None, (re.sub(r"[^a-z0-9]", "", toneless(s.split("/")[0])) for s in pinyin_text.split())))
 
 
 class _Readings:
@@ -289,9 +290,11 @@ def _check_pinyin(path, line: int, term: str, stated: str) -> None:
         if not is_han(token):
             if syllable != token:
                 raise EditionError(path, line, f"term '{term}': '{syllable}' 应照写为 '{token}'", "数字和拉丁字母照原样写")
-        elif syllable not in readings(token):
-            raise EditionError(path, line, f"term '{term}': '{syllable}' 不是“{token}”的读音 "
-                               f"(not a reading of {token}: {' / '.join(readings(token))})", "改正声调或音节")
+        else:
+            for alternative in syllable.split("/"):  # qū/qǔ: a reading no source settles, both given
+                if alternative not in readings(token):
+                    raise EditionError(path, line, f"term '{term}': '{alternative}' 不是“{token}”的读音 "
+                                       f"(not a reading of {token}: {' / '.join(readings(token))})", "改正声调或音节")
 
 
 def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit]]) -> list[EditionError]:

@@ -147,10 +147,17 @@ def test_error_line_points_at_the_entry(project):
     assert err.value.message.startswith(f"{path}:{line}: term '三张皮'")
 
 
-def test_wrong_tone_is_refused(project):
-    path, _ = edit_glossary(project, "  pinyin: zhōu qǔ\n", "  pinyin: zhōu qù\n")
+@pytest.mark.parametrize("stated", ["zhōu qù", "zhōu qū/qù"])
+def test_wrong_tone_is_refused_also_among_alternatives(project, stated):
+    path, _ = edit_glossary(project, "  pinyin: zhōu qū/qǔ\n", f"  pinyin: {stated}\n")
     with pytest.raises(EditionError, match="'qù' 不是“曲”的读音"):
         load_glossary(path, _docs(project))
+
+
+def test_an_undetermined_reading_is_shown_with_its_alternatives_and_its_slug_from_the_first(project):
+    glossary, _ = load_glossary(project / "source_texts" / "glossary.yml", _docs(project))
+    entry = next(e for e in glossary.entries if e.term == "舟曲")
+    assert entry.pinyin == "zhōu qū/qǔ" and entry.id == "zhou-qu"
 
 
 def test_a_polyphone_lists_every_reading_and_suggests_none(project):

@@ -131,6 +131,8 @@ def test_correction_stays_corrected(case):
         assert any(e["date"] == case["event"]["date"] and e["source"] == case["event"]["source"] for e in events)
     for source in case.get("forbid_event_source", []):
         assert all(e["source"] != source for e in events)
+    if "pinyin" in case:  # a reading no source settles is not stated as one
+        assert next(e for e in load_yaml(SOURCES / "glossary.yml").data if e["term"] == case["term"])["pinyin"] == case["pinyin"]
 
 
 def test_a_renumbering_that_shifts_cited_paragraphs_is_caught(project):
