@@ -6,11 +6,12 @@ settings for each variant, which `site` writes and hands to MkDocs.
 
 from __future__ import annotations
 
+import itertools
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 from build_tools import evidence, manifest, references
@@ -140,13 +141,13 @@ def check_final_markdown(edition: Edition) -> None:
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:
     """Every variant's pages."""
-    return dict(rendered_variants(edition, timings))
+    return {code: list(pages) for code, pages in rendered_variants(edition, timings)}
 
 
 def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
-                      with_search_shards: bool = True) -> Iterator[tuple[str, list[Page]]]:
-    """(variant code, pages) one variant at a time, so that a caller writing them holds one
-    variant's pages at once. Each variant's Documents are converted once; the search fold map
+                      with_search_shards: bool = True) -> Iterator[tuple[str, Iterator[Page]]]:
+    """(variant code, its pages as they are made), one variant at a time, so that a caller writing
+    them holds one page at a time. Each variant's Documents are converted once; the search fold map
     needs all variants, so it is built between conversion and rendering. The search index's
     term shards (under the canonical root, shared by the variants) come with the canonical
     pages, unless `with_search_shards` is False: `make site` writes them itself, while MkDocs runs."""
@@ -172,12 +173,26 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
-        with timed(timings, "render"):
-            pages = _render_variant(edition, v, *converted.pop(v.code), fold, shard_count,
-                                    cites[citations.LANGS[v.canonical]]) + shared
-        if v.canonical:
-            pages += tei + (search_shard_pages(edition, timings) if with_search_shards else [])
+        pages = timed_pages(timings, "render", _render_variant(edition, v, *converted.pop(v.code), fold, shard_count,
+                                                                cites[citations.LANGS[v.canonical]]))
+        pages = itertools.chain(pages, shared, tei if v.canonical else [])
+        if v.canonical and with_search_shards:
+            pages = itertools.chain(pages, _later(search_shard_pages, edition, timings))
         yield v.code, pages
+
+
+def _later(make: Callable[..., list[Page]], *args) -> Iterator[Page]:
+    yield from make(*args)
+
+
+def timed_pages(timings: dict[str, float] | None, stage: str, pages: Iterator[Page]) -> Iterator[Page]:
+    """`pages` as they are made, the time spent making them added to `stage`."""
+    while True:
+        with timed(timings, stage):
+            page = next(pages, None)
+        if page is None:
+            return
+        yield page
 
 
 def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None) -> list[Page]:
@@ -188,11 +203,12 @@ def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
-                    fold: dict[str, str], shard_count: int, cites: dict[str, dict]) -> list[Page]:
+                    fold: dict[str, str], shard_count: int, cites: dict[str, dict]) -> Iterator[Page]:
+    """A variant's pages, one at a time: an archive's pages are written as they are made, never
+    all held at once."""
     links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
-    pages = []
     per_text = counts_per_text(edition.occurrences)
     lang = citations.LANGS[variant.canonical]
     canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
@@ -206,18 +222,18 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
         apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
         page = render_text_page(d, t, apparatus, extra, edit_url=edit)
         meta = citations.meta_fields(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
-        pages.append(Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta)))
-    pages += [Page(path, text) for path, text in
-              citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path)]
-    pages += glossary_pages(edition.glossary, edition.occurrences, docs, t,
-                            edit_url=f"{repo}/edit/main/source_texts/glossary.yml", refs=edition.references)
-    pages.append(Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t)))
-    pages.append(Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"])))
+        yield Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta))
+    yield from (Page(path, text) for path, text in
+                citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path))
+    yield from glossary_pages(edition.glossary, edition.occurrences, docs, t,
+                              edit_url=f"{repo}/edit/main/source_texts/glossary.yml", refs=edition.references)
+    yield Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t))
+    yield Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"]))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),
               "more": t("再显示下面的结果（还有{n}处）"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释")}
     up = "../" * len([p for p in variant.path.split("/") if p])
-    pages += [Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up)]
+    yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up))
     zip_at, in_site = offline_zip(edition)  # written by site.py after MkDocs
     offline_link = (f'<a href="{up}{zip_at}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
                     if in_site else
@@ -234,10 +250,9 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
                 content += edit_footer(f"{repo}/edit/main/docs/{rel}", t("在 GitHub 上编辑本页"))
         if rel in PAGE_INTROS:
             render = render_home if rel == "home.md" else render_editorial
-            pages.append(Page(PAGE_INTROS[rel], render(docs, t(content), t)))
+            yield Page(PAGE_INTROS[rel], render(docs, t(content), t))
         else:
-            pages.append(Page(rel, with_front_matter(t(content)) if rel.endswith(".md") else content))
-    return pages
+            yield Page(rel, with_front_matter(t(content)) if rel.endswith(".md") else content)
 
 
 def offline_zip(edition: Edition) -> tuple[str, bool]:

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
@@ -31,15 +31,17 @@ from build_tools.renderers import JINJA_CACHE, Renderers
 log = logging.getLogger("build_tools")
 
 
-def write_pages(pages: list[Page], out_dir: Path, remove_stale: bool = True) -> int:
-    """Write pages whose content changed (so live preview reloads only what changed) and remove
-    stale files. Returns how many files were written."""
-    wanted = {out_dir / p.path: p.content for p in pages}
+def write_pages(pages: Iterable[Page], out_dir: Path, remove_stale: bool = True) -> int:
+    """Write pages, as they come, whose content changed (so live preview reloads only what
+    changed) and remove stale files. Returns how many files were written."""
+    wanted: set[Path] = set()
     written = 0
-    for path, content in wanted.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != content:
+    for page in pages:
+        path = out_dir / page.path
+        wanted.add(path)
+        if not path.exists() or path.read_text(encoding="utf-8") != page.content:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
+            path.write_text(page.content, encoding="utf-8")
             written += 1
     if remove_stale and out_dir.exists():
         for path in out_dir.rglob("*"):
@@ -57,16 +59,17 @@ def write_variants(edition: Edition, timings: dict[str, float] | None = None,
     """Pipeline output, one variant at a time: build/md/<code>/ and build/mkdocs.<code>.yml,
     yielding each variant as soon as it is on disk (so its MkDocs build can start)."""
     by_code = {v.code: v for v in edition.variants}
-    for code, pages in rendered_variants(edition, timings, with_search_shards):  # one variant in memory at a time
-        started = time.perf_counter()
+    for code, pages in rendered_variants(edition, timings, with_search_shards):  # written as they are made
+        made_before, started = sum((timings or {}).values()), time.perf_counter()
         write_pages(pages, edition.root / "build" / "md" / code)
-        del pages
+        writing = time.perf_counter() - started - (sum((timings or {}).values()) - made_before)  # less the making
+        started = time.perf_counter()
         text = yaml.safe_dump(mkdocs_config(edition, by_code[code]), allow_unicode=True, sort_keys=False)
         path = config_path(edition, code)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
         if timings is not None:
-            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
+            timings["write"] = timings.get("write", 0.0) + writing + time.perf_counter() - started
         yield by_code[code]
 
 
