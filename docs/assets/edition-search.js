@@ -187,6 +187,7 @@
   }
 
   var RESULTS_PER_BATCH = 50;  // an archive-wide query can hit tens of thousands of paragraphs
+  var GROUPS_PER_BATCH = 50;  // ... on thousands of pages
   var KINDS = [["text", ["text"]], ["title", ["title", "heading"]], ["glossary", ["glossary"]], ["note", ["note"]]];
 
   /* "{q}" and "{n}" filled in one pass: a query such as $' or {n} stays as typed. */
@@ -278,14 +279,34 @@
       function draw(kind) {
         var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
         var chosen = members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits;
-        var budget = RESULTS_PER_BATCH, made = byPage(chosen).map(function (group, n) {
+        var groups = byPage(chosen), budget = RESULTS_PER_BATCH;
+        var made = groups.slice(0, GROUPS_PER_BATCH).map(function (group, n) {
           var open = n === 0 || budget > 0;  // open the first pages, about one batch of hits
           if (open) budget -= group.hits.length;
           return groupElement(group, query, L, open);
         });
         return Promise.all(made.map(function (m) { return m.ready; })).then(function () {  // drawn at once: nothing moves
           groupsBox.replaceChildren.apply(groupsBox, made.map(function (m) { return m.element; }));
+          morePages(groups, made.length);
         });
+      }
+      /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
+      function morePages(groups, drawn) {
+        if (drawn >= groups.length) return;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "search-more-pages md-button";
+        var left = groups.length - drawn;
+        button.dataset.left = String(left);
+        button.textContent = format(left > GROUPS_PER_BATCH ? L.morePages : L.restPages, { n: GROUPS_PER_BATCH, m: left });
+        button.addEventListener("click", function () {
+          var next = groups.slice(drawn, drawn + GROUPS_PER_BATCH).map(function (group) {
+            return groupElement(group, query, L, false).element;
+          });
+          button.replaceWith.apply(button, next);
+          morePages(groups, drawn + next.length);
+        });
+        groupsBox.appendChild(button);
       }
       draw("").then(function () {
         count.textContent = format(L.found, { q: query, n: hits.length, m: byPage(hits).length });

@@ -139,6 +139,8 @@ def test_results_are_grouped_by_page_and_filtered_by_kind(page, site):
     page.goto((site / "search.html").as_uri() + "?q=创先")
     page.wait_for_selector(".search-group")
     total = page.evaluate("editionSearch.search('创先').then(hits => hits.length)")
+    while page.locator(".search-more-pages").count():  # past 50 pages, the rest on request
+        page.click(".search-more-pages")
     groups = page.locator(".search-group")
     counts = [int(re.search(r"\d+", groups.nth(i).locator("summary .search-n").inner_text())[0])
               for i in range(groups.count())]
@@ -150,6 +152,24 @@ def test_results_are_grouped_by_page_and_filtered_by_kind(page, site):
     page.wait_for_function("document.querySelectorAll('.search-group [data-anchor]').length > 0 && "
                            "[...document.querySelectorAll('.search-group a')].every(a => a.textContent === '注释')")
     assert page.locator(".search-kinds button[aria-pressed=true]").get_attribute("data-kind") == "note"
+
+
+def test_a_query_on_many_pages_draws_their_groups_a_batch_at_a_time(page, site):
+    """An archive-wide query hits thousands of pages: 50 groups are drawn, the rest on request."""
+    page.goto((site / "search.html").as_uri() + "?q=的")
+    page.wait_for_selector(".search-group")
+    pages = page.evaluate("editionSearch.search('的').then(hits => new Set(hits.map(h => h.url)).size)")
+    assert pages > 50, "the real corpus has more than one batch of pages holding 的"
+    drawn = page.locator(".search-group").count()
+    assert drawn == 50
+    while page.locator(".search-more-pages").count():
+        button = page.locator(".search-more-pages")
+        assert int(button.get_attribute("data-left")) == pages - drawn
+        assert str(pages - drawn) in button.inner_text()
+        page.click(".search-more-pages")
+        drawn = page.locator(".search-group").count()
+    assert drawn == pages
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth")
 
 
 def test_header_search_box_shows_its_focus(page, site):
