@@ -459,7 +459,7 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
                   f"{b['published']['bytes'] / a['published']['bytes']:.1f}×."]
     lines += ["", "## Published site (what a Pages deploy uploads)", "",
               f"| texts | site/ bytes | files | of which offline zip | offline zip built outside site/ | "
-              f"per text | GitHub Pages (≤ {mb(GITHUB_PAGES_BYTES)}) | GitLab Pages (≤ {GITLAB_PAGES_FILES:,} files) |",
+              f"per text | GitHub Pages (≤ {mb(GITHUB_PAGES_BYTES)}) | GitLab Pages (≤ {mb(GITHUB_PAGES_BYTES)} and ≤ {GITLAB_PAGES_FILES:,} files) |",
               "|---|---|---|---|---|---|---|---|"]
     for r in results:
         p = r["published"]
