@@ -16,6 +16,8 @@ from __future__ import annotations
 import errno
 import html
 import logging
+import os
+import shutil
 import signal
 import socket
 import sys
@@ -69,6 +71,9 @@ def port_is_free(host: str, port: int) -> bool:
                 return False
             raise
     return True
+
+
+COMPLETING_STOPS_WITHIN = 10.0  # seconds: writing one variant's files and its dirty build take about one
 
 
 class RendererFailed(Exception):
@@ -167,12 +172,19 @@ class Preview:
     def stop_completing(self) -> None:
         if self.completing is not None and self.completing.is_alive():
             self.completing.terminate()  # an unfinished write is written again by the next completion
-            self.completing.join()
+            self.completing.join(COMPLETING_STOPS_WITHIN)
+            if self.completing.is_alive():  # stuck where it does not take SIGTERM: no save may wait on it
+                log.warning("preview: the background update of the search index did not stop; killed it, "
+                            "the next build runs the whole pipeline")
+                self.completing.kill()
+                self.completing.join()
+                self.last = None
         self.completing = None
 
 
 def _complete(edition, jobs) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # stopped by the next save: no clean-up to run
+    _own_stderr()
     from build_tools.pipeline import rendered_variants
     from build_tools.renderers import preview_variant
     from build_tools.site import write_pages
@@ -192,6 +204,18 @@ def _complete(edition, jobs) -> None:
             if error:
                 print(error, file=sys.stderr)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _own_stderr() -> None:
+    """In a process forked from the server: its own stderr for its messages. The server's other
+    threads may have held the old stream's lock at the moment of the fork, and nothing releases
+    it in the child."""
+    stream = open(os.dup(2), "w", buffering=1, encoding="utf-8", errors="replace")
+    sys.stderr = stream
+    loggers = [logging.getLogger(), *(v for v in logging.Logger.manager.loggerDict.values() if isinstance(v, logging.Logger))]
+    for handler in (h for lg in loggers for h in lg.handlers):
+        if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+            handler.stream = stream  # not setStream: it would flush the old stream first
 
 
 def _differs(path: Path, content: str) -> bool:
@@ -237,4 +261,5 @@ def serve(root: Path, host: str, port: int) -> int:
         server.shutdown()
         preview.stop_completing()
         renderers.close()
+        shutil.rmtree(site_dir, ignore_errors=True)  # the preview's pages live only as long as the server
     return 0
