@@ -50,16 +50,27 @@ def annotation_path(source_dir: Path, slug: str) -> Path:
 def load_notes(source_dir: Path, docs) -> dict[str, tuple[Note, ...]]:
     """slug -> its notes in reading order. Raises EditionErrors naming file, line and note id."""
     by_slug = {d.meta.slug: d for d in docs}
-    anchors = {f"{d.meta.slug}#{b.id}" for d in docs for b in d.blocks if b.id} | {f"{s}#top" for s in by_slug}
+    anchors = note_anchors(docs)
     notes: dict[str, tuple[Note, ...]] = {slug: () for slug in by_slug}
     for path in sorted((source_dir / "annotations").glob("*.yml")):
-        if path.stem not in by_slug:
-            slugs = sorted(by_slug)
-            raise EditionError(path, 1, f"没有标识为“{path.stem}”的文本 (unknown text '{path.stem}')",
-                               f"注释文件以文本的标识命名：{'、'.join(slugs)} "
-                               f"(name the file after a text's slug: {', '.join(slugs)})")
-        notes[path.stem] = _load_file(path, by_slug[path.stem], anchors)
+        notes[path.stem] = load_notes_file(path, by_slug, anchors)
     return notes
+
+
+def note_anchors(docs) -> set[str]:
+    """What a note's `sources` may cite: <slug>#<paragraph id> and <slug>#top."""
+    return {f"{d.meta.slug}#{b.id}" for d in docs for b in d.blocks if b.id} | {f"{d.meta.slug}#top" for d in docs}
+
+
+def load_notes_file(path: Path, by_slug: dict[str, Document], anchors: set[str]) -> tuple[Note, ...]:
+    """The notes of one file (named after its text's slug), in reading order; an empty tuple
+    for a file that is gone (the live preview reloads just the files that changed)."""
+    if path.stem not in by_slug:
+        slugs = sorted(by_slug)
+        raise EditionError(path, 1, f"没有标识为“{path.stem}”的文本 (unknown text '{path.stem}')",
+                           f"注释文件以文本的标识命名：{'、'.join(slugs)} "
+                           f"(name the file after a text's slug: {', '.join(slugs)})")
+    return _load_file(path, by_slug[path.stem], anchors) if path.exists() else ()
 
 
 def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]:

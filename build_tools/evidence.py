@@ -118,13 +118,16 @@ class Evidence:
                 f"(date {date} is not in {source} (looked for {' or '.join(forms)}))")
 
 
+FIX = ("引用含有这一说法的段落（或 references.yml 中的文献），或改正这一说法 "
+       "(cite the paragraph that holds it (or a reference in references.yml), or correct the claim)")
+
+
 def check(source_dir: Path, docs) -> None:
     """Raise EditionErrors naming file:line and the claim for every ungrounded claim of the
     glossary and the notes (read here as written, beside the stages that use them)."""
     evidence = Evidence(docs, load_references(source_dir))
     errors: list[EditionError] = []
-    fix = ("引用含有这一说法的段落（或 references.yml 中的文献），或改正这一说法 "
-           "(cite the paragraph that holds it (or a reference in references.yml), or correct the claim)")
+    fix = FIX
     glossary = source_dir / "glossary.yml"
     if glossary.exists():
         doc = load_yaml(glossary)
@@ -140,14 +143,21 @@ def check(source_dir: Path, docs) -> None:
                     if problem:
                         errors.append(EditionError(glossary, doc.line_of((i, "events", k)),
                                                    f"{claim} event '{event['label']}': {problem}", fix))
-    slugs = {d.meta.slug for d in docs}
-    for path in sorted((source_dir / "annotations").glob("*.yml")):
+    errors += note_problems(evidence, sorted((source_dir / "annotations").glob("*.yml")), {d.meta.slug for d in docs})
+    if errors:
+        raise EditionErrors(errors)
+
+
+def note_problems(evidence: Evidence, paths: list[Path], slugs: set[str]) -> list[EditionError]:
+    """Every ungrounded claim of the notes in these files (the live preview checks just the
+    files that changed, with the Evidence of the last full build)."""
+    errors = []
+    for path in paths:
+        if path.stem not in slugs or not path.exists():
+            continue  # an unknown slug is reported by the notes' loader
         doc = load_yaml(path)
-        if path.stem not in slugs:
-            continue  # reported by the notes' loader
         for i, raw in enumerate(doc.data or []):
             sources = (f"{path.stem}#{raw['paragraph']}", *raw["sources"])
             for problem in evidence.problems(fold_cjk(raw["body"]), sources, tuple(raw.get("mentions", []))):
-                errors.append(EditionError(path, doc.line_of((i, "body")), f"note '{raw['id']}': {problem}", fix))
-    if errors:
-        raise EditionErrors(errors)
+                errors.append(EditionError(path, doc.line_of((i, "body")), f"note '{raw['id']}': {problem}", FIX))
+    return errors

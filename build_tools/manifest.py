@@ -106,6 +106,14 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
         raise EditionErrors(errors)
 
 
+def check_references(path: Path, current: dict[str, dict[str, str]], refs: list[Ref]) -> None:
+    """Only that these references still mean the text they were written for (the live preview
+    after a note edit, the texts and `current` anchors being those of the last full check)."""
+    errors = references.check(list(refs), _read(path)[0], current)
+    if errors:
+        raise EditionErrors(errors)
+
+
 def _decision_near(doc: Document, block_id: str) -> Intervention | None:
     """The editorial decision (break, join or correction, with its .yml line) that stands in the
     block whose text changed, or in the block before it: where an editor should look first."""

@@ -116,14 +116,17 @@ def check(edition: Edition) -> None:
     check_final_markdown(edition)
 
 
-def check_final_markdown(edition: Edition) -> None:
+def check_final_markdown(edition: Edition, notes_of: set[str] | None = None) -> None:
     """Contributed Markdown as it is rendered: in every script (after conversion with the
-    overrides) and together with the fields that share its page."""
+    overrides) and together with the fields that share its page. `notes_of`: check only the
+    notes of these texts (the live preview after a note edit; the rest was checked before)."""
     glossary_path = edition.source_dir / "glossary.yml"
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
-        pages = [[(n.path, n.line, t(n.body)) for n in notes] for notes in edition.notes.values()]
-        pages += [[(glossary_path, e.line, t(e.explanation))] for e in edition.glossary.entries]
+        pages = [[(n.path, n.line, t(n.body)) for n in notes] for slug, notes in edition.notes.items()
+                 if notes_of is None or slug in notes_of]
+        if notes_of is None:
+            pages += [[(glossary_path, e.line, t(e.explanation))] for e in edition.glossary.entries]
         for fields in pages:
             reason = page_reason([text for _, _, text in fields])
             if reason:
@@ -131,7 +134,7 @@ def check_final_markdown(edition: Edition) -> None:
                 raise EditionError(path, line, f"{variant.code} 版所在页面上的 Markdown {reason}",
                                    "写普通 Markdown：文字、强调、列表和行内 http(s) 链接 "
                                    "(write plain Markdown: text, emphasis, lists and inline http(s) links)")
-        for path in handwritten_files(edition.root / "docs"):
+        for path in handwritten_files(edition.root / "docs") if notes_of is None else ():
             found = docs_page_reason(t(path.read_text(encoding="utf-8"))) if path.suffix == ".md" else None
             if found:
                 raise EditionError(path, found[0], f"{variant.code} 版：{found[1]}",
@@ -163,13 +166,8 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
         fold = fold_map([u for _, _, u in converted.values()])
         canonical = next(v for v in edition.variants if v.canonical)
         shard_count = term_shard_count(converted[canonical.code][2])
-        hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
-        categories = {e.id: e.category for e in edition.glossary.entries}
-        # The TEI is of the canonical text (the other script derives from it): published once, at
-        # the site root, and linked from both scripts' pages.
-        tei = [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
-                                                            edition.parallels)) for d in edition.docs]
-        shared = [Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant)),
+        tei = tei_pages(edition, edition.docs)
+        shared = [annotations_page(edition),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
@@ -195,6 +193,21 @@ def timed_pages(timings: dict[str, float] | None, stage: str, pages: Iterator[Pa
         yield page
 
 
+def tei_pages(edition: Edition, docs) -> list[Page]:
+    """The TEI of the canonical text (the other script derives from it): published once, at the
+    site root, and linked from both scripts' pages."""
+    categories = {e.id: e.category for e in edition.glossary.entries}
+    return [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
+                                                         edition.parallels)) for d in docs]
+
+
+def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:
+    """Every note as one W3C Web Annotation collection (the same file in every variant);
+    `reuse`: see render_notes.web_annotations."""
+    hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
+    return Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant, reuse))
+
+
 def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None) -> list[Page]:
     """The search index's term shards, built from the canonical text (both variants read them)."""
     with timed(timings, "search"):
@@ -206,23 +219,11 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
                     fold: dict[str, str], shard_count: int, cites: dict[str, dict]) -> Iterator[Page]:
     """A variant's pages, one at a time: an archive's pages are written as they are made, never
     all held at once."""
-    links = term_links(edition.glossary, t, "texts/slug")
     by_slug = {d.meta.slug: d for d in docs}
     repo = edition.settings["repo_url"]
-    per_text = counts_per_text(edition.occurrences)
+    text_pages = TextPages(edition, variant, t, by_slug, cites)
+    yield from (text_pages.page(d) for d in docs)
     lang = citations.LANGS[variant.canonical]
-    canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
-    root_up = "../../" + "../" * len([p for p in variant.path.split("/") if p])  # a text page -> the site root
-    for d in docs:
-        notes = edition.notes[d.meta.slug]
-        item = citations.csl_item(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
-        extra = (terms_panel(d, edition.glossary, per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t, edition.references)
-                 + parallels_section(d, list(edition.parallels), by_slug, t) + citations.cite_block(item, t, "../../", cites.get(d.meta.slug), root_up))
-        edit = f"{repo}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
-        apparatus = Apparatus(links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
-        page = render_text_page(d, t, apparatus, extra, edit_url=edit)
-        meta = citations.meta_fields(canonical[d.meta.slug], edition.settings, t, lang, variant.path)
-        yield Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta))
     yield from (Page(path, text) for path, text in
                 citations.download_pages(list(edition.docs), edition.settings, t, lang, variant.path))
     yield from glossary_pages(edition.glossary, edition.occurrences, docs, t,
@@ -235,6 +236,41 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释")}
     up = "../" * len([p for p in variant.path.split("/") if p])
     yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up))
+    yield from handwritten_pages(edition, variant, t, docs)
+
+
+class TextPages:
+    """One variant's text pages, a text at a time (the live preview re-renders only the texts
+    whose notes changed). `by_slug`: every text in the variant's script, by slug (a mapping that
+    may convert on demand); `cites`: the variant's rendered citations (citations.renderings)."""
+
+    def __init__(self, edition: Edition, variant: Variant, t, by_slug, cites: dict[str, dict], per_text=None):
+        self.edition, self.variant, self.t, self.by_slug, self.cites = edition, variant, t, by_slug, cites
+        self.links = term_links(edition.glossary, t, "texts/slug")
+        self.per_text = per_text or counts_per_text(edition.occurrences)  # render_glossary.counts_per_text
+        self.canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
+        self.root_up = "../../" + "../" * len([p for p in variant.path.split("/") if p])  # a text page -> the site root
+
+    def page(self, d: Document) -> Page:
+        edition, variant, t, by_slug = self.edition, self.variant, self.t, self.by_slug
+        lang = citations.LANGS[variant.canonical]
+        notes = edition.notes[d.meta.slug]
+        item = citations.csl_item(self.canonical[d.meta.slug], edition.settings, t, lang, variant.path)
+        extra = (terms_panel(d, edition.glossary, self.per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t, edition.references)
+                 + parallels_section(d, list(edition.parallels), by_slug, t)
+                 + citations.cite_block(item, t, "../../", self.cites.get(d.meta.slug), self.root_up))
+        edit = f"{edition.settings['repo_url']}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
+        apparatus = Apparatus(self.links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
+        page = render_text_page(d, t, apparatus, extra, edit_url=edit)
+        meta = citations.meta_fields(self.canonical[d.meta.slug], edition.settings, t, lang, variant.path)
+        return Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta))
+
+
+def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[Page]:
+    """The pages of docs/ in one variant, their placeholders filled (counts.py); `docs`: the
+    texts in the variant's script, in date order (the home and editorial pages list them)."""
+    repo = edition.settings["repo_url"]
+    up = "../" * len([p for p in variant.path.split("/") if p])
     zip_at, in_site = offline_zip(edition)  # written by site.py after MkDocs
     offline_link = (f'<a href="{up}{zip_at}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
                     if in_site else

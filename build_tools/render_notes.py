@@ -41,37 +41,53 @@ def note_numbers(notes: tuple[Note, ...]) -> dict[str, int]:
     return {n.id: n.number for n in notes}
 
 
-def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Callable[[str], str]) -> str:
+def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Callable[[str], str],
+                    reuse: dict[str, tuple[tuple[Note, ...], str]] | None = None) -> str:
     """All notes as a W3C Web Annotation collection: TextQuoteSelector targets on the permanent
-    paragraph URLs, the body in both scripts."""
-    items = []
+    paragraph URLs, the body in both scripts. `reuse`: slug -> (its notes, their items as written
+    before), kept by the live preview so that a note edit serialises only its own text's notes;
+    the text is the same as json.dumps(collection, ensure_ascii=False, indent=1)."""
+    reuse = {} if reuse is None else reuse
+    parts, total = [], 0
     for slug, text_notes in sorted(notes.items()):
-        page = f"{site_url}texts/{slug}/"
-        for note in text_notes:
-            selector = {"type": "TextQuoteSelector", "exact": note.quote}
-            if note.prefix:
-                selector["prefix"] = note.prefix
-            if note.suffix:
-                selector["suffix"] = note.suffix
-            items.append({
-                "@context": ANNO_CONTEXT,
-                "id": f"{page}#note-{note.id}",
-                "type": "Annotation",
-                "motivation": MOTIVATIONS[note.kind],
-                "created": f"{note.date}T00:00:00Z",
-                "creator": {"name": note.author},  # no agent type: the data does not say person or body
-                "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": "zh-Hans"},
-                         {"type": "TextualBody", "value": hant(note.body), "format": "text/markdown",
-                          "language": "zh-Hant"}],
-                "target": {"type": "SpecificResource", "source": f"{page}#{note.paragraph}", "selector": selector},
-            })
+        if slug not in reuse or reuse[slug][0] != text_notes:
+            items = [_annotation(note, f"{site_url}texts/{slug}/", hant) for note in text_notes]
+            # each item as it stands in the collection: three levels deep, one space a level
+            reuse[slug] = (text_notes, ",\n".join("   " + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n   ")
+                                                   for item in items))
+        total += len(text_notes)
+        if text_notes:
+            parts.append(reuse[slug][1])
     collection = {
         "@context": ANNO_CONTEXT,
         "id": f"{site_url}annotations.jsonld",
         "type": "AnnotationCollection",
         "label": "创先争优活动文献汇编：编辑注释",
-        "total": len(items),
+        "total": total,
         "first": {"id": f"{site_url}annotations.jsonld#page1", "type": "AnnotationPage", "startIndex": 0,
-                  "items": items},
+                  "items": [ITEMS] if parts else []},
     }
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(collection, ensure_ascii=False, indent=1).replace(f'   "{ITEMS}"', ",\n".join(parts)) + "\n"
+
+
+ITEMS = "\u2063items\u2063"  # where the serialised items go (INVISIBLE SEPARATOR: in no note)
+
+
+def _annotation(note: Note, page: str, hant: Callable[[str], str]) -> dict:
+    selector = {"type": "TextQuoteSelector", "exact": note.quote}
+    if note.prefix:
+        selector["prefix"] = note.prefix
+    if note.suffix:
+        selector["suffix"] = note.suffix
+    return {
+        "@context": ANNO_CONTEXT,
+        "id": f"{page}#note-{note.id}",
+        "type": "Annotation",
+        "motivation": MOTIVATIONS[note.kind],
+        "created": f"{note.date}T00:00:00Z",
+        "creator": {"name": note.author},  # no agent type: the data does not say person or body
+        "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": "zh-Hans"},
+                 {"type": "TextualBody", "value": hant(note.body), "format": "text/markdown",
+                  "language": "zh-Hant"}],
+        "target": {"type": "SpecificResource", "source": f"{page}#{note.paragraph}", "selector": selector},
+    }

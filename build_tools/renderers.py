@@ -8,6 +8,7 @@ variants then build in parallel. This module imports nothing heavy itself, so th
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
@@ -19,7 +20,6 @@ JINJA_CACHE = "jinja"  # folder under build/: compiled theme templates, reused b
 def render_variant(job: tuple[str, str, str]) -> str:
     """One variant's MkDocs build: '' or the error to report. `job` is (config file, target
     folder, template cache folder)."""
-    from jinja2 import FileSystemBytecodeCache
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -27,21 +27,53 @@ def render_variant(job: tuple[str, str, str]) -> str:
     config_file, target, cache_dir = job
     try:
         config = load_config(config_file=config_file, site_dir=target, strict=True)
-        make_env = config.theme.get_env
-
-        def env_with_cache():  # the theme's templates compile once, not on every build
-            env = make_env()
-            Path(cache_dir).mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(cache_dir)
-            return env
-
-        config.theme.get_env = env_with_cache
+        _cache_templates(config, cache_dir)
         _release_pages_early()
         mkdocs_build(config)
     except MkDocsException as err:
         return str(err) or type(err).__name__
     drop_unused_theme_assets(Path(target))
     return ""
+
+
+def preview_variant(job: tuple[str, str, str, str]) -> str:
+    """One variant's dirty build for the live preview (only pages whose Markdown is newer than
+    their HTML are rendered again): '' or the error. `job` is (config file, the preview's folder
+    of this variant, template cache folder, the URL it is served at)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_file, target, cache_dir, url = job
+    quiet = logging.getLogger("mkdocs.commands.build")
+    if _not_dirty_warning not in quiet.filters:  # dirty builds are the point of a preview
+        quiet.addFilter(_not_dirty_warning)
+    try:
+        config = load_config(config_file=config_file, site_dir=target, site_url=url, strict=False)
+        _cache_templates(config, cache_dir)
+        mkdocs_build(config, serve_url=url, dirty=True)
+    except MkDocsException as err:
+        return f"MkDocs: {err}"
+    return ""
+
+
+def _not_dirty_warning(record) -> bool:
+    return "'dirty' build" not in record.getMessage()
+
+
+def _cache_templates(config, cache_dir: str) -> None:
+    """The theme's templates compile once, not on every build."""
+    from jinja2 import FileSystemBytecodeCache
+
+    make_env = config.theme.get_env
+
+    def env_with_cache():
+        env = make_env()
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        env.bytecode_cache = FileSystemBytecodeCache(cache_dir)
+        return env
+
+    config.theme.get_env = env_with_cache
 
 
 def _release_pages_early() -> None:
@@ -101,12 +133,21 @@ def _serve(conn) -> None:
         _warm_up()
     except ImportError:
         pass  # the build itself reports it
+    parent = os.getppid()
     while True:
-        job = conn.recv()
-        if job is None:
-            return
+        if not conn.poll(1.0):
+            if os.getppid() != parent:
+                return  # the parent was killed without closing us (a sibling holds our pipe open)
+            continue
         try:
-            conn.send(render_variant(job))
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        render, job = task
+        try:
+            conn.send(render(job))
         except BaseException as err:  # noqa: BLE001 - reported by the parent, which owns the error handling
             conn.send(f"{type(err).__name__}: {err}")
 
@@ -150,24 +191,25 @@ class Renderers:
         self.running: list[Pending | None] = [None] * len(self.workers)
         self.submitted = 0
 
-    def submit(self, job: tuple[str, str, str]) -> Pending:
-        """Start a build on an idle worker (waiting for the oldest one when all are busy)."""
+    def submit(self, job: tuple[str, ...], render=render_variant) -> Pending:
+        """Start `render(job)` on an idle worker (waiting for the oldest one when all are busy):
+        render_variant, or preview_variant for the live preview."""
         if not self.workers:
-            return Pending(value=render_variant(job))
+            return Pending(value=render(job))
         idle = [i for i in range(len(self.workers)) if self.running[i] is None or self.running[i].done]
         if not idle:
             oldest = min(range(len(self.workers)), key=lambda i: self.running[i].order)
             self.running[oldest].result()
             idle = [oldest]
         process, conn = self.workers[idle[0]]
-        conn.send(job)
+        conn.send((render, job))
         self.submitted += 1
         self.running[idle[0]] = Pending(conn, process, self.submitted)
         return self.running[idle[0]]
 
-    def build(self, jobs: list[tuple[str, str, str]]) -> list[str]:
+    def build(self, jobs: list[tuple[str, ...]], render=render_variant) -> list[str]:
         """Run the builds (in parallel when there are workers); their errors, '' for success."""
-        return [pending.result() for pending in [self.submit(job) for job in jobs]]
+        return [pending.result() for pending in [self.submit(job, render) for job in jobs]]
 
     def stop(self) -> None:
         """Kill the workers that are still building (their output is not wanted); later builds

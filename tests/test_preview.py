@@ -1,5 +1,7 @@
 """`make serve`: both scripts, a busy port in one line, a bad save shown in the page and cleared
-by the next good save. A real server process, real pipeline and MkDocs builds."""
+by the next good save; a note edit shown in both scripts by the notes-only path (the search index
+following in the background), an edit of a text or of the glossary by the whole pipeline. A real
+server process, real pipeline and MkDocs builds."""
 
 from __future__ import annotations
 
@@ -38,14 +40,21 @@ def wait_for(condition, what: str, limit: float = 180.0):
     raise AssertionError(f"preview never showed: {what}")
 
 
-def serve(project, port):
+def serve(project, port, log=None):
     return subprocess.Popen([sys.executable, "-m", "build_tools", "--root", str(project), "serve", "--port", str(port)],
-                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=project, stdout=subprocess.PIPE if log is None else subprocess.DEVNULL,
+                            stderr=subprocess.PIPE if log is None else log, text=True)
 
 
-def test_preview_serves_both_scripts_and_shows_a_bad_save_in_the_page(project):
+def rebuilds(log_path, kind: str) -> int:
+    """How many rebuilds of this kind ('notes only' or 'whole pipeline') the server has logged."""
+    return log_path.read_text(encoding="utf-8").count(f"({kind},")
+
+
+def test_preview_serves_both_scripts_and_shows_a_bad_save_in_the_page(project, tmp_path):
     port = free_port()
-    server = serve(project, port)
+    log_path = tmp_path / "serve.log"
+    server = serve(project, port, log_path.open("w", encoding="utf-8"))
     base = f"http://127.0.0.1:{port}/"
     page, hant = base + "texts/2010-xinhua-qa/index.html", base + "zh-Hant/texts/2010-xinhua-qa/index.html"
     try:
@@ -65,6 +74,25 @@ def test_preview_serves_both_scripts_and_shows_a_bad_save_in_the_page(project):
 
         notes.write_text(good, encoding="utf-8")
         wait_for(lambda: "edition-preview-error" not in fetch(page), "recovery after a good save")
+
+        # A note edit: the new wording on the text's page in both scripts, by the notes-only path.
+        wording = "预览新措辞：这是一处测试用的修改"
+        notes.write_text(good.replace("即2010年5月7日。", f"即2010年5月7日。{wording}", 1), encoding="utf-8")
+        wait_for(lambda: wording in fetch(page), "the new wording of a note (简体)")
+        wait_for(lambda: "預覽新措辭" in fetch(hant), "the new wording of a note (繁體)")
+        assert rebuilds(log_path, "notes only") >= 1 and rebuilds(log_path, "whole pipeline") == 1
+        # ... and, once the page is served, the search index (whatever files hold it) in the background
+        md = project / "build" / "md" / "zh-Hans"
+        wait_for(lambda: any(wording in p.read_text(encoding="utf-8") for p in md.rglob("*.js")), "the search index")
+
+        # A text or the glossary: the whole pipeline.
+        glossary = project / "source_texts" / "glossary.yml"
+        glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        wait_for(lambda: rebuilds(log_path, "whole pipeline") == 2, "a whole rebuild after a glossary edit")
+        text = project / "source_texts" / "2010-xinhua-qa.yml"
+        text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        wait_for(lambda: rebuilds(log_path, "whole pipeline") == 3, "a whole rebuild after a text edit")
+        assert wording in fetch(page) and "edition-preview-error" not in fetch(page)
     finally:
         server.terminate()
         server.wait(timeout=20)
