@@ -114,10 +114,10 @@ class _Readings:
             wanted = version("pypinyin")
             try:
                 memo = json.loads(self.PATH.read_text(encoding="utf-8"))
-                self.memo = memo if memo.get("pypinyin") == wanted else None
             except (OSError, ValueError):
-                pass
-            self.memo = self.memo or {"pypinyin": wanted, "tone": {}, "plain": {}, "heteronyms": {}}
+                memo = {}
+            fresh = {"pypinyin": wanted, "tone": {}, "plain": {}, "heteronyms": {}}
+            self.memo = memo if isinstance(memo, dict) and memo.get("pypinyin") == wanted else fresh
         return self.memo
 
     def ask(self, kind: str, text: str, compute):

@@ -28,7 +28,7 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from build_tools.errors import EditionError
-from build_tools.renderers import _not_dirty_warning
+from build_tools.renderers import not_dirty_warning
 from build_tools.wording import grouped
 
 log = logging.getLogger("build_tools")
@@ -245,7 +245,7 @@ def serve(root: Path, host: str, port: int) -> int:
             print(server.failure, file=sys.stderr)  # returning (not raising) lets the pages reload and show the errors
 
     # Dirty builds are the point of a preview (workers without a fork build here); `make site` stays strict and clean.
-    logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
+    logging.getLogger("mkdocs.commands.build").addFilter(not_dirty_warning)
     server = PreviewServer(builder=rebuild, host=host, port=port, root=str(site_dir), polling_interval=0.2)
     server.error_handler = server.error_page
     rebuild()

@@ -46,8 +46,8 @@ def preview_variant(job: tuple[str, str, str, str]) -> str:
 
     config_file, target, cache_dir, url = job
     quiet = logging.getLogger("mkdocs.commands.build")
-    if _not_dirty_warning not in quiet.filters:  # dirty builds are the point of a preview
-        quiet.addFilter(_not_dirty_warning)
+    if not_dirty_warning not in quiet.filters:  # dirty builds are the point of a preview
+        quiet.addFilter(not_dirty_warning)
     try:
         config = load_config(config_file=config_file, site_dir=target, site_url=url, strict=False)
         _cache_templates(config, cache_dir)
@@ -57,7 +57,7 @@ def preview_variant(job: tuple[str, str, str, str]) -> str:
     return ""
 
 
-def _not_dirty_warning(record) -> bool:
+def not_dirty_warning(record) -> bool:
     return "'dirty' build" not in record.getMessage()
 
 
@@ -177,18 +177,16 @@ class Renderers:
 
     def __init__(self, count: int = 2):
         self.workers: list[tuple[multiprocessing.Process, object]] = []
-        self.running, self.submitted = [], 0
         count = min(count, os.cpu_count() or 1)
-        if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return
-        context = multiprocessing.get_context("fork")
-        for _ in range(count):
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs,), daemon=True)
-            process.start()
-            theirs.close()
-            self.workers.append((process, ours))
-        self.running: list[Pending | None] = [None] * len(self.workers)
+        if count >= 2 and "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            for _ in range(count):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_serve, args=(theirs,), daemon=True)
+                process.start()
+                theirs.close()
+                self.workers.append((process, ours))
+        self.running: list[Pending | None] = [None] * len(self.workers)  # each worker's last build
         self.submitted = 0
 
     def submit(self, job: tuple[str, ...], render=render_variant) -> Pending:

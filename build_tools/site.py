@@ -249,16 +249,15 @@ class OfflineZip:
         # against 66 MB); the traditional half of it is the last step of a build.
         self.archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
         self.level = 3  # given to each writestr: a ZipInfo entry ignores the archive's compresslevel
-        self.added: set[Path] = set()
 
     def add_tree(self, folder: Path, site_dir: Path) -> None:
-        """Every file under `folder` not yet added, named by its path in `site_dir`."""
-        for path in sorted(p for p in folder.rglob("*") if p.is_file() and p not in self.added):
+        """Every file under `folder` (a variant, added before any variant placed inside it),
+        named by its path in `site_dir`."""
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=self.stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             self.archive.writestr(info, path.read_bytes(), compresslevel=self.level)
-            self.added.add(path)
 
     def __enter__(self):
         return self
