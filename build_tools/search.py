@@ -8,23 +8,29 @@ own simplified/traditional pairs and OpenCC's traditional->simplified character 
 script conversion keeps offsets, a hit found in the canonical text is shown from the variant's
 text at the same place.
 
+Units are numbered in reading order: the glossary's entries, then each text's title, headings
+and paragraphs, and notes, text after text. Results come in that order, so a results page can
+be drawn as soon as its first pages are complete, while the rest of the archive is still read.
+
 Layout (every file a `<script>`: a `fetch` fails from file://):
-- `assets/search-index.js`, per variant: pages, kinds, fold map, labels (no unit text).
+- `assets/search-index.js`, per variant: each page's units' kinds, fold map, labels (no text).
+- `assets/search/n<k>.js`, per variant: address and title of NAMES_PER_FILE pages, loaded only
+  for the pages drawn.
 - `assets/search/t<k>.js`, once, under the canonical root (both variants read it): a positional
-  n-gram index of the canonical text, split into shards by term. Each character maps to the
-  units holding it, with the count and first position; each character pair to the units holding
-  it with every position. A query of n >= 2 characters reads the pairs at offsets 0, 2, 4, …
-  and n-2, and chains their positions: exact substring matches and counts, no text needed.
+  n-gram index of the canonical text, split into shards by term. The units are cut into windows
+  of WINDOW_UNITS; a term's postings are kept per window. Each character maps to the units
+  holding it, with the count and first position; each character pair to the units holding it
+  with every position. A query of n >= 2 characters reads the pairs at offsets 0, 2, 4, … and
+  n-2, and chains their positions: exact substring matches and counts, no text needed.
+- `assets/search/t<k>p<j>.js`: a frequent term's postings, a run of windows per file of about
+  PART_BYTES, so that the first pages of results read only the first part.
 - `assets/search/u<k>.js`, per variant: anchor and shown text of UNITS_PER_CHUNK units, loaded
   only for the results drawn.
-
-Unit numbers put titles and headings first, then texts, notes and glossary entries, each group
-in reading order: the results order (titles/headings, then frequency, then number) is then the
-order of the former single index.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -37,14 +43,19 @@ from build_tools.model import Document
 
 INDEX_FILE = "assets/search-index.js"
 SHARD_DIR = "assets/search"
-UNITS_PER_CHUNK = 32  # small: the first 50 results may lie in 50 chunks across the archive
+UNITS_PER_CHUNK = 16  # small: the first results may lie in as many chunks across the archive
+NAMES_PER_FILE = 64  # pages whose address and title share a file (loaded for the pages drawn)
 SHARD_BYTES = 48_000  # a term shard's target size; the shard count follows the text's size
 INDEX_BYTES_PER_CHAR = 5  # encoded index bytes per character of text, as measured on the synthetic archive
-HEADING_KINDS = ("title", "heading")
+WINDOW_UNITS = 1024  # units per window (about 50 texts): the step in which a query reads the archive
+PART_BYTES = 24_000  # postings larger than this leave the shard for part files of about this size
+KIND_LETTERS = {"title": "t", "heading": "h", "text": "p", "note": "n", "glossary": "g"}
 
-# Numbers in a term's postings: base-32 digits, the last one of a number from DIGITS[:32], the
-# others from DIGITS[32:] (JSON-safe characters, no escaping).
-DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+# Numbers in a term's postings: the last digit of a number from DIGITS[:BASE], the others from
+# DIGITS[BASE:], base BASE. DIGITS are the printable ASCII characters a JSON string holds without
+# escaping (no space, quote or backslash); most positions and steps then take one character.
+DIGITS = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"\\')
+BASE = len(DIGITS) // 2
 
 
 @dataclass(frozen=True)
@@ -59,8 +70,12 @@ class Unit:
 
 def units(canonical: list[Document], variant: list[Document], glossary: Glossary,
           notes: dict[str, tuple[Note, ...]], t: Callable[[str], str]) -> list[Unit]:
-    """Every searchable unit of one variant, in reading order."""
+    """Every searchable unit of one variant, in reading order: the glossary (what a term means
+    comes before where it is used), then the texts."""
     out = []
+    for entry in glossary.entries:
+        text = f"{entry.term}：{entry.gloss}。{entry.explanation}"
+        out.append(Unit(f"glossary/{entry.id}.html", "top", t(entry.term), "glossary", text, t(text)))
     for doc, vdoc in zip(canonical, variant):
         url = f"texts/{doc.meta.slug}/index.html"
         for block, vblock in zip(doc.blocks, vdoc.blocks):
@@ -71,16 +86,7 @@ def units(canonical: list[Document], variant: list[Document], glossary: Glossary
                 out.append(Unit(url, block.id, vdoc.meta.short_title, kind, block.text, vblock.text))
         for note in notes.get(doc.meta.slug, ()):
             out.append(Unit(url, f"note-{note.id}", vdoc.meta.short_title, "note", note.body, t(note.body)))
-    for entry in glossary.entries:
-        text = f"{entry.term}：{entry.gloss}。{entry.explanation}"
-        out.append(Unit(f"glossary/{entry.id}.html", "top", t(entry.term), "glossary", text, t(text)))
     return out
-
-
-def numbered(variant_units: list[Unit]) -> list[Unit]:
-    """Units in index order: titles and headings, then the rest, each in reading order."""
-    return ([u for u in variant_units if u.kind in HEADING_KINDS]
-            + [u for u in variant_units if u.kind not in HEADING_KINDS])
 
 
 def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
@@ -113,11 +119,11 @@ def encode(numbers: list[int]) -> str:
 
 
 def _digits(n: int) -> bytes:
-    groups = [n & 31]
-    n >>= 5
+    n, last = divmod(n, BASE)
+    groups = [last]
     while n:
-        groups.append(32 + (n & 31))
-        n >>= 5
+        n, digit = divmod(n, BASE)
+        groups.append(BASE + digit)
     return "".join(DIGITS[g] for g in reversed(groups)).encode("ascii")
 
 
@@ -177,35 +183,78 @@ def term_shard_count(canonical_units: list[Unit]) -> int:
     return max(1, -(-sum(len(u.canonical) for u in canonical_units) * INDEX_BYTES_PER_CHAR // SHARD_BYTES))
 
 
+def windowed_postings(texts: list[str]) -> dict[str, list]:
+    """Term -> [window, encoded postings in that window, window, …] for the windows holding it;
+    unit numbers count from the window's first unit."""
+    table: dict[str, list] = defaultdict(list)
+    for start in range(0, len(texts), WINDOW_UNITS):
+        for term, encoded in postings(texts[start:start + WINDOW_UNITS]).items():
+            table[term] += (start // WINDOW_UNITS, encoded)
+    return table
+
+
+def _runs(entries: list, size: int) -> list[list]:
+    """[window, encoded, …] cut into runs of consecutive windows of about `size` characters."""
+    runs, run, length = [], [], 0
+    for at in range(0, len(entries), 2):
+        if run and length + len(entries[at + 1]) > size:
+            runs.append(run)
+            run, length = [], 0
+        run += entries[at:at + 2]
+        length += len(entries[at + 1])
+    return runs + [run]
+
+
 def term_shards(canonical_units: list[Unit]) -> list[tuple[str, str]]:
-    """(path, script) of every term shard, shared by the variants (built from canonical text)."""
-    table = postings([u.canonical for u in numbered(canonical_units)])
+    """(path, script) of every term shard and part, shared by the variants (built from the
+    canonical text). In a shard, a term maps to its windowed postings, or, when they are larger
+    than PART_BYTES, to {"parts": [[first window, part name], …]}."""
+    table = windowed_postings([u.canonical for u in canonical_units])
     shards = term_shard_count(canonical_units)
-    parts: list[dict[str, str]] = [{} for _ in range(shards)]
-    for term, encoded in sorted(table.items()):
-        parts[shard_of(term, shards)][term] = encoded
-    return [(f"{SHARD_DIR}/t{k}.js", _script(f"t{k}", part)) for k, part in enumerate(parts)]
+    parts: list[dict] = [{} for _ in range(shards)]
+    files, named = [], [0] * shards
+    for term, entries in sorted(table.items()):
+        k = shard_of(term, shards)
+        if sum(map(len, entries[1::2])) <= PART_BYTES:
+            parts[k][term] = entries
+            continue
+        pieces = parts[k][term] = {"parts": []}
+        for run in _runs(entries, PART_BYTES):
+            name, named[k] = f"t{k}p{named[k]}", named[k] + 1
+            pieces["parts"].append([run[0], name])
+            files.append((f"{SHARD_DIR}/{name}.js", _script(name, run)))
+    return [(f"{SHARD_DIR}/t{k}.js", _script(f"t{k}", part)) for k, part in enumerate(parts)] + files
+
+
+def layout(kinds: list[str]) -> str:
+    """A page's units' kinds in reading order, as letters with run lengths: "tp12hp8n3"."""
+    out = []
+    for letter, run in itertools.groupby(KIND_LETTERS[k] for k in kinds):
+        length = len(list(run))
+        out.append(letter + (str(length) if length > 1 else ""))
+    return "".join(out)
 
 
 def variant_index(variant_units: list[Unit], fold: dict[str, str], labels: dict[str, str], shards: int,
                   shared_root: str) -> list[tuple[str, str]]:
     """(path, script) of one variant's manifest and text chunks. `shared_root` leads from the
     variant's root to the canonical root holding the term shards."""
-    ordered = numbered(variant_units)
-    pages: dict[str, list] = {}  # url -> [url or slug, title, title/heading kinds, texts, notes(, 1: glossary)]
-    for u in variant_units:  # reading order, so that pages and both unit groups agree
-        slug = u.url[len("texts/"):-len("/index.html")] if u.url.startswith("texts/") else u.url
-        page = pages.setdefault(u.url, [slug, u.page, "", 0, 0] + ([1] if u.kind == "glossary" else []))
-        if u.kind in HEADING_KINDS:
-            page[2] += u.kind[0]
-        else:
-            page[4 if u.kind == "note" else 3] += 1
-    manifest = {"pages": list(pages.values()), "fold": "".join(k + v for k, v in fold.items()), "labels": labels,
-                "shards": shards, "chunk": UNITS_PER_CHUNK, "shared": shared_root + SHARD_DIR + "/",
+    kinds: dict[str, list[str]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for u in variant_units:  # a page's units are consecutive
+        kinds[u.url].append(u.kind)
+        titles.setdefault(u.url, u.page)
+    names = [[url[len("texts/"):-len("/index.html")] if url.startswith("texts/") else url, title]
+             for url, title in titles.items()]
+    manifest = {"pages": [layout(k) for k in kinds.values()], "fold": "".join(k + v for k, v in fold.items()),
+                "labels": labels, "digits": DIGITS, "base": BASE, "shards": shards, "window": WINDOW_UNITS,
+                "chunk": UNITS_PER_CHUNK, "names": NAMES_PER_FILE, "shared": shared_root + SHARD_DIR + "/",
                 "own": SHARD_DIR + "/"}
     files = [(INDEX_FILE, "/* generated by build_tools — do not edit: full-text search index */\n"
               "window.EDITION_SEARCH = " + json.dumps(manifest, ensure_ascii=False, separators=(",", ":")) + ";\n")]
-    for k in range(0, len(ordered), UNITS_PER_CHUNK):
-        chunk = [[u.anchor, u.shown] for u in ordered[k:k + UNITS_PER_CHUNK]]
+    for k in range(0, len(variant_units), UNITS_PER_CHUNK):
+        chunk = [[u.anchor, u.shown] for u in variant_units[k:k + UNITS_PER_CHUNK]]
         files.append((f"{SHARD_DIR}/u{k // UNITS_PER_CHUNK}.js", _script(f"u{k // UNITS_PER_CHUNK}", chunk)))
+    for k in range(0, len(names), NAMES_PER_FILE):
+        files.append((f"{SHARD_DIR}/n{k // NAMES_PER_FILE}.js", _script(f"n{k // NAMES_PER_FILE}", names[k:k + NAMES_PER_FILE])))
     return files

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 import re
 
-from build_tools.search import DIGITS, SHARD_DIR, Unit, encode, fold_map, numbered, postings, shard_of
+import pytest
+
+from build_tools import search
+from build_tools.search import (BASE, DIGITS, SHARD_DIR, Unit, encode, fold_map, layout, shard_of, term_shards, units,
+                                windowed_postings)
 from tests.search_queries import queries, source_units, truth
 
 
@@ -16,21 +20,27 @@ def load_script(path):
                                 text, re.M | re.S).group(1))
 
 
+def load_script_text(text):
+    return json.loads(re.search(r"^EDITION_SEARCH_PART\(\"\w+\",(.*)\);$", text, re.M | re.S).group(1))
+
+
 def load_index(site, variant=""):
     return load_script(site / variant / "assets" / "search-index.js")
 
 
+def numbered_files(site, variant, letter):
+    return sorted((site / variant / SHARD_DIR).glob(f"{letter}[0-9]*.js"), key=lambda f: int(f.stem[1:]))
+
+
 def units_of(site, variant=""):
-    """Unit number -> (url#anchor, shown text), from the manifest and the text chunks."""
+    """Unit number -> (url#anchor, shown text), from the manifest, the names and the text chunks."""
     index = load_index(site, variant)
-    urls = []
-    for p in index["pages"]:
-        url = p[0] if "/" in p[0] else f"texts/{p[0]}/index.html"
-        urls.append((url, p))
-    order = [url for url, p in urls for _ in p[2]] + [url for url, p in urls for _ in range(p[3] + p[4])]
-    chunks = sorted((site / variant / SHARD_DIR).glob("u*.js"), key=lambda f: int(f.stem[1:]))
-    rows = [row for f in chunks for row in load_script(f)]
-    assert len(rows) == len(order)
+    names = [entry for f in numbered_files(site, variant, "n") for entry in load_script(f)]
+    urls = [name if "/" in name else f"texts/{name}/index.html" for name, _ in names]
+    order = [url for url, page in zip(urls, index["pages"])
+             for letter, run in re.findall(r"([a-z])(\d*)", page) for _ in range(int(run or 1))]
+    rows = [row for f in numbered_files(site, variant, "u") for row in load_script(f)]
+    assert len(rows) == len(order) and len(names) == len(index["pages"])
     return [(f"{url}#{anchor}", shown) for url, (anchor, shown) in zip(order, rows)]
 
 
@@ -38,17 +48,25 @@ def decode(text):
     numbers, value = [], 0
     for char in text:
         digit = DIGITS.index(char)
-        if digit >= 32:
-            value = value * 32 + digit - 32
+        if digit >= BASE:
+            value = value * BASE + digit - BASE
         else:
-            numbers.append(value * 32 + digit)
+            numbers.append(value * BASE + digit)
             value = 0
     return numbers
 
 
-def rows(term, encoded):
-    """The browser's reading of a term's postings: unit -> places (first place only for a char)."""
-    numbers, out, unit, at = decode(encoded), {}, -1, 0
+def rows(term, windows):
+    """The browser's reading of a term's windowed postings: unit -> places (first place only for
+    a char)."""
+    out = {}
+    for window, encoded in zip(windows[::2], windows[1::2]):
+        out.update(window_rows(term, encoded, window * search.WINDOW_UNITS))
+    return out
+
+
+def window_rows(term, encoded, first):
+    numbers, out, unit, at = decode(encoded), {}, first - 1, 0
     while at < len(numbers):
         unit += numbers[at] + 1
         count = numbers[at + 1]
@@ -94,24 +112,29 @@ def linear_search(texts, q):
     return found
 
 
-def test_sharded_postings_find_exactly_what_a_linear_scan_finds(edition):
+@pytest.mark.parametrize("window", [search.WINDOW_UNITS, 7])
+def test_sharded_postings_find_exactly_what_a_linear_scan_finds(edition, monkeypatch, window):
+    monkeypatch.setattr(search, "WINDOW_UNITS", window)  # the real corpus in one window, then in many
     texts = list(source_units(edition).values())
-    table = postings(texts)
+    table = windowed_postings(texts)
     rng_queries = [meant for _, meant in queries(edition)] + ["的", "发", "，", "创先争优创先", "工作工作", "党党"]
     for q in rng_queries:
         assert sharded_search(table, q) == linear_search(texts, q), q
 
 
-def test_overlapping_and_repeated_pairs():
+def test_overlapping_and_repeated_pairs(monkeypatch):
+    monkeypatch.setattr(search, "WINDOW_UNITS", 2)
     texts = ["啊啊啊啊啊", "啊啊", "甲乙甲乙甲乙甲", "乙甲乙", ""]
-    table = postings(texts)
+    table = windowed_postings(texts)
     for q in ["啊", "啊啊", "啊啊啊", "啊啊啊啊啊", "啊啊啊啊啊啊", "甲乙甲", "甲乙甲乙甲", "乙甲乙甲乙", "丙"]:
         assert sharded_search(table, q) == linear_search(texts, q), q
 
 
 def test_numbers_round_trip():
-    numbers = [0, 1, 31, 32, 33, 1023, 1024, 123456789]
+    numbers = [0, 1, BASE - 1, BASE, BASE + 1, BASE * BASE - 1, BASE * BASE, 123456789]
     assert decode(encode(numbers)) == numbers
+    assert len(encode([BASE - 1])) == 1 and len(encode([BASE])) == 2
+    assert not set(DIGITS) & set('"\\ ') and len(set(DIGITS)) == 2 * BASE
 
 
 def test_shard_of_is_stable():
@@ -126,10 +149,38 @@ def test_index_holds_every_source_unit_in_both_scripts(site, edition):
     assert any(a != b for (_, a), (_, b) in zip(hans, hant))
 
 
-def test_units_are_numbered_titles_and_headings_first():
-    made = [Unit("a", "top", "A", "title", "x", "x"), Unit("a", "p1", "A", "text", "y", "y"),
-            Unit("a", "s1", "A", "heading", "z", "z"), Unit("b", "top", "B", "title", "w", "w")]
-    assert [u.anchor + u.url for u in numbered(made)] == ["topa", "s1a", "topb", "p1a"]
+def test_units_come_in_reading_order_glossary_first(edition):
+    made = units(list(edition.docs), list(edition.docs), edition.glossary, edition.notes, str)
+    kinds = [u.kind for u in made]
+    assert kinds[:len(edition.glossary.entries)] == ["glossary"] * len(edition.glossary.entries)
+    first_text = [u for u in made if u.url == made[len(edition.glossary.entries)].url]
+    assert first_text == made[len(edition.glossary.entries):len(edition.glossary.entries) + len(first_text)]  # consecutive
+    assert first_text[0].kind == "title" and first_text[-1].kind == "note"
+    doc = edition.docs[0]
+    assert [u.anchor for u in first_text if u.kind in ("heading", "text")] == [b.id for b in doc.blocks if b.id]
+
+
+def test_layout_is_the_kinds_with_run_lengths():
+    assert layout(["title", "text", "text", "heading", "text", "note", "note", "note"]) == "tp2hpn3"
+    assert layout(["glossary"]) == "g"
+
+
+def test_a_frequent_term_is_split_into_parts_by_window(edition, monkeypatch):
+    monkeypatch.setattr(search, "WINDOW_UNITS", 16)
+    monkeypatch.setattr(search, "PART_BYTES", 300)
+    made = units(list(edition.docs), list(edition.docs), edition.glossary, edition.notes, str)
+    files = dict(term_shards(made))
+    shards = {path: load_script_text(text) for path, text in files.items() if re.search(r"/t\d+\.js$", path)}
+    split = {term: entry["parts"] for shard in shards.values() for term, entry in shard.items() if isinstance(entry, dict)}
+    assert split, "the real corpus has terms above PART_BYTES"
+    for term, pieces in split.items():
+        windows = []
+        for first, name in pieces:
+            run = load_script_text(files[f"{SHARD_DIR}/{name}.js"])
+            assert run[0] == first
+            windows += run[::2]
+            assert len(run) == 2 or sum(map(len, run[1::2])) <= search.PART_BYTES  # a run exceeds it only alone
+        assert windows == sorted(set(windows)) and len(pieces) > 1
 
 
 def test_term_shards_are_shared_and_only_under_the_canonical_root(site):

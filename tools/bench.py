@@ -305,24 +305,28 @@ def reader_side(site: Path) -> dict:
 
 
 def search_figures(site: Path) -> dict:
-    """Per query, time to the first search result (index loading included) and bytes of index
-    read, in headless Chromium online and from file://."""
+    """Per query, in headless Chromium online and from file://: time to the first results drawn
+    (index loading included) and to the whole archive read (the count, the kind buttons), and
+    bytes of index read by each moment."""
     server, online = serve_site(site)
     bases = {"online": online, "file://": site.as_uri() + "/"}
     out = {}
     context = chromium().new_context()
     page = context.new_page()
     for label, base in bases.items():
-        times, read = [], []
+        times, read, done_times, done_read = [], [], [], []
         for variant in ("", "zh-Hant/"):
             for q in QUERIES:
                 page.goto(base + variant + "search.html?q=" + q)
-                page.wait_for_function("document.body.dataset.searchMs !== undefined", timeout=120000)
+                page.wait_for_function("document.body.dataset.searchDoneMs !== undefined", timeout=120000)
                 times.append(float(page.evaluate("document.body.dataset.searchMs")))
-                read.append(sum(local_file(site, url, bases).stat().st_size
-                                for url in page.evaluate("editionSearch.loaded")))
+                done_times.append(float(page.evaluate("document.body.dataset.searchDoneMs")))
+                sizes = [local_file(site, url, bases).stat().st_size for url in page.evaluate("editionSearch.loaded")]
+                read.append(sum(sizes[:page.evaluate("editionSearch.firstLoaded")]))
+                done_read.append(sum(sizes))
         out[label] = {"median_ms": median(times), "worst_ms": max(times), "median_kb": median(read) / 1000,
-                      "worst_kb": max(read) / 1000}
+                      "worst_kb": max(read) / 1000, "done_median_ms": median(done_times), "done_worst_ms": max(done_times),
+                      "done_median_kb": median(done_read) / 1000, "done_worst_kb": max(done_read) / 1000}
     context.close()
     server.shutdown()
     return out
@@ -427,6 +431,21 @@ def measure(n: int, runs: int, work: Path, preview: bool) -> dict:
 
 # --- report -----------------------------------------------------------------------------------
 
+SEARCH_HEADS = ("first results online: median / worst | file://: median / worst | index read to first results: "
+                "median / worst | whole archive online: median / worst | file://: median / worst | index read, whole: "
+                "median / worst |")
+
+
+def search_cells(sr: dict) -> str:
+    """The cells under SEARCH_HEADS; runs from before the whole-archive figures show a dash."""
+    def pair(figures: dict, key: str, unit: str) -> str:
+        if f"{key}median_{unit}" not in figures:
+            return "— |"
+        return f"{figures[key + 'median_' + unit]:.0f} / {figures[key + 'worst_' + unit]:.0f} {unit.upper() if unit == 'kb' else unit} |"
+    return " ".join(pair(sr[where], key, unit) for key in ("", "done_")
+                    for where, unit in (("online", "ms"), ("file://", "ms"), ("online", "kb")))
+
+
 def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
@@ -476,39 +495,35 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
             lines.append(f"| {r['n']} | " + " | ".join(f"{r['published']['parts'].get(n, 0) / r['n'] / 1000:.1f} KB"
                                                         for n in names) + " |")
     lines += ["", "## Reader side", "",
-              "| texts | text page, first visit: files / transferred | next text page | first search result online: "
-              "median / worst | file://: median / worst | index read per query: median / worst |",
-              "|---|---|---|---|---|---|"]
+              "| texts | text page, first visit: files / transferred | next text page | " + SEARCH_HEADS,
+              "|---|---|---|" + "---|" * SEARCH_HEADS.count("|")]
     for r in results:
         if "reader" not in r:  # a run stopped before the browser part
-            lines.append(f"| {r['n']} | not measured | | | | |")
+            lines.append(f"| {r['n']} | not measured | |" + " |" * SEARCH_HEADS.count("|"))
             continue
         rd = r["reader"]
         lines.append(f"| {r['n']} | {rd['first_visit']['decoded'] / 1000:.0f} / {rd['first_visit']['transferred'] / 1000:.0f} KB "
                      f"| {rd['next_page']['decoded'] / 1000:.0f} / {rd['next_page']['transferred'] / 1000:.0f} KB | "
-                     f"{rd['online']['median_ms']:.0f} / {rd['online']['worst_ms']:.0f} ms | "
-                     f"{rd['file://']['median_ms']:.0f} / {rd['file://']['worst_ms']:.0f} ms | "
-                     f"{rd['online']['median_kb']:.0f} / {rd['online']['worst_kb']:.0f} KB |")
+                     + search_cells(rd))
     lines += ["", "Text page: the Xinhua interview, then the Liu Qi speech, from a local server that compresses and "
               "caches as GitHub Pages does (files = decoded bodies, what a reader of the offline copy loads from disk). "
-              "First search result: from the results page asking for the index to the first 50 results drawn, "
-              "loading every index part it needs; index read = bytes of every index file the query loaded "
-              f"(manifest, term shards, text chunks); each query in both scripts: {'、'.join(QUERIES)}."]
+              "First results: from the results page asking for the index to its first pages of results drawn "
+              "(before this index the first 50 results, after every part was read); whole archive: until the count "
+              "and the kind buttons are filled in (the whole index for the query read). Index read = bytes of every "
+              "index file loaded by then (manifest, term shards and parts, names, text chunks); online and file:// "
+              f"read the same files. Each query in both scripts: {'、'.join(QUERIES)}."]
     if archive:
         lines += ["", "## Archive scale without the renderer", "",
                   "The pipeline as one whole process (`python -m build_tools markdown`: load, check, enrich, convert, "
                   "render, the search index, writing; all of `make site` before MkDocs) and the search on the index it "
                   "wrote, with the real edition-search.js on a bare page (no theme), each query in both scripts.", "",
-                  "| texts | measured | pipeline: wall / CPU / peak | Markdown written | search index: files / bytes "
-                  "| first result online: median / worst | file://: median / worst | index read per query: median / worst |",
-                  "|---|---|---|---|---|---|---|---|"]
+                  "| texts | measured | pipeline: wall / CPU / peak | Markdown written | search index: files / bytes | "
+                  + SEARCH_HEADS, "|---|---|---|---|---|" + "---|" * SEARCH_HEADS.count("|")]
         for a in archive:
             p, sr = a["pipeline"], a["search"]
             lines.append(f"| {a['n']} | {a['date']} | {p['wall']:.0f} s / {p['cpu']:.0f} s / {p['peak_mb']:.0f} MB | "
                          f"{mb(a['index']['markdown'])} | {a['index']['files']:,} / {mb(a['index']['bytes'])} | "
-                         f"{sr['online']['median_ms']:.0f} / {sr['online']['worst_ms']:.0f} ms | "
-                         f"{sr['file://']['median_ms']:.0f} / {sr['file://']['worst_ms']:.0f} ms | "
-                         f"{sr['online']['median_kb']:.0f} / {sr['online']['worst_kb']:.0f} KB |")
+                         + search_cells(sr))
     previews = [r for r in results if r.get("preview")]
     if previews:
         lines += ["", "## Edit-to-preview (`make serve`, one note edited, median of 3)", "",

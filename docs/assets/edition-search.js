@@ -10,9 +10,7 @@
   var base = config ? JSON.parse(config.textContent).base : ".";
   var root = base.replace(/\/?$/, "/");
   var index = null, foldTable = null, waiting = [], unitPage = [], unitKind = [];
-  var parts = {}, loading = {}, postingsOf = {}, loaded = [];
-  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_", digitOf = {};
-  for (var d = 0; d < DIGITS.length; d++) digitOf[DIGITS[d]] = d;
+  var parts = {}, loading = {}, loaded = [], digitOf = {};
 
   window.EDITION_SEARCH_PART = function (name, data) { parts[name] = data; };
 
@@ -30,19 +28,23 @@
     document.head.appendChild(script);
   }
 
-  /* Unit number -> page and kind: titles and headings of every page, then its texts and notes. */
+  var KIND_OF = { t: "title", h: "heading", p: "text", n: "note", g: "glossary" };
+
+  /* Unit number -> page number and kind, from each page's run-length layout ("tp12hp8n3"); units
+     are numbered in reading order, so a page's units are consecutive and pageEnd[n] is one past
+     its last. */
+  var pageEnd = [], glossaryEnd = 0;
   function prepare(manifest) {
     foldTable = {};
     for (var i = 0; i < manifest.fold.length; i += 2) foldTable[manifest.fold[i]] = manifest.fold[i + 1];
-    manifest.pages.forEach(function (p) {
-      if (p[0].indexOf("/") < 0) p[0] = "texts/" + p[0] + "/index.html";
-    });
-    manifest.pages.forEach(function (p, n) {
-      for (var k = 0; k < p[2].length; k++) { unitPage.push(n); unitKind.push(p[2][k] === "t" ? "title" : "heading"); }
-    });
-    manifest.pages.forEach(function (p, n) {
-      for (var k = 0; k < p[3]; k++) { unitPage.push(n); unitKind.push(p[5] ? "glossary" : "text"); }
-      for (k = 0; k < p[4]; k++) { unitPage.push(n); unitKind.push("note"); }
+    for (i = 0; i < manifest.digits.length; i++) digitOf[manifest.digits[i]] = i;
+    manifest.pages.forEach(function (layout, n) {
+      layout.replace(/([a-z])(\d*)/g, function (whole, letter, run) {
+        for (var k = +(run || 1); k > 0; k--) { unitPage.push(n); unitKind.push(KIND_OF[letter]); }
+        return "";
+      });
+      pageEnd.push(unitPage.length);
+      if (layout === "g") glossaryEnd = unitPage.length;
     });
     index = manifest;
   }
@@ -68,42 +70,77 @@
     return h % index.shards;
   }
 
-  /* A term's postings: [{unit, count, places}] in unit order; a single character keeps only
-     its first place, a pair every place. */
-  function postings(term) {
-    if (postingsOf[term]) return Promise.resolve(postingsOf[term]);
+  /* A term's postings, window by window: get(w) is its encoded postings in window w ("" when it
+     has none), once ready(w); load(w) reads the part file holding window w of a frequent term. */
+  function postingsReader(term) {
     return part(index.shared, "t" + shardOf(term)).then(function (shard) {
-      var text = shard[term] || "", numbers = [], value = 0, rows = [], unit = -1;
-      for (var i = 0; i < text.length; i++) {
-        var digit = digitOf[text[i]];
-        if (digit >= 32) { value = value * 32 + digit - 32; } else { numbers.push(value * 32 + digit); value = 0; }
+      var entry = shard[term] || [];
+      var pieces = Array.isArray(entry) ? [{ from: 0, data: entry }]
+        : entry.parts.map(function (p) { return { from: p[0], name: p[1], data: null }; });
+      var byWindow = {};
+      function piece(w) {
+        for (var k = pieces.length - 1; k >= 0; k--) if (pieces[k].from <= w) return pieces[k];
+        return null;
       }
-      for (var at = 0; at < numbers.length;) {
-        unit += numbers[at] + 1;
-        var count = numbers[at + 1], places = [numbers[at + 2]];
-        if (term.length > 1) for (var k = 1; k < count; k++) places.push(places[k - 1] + numbers[at + 2 + k]);
-        rows.push({ unit: unit, count: count, places: places });
-        at += term.length > 1 ? 2 + count : 3;
+      function take(p) {
+        for (var i = 0; i < p.data.length; i += 2) byWindow[p.data[i]] = p.data[i + 1];
+        p.taken = true;
       }
-      return (postingsOf[term] = rows);
+      pieces.forEach(function (p) { if (p.data) take(p); });
+      return {
+        ready: function (w) { var p = piece(w); return !p || p.taken; },
+        load: function (w) {
+          var p = piece(w);
+          return part(index.shared, p.name).then(function (data) { p.data = data; if (!p.taken) take(p); });
+        },
+        get: function (w) { return byWindow[w] || ""; }
+      };
     });
   }
 
-  /* Units holding q (n >= 2): the pairs at offsets 0, 2, 4, … and n-2 all in place. */
+  function decode(text) {  /* the inverse of encode() in build_tools/search.py */
+    var numbers = [], value = 0, base = index.base;
+    for (var i = 0; i < text.length; i++) {
+      var digit = digitOf[text[i]];
+      if (digit >= base) { value = value * base + digit - base; } else { numbers.push(value * base + digit); value = 0; }
+    }
+    return numbers;
+  }
+
+  /* One window's postings of a term: [{unit, count, places}] in unit order; a single character
+     keeps only its first place, a pair every place. */
+  function rows(term, encoded, first) {
+    var numbers = decode(encoded), out = [], unit = first - 1;
+    for (var at = 0; at < numbers.length;) {
+      unit += numbers[at] + 1;
+      var count = numbers[at + 1], places = [numbers[at + 2]];
+      if (term.length > 1) for (var k = 1; k < count; k++) places.push(places[k - 1] + numbers[at + 2 + k]);
+      out.push({ unit: unit, count: count, places: places });
+      at += term.length > 1 ? 2 + count : 3;
+    }
+    return out;
+  }
+
+  /* Units holding q (n >= 2): the pairs at offsets 0, 2, 4, … and n-2 all in place. Places are
+     ascending, so each list is walked once per unit. */
   function chain(q, offsets, lists) {
     var shortest = lists.reduce(function (a, b) { return a.length <= b.length ? a : b; });
     var cursor = lists.map(function () { return 0; }), found = [];
     shortest.forEach(function (row) {
-      var rows = [];
+      var rowsHere = [];
       for (var j = 0; j < lists.length; j++) {
         var list = lists[j];
         while (cursor[j] < list.length && list[cursor[j]].unit < row.unit) cursor[j]++;
         if (cursor[j] === list.length || list[cursor[j]].unit !== row.unit) return;
-        rows.push(list[cursor[j]]);
+        rowsHere.push(list[cursor[j]]);
       }
-      var sets = rows.map(function (r) { return new Set(r.places); }), count = 0, first = -1, next = 0;
-      rows[0].places.forEach(function (p) {
-        for (var j = 1; j < rows.length; j++) if (!sets[j].has(p + offsets[j])) return;
+      var at = rowsHere.map(function () { return 0; }), count = 0, first = -1, next = 0;
+      rowsHere[0].places.forEach(function (p) {
+        for (var j = 1; j < rowsHere.length; j++) {
+          var places = rowsHere[j].places, want = p + offsets[j];
+          while (at[j] < places.length && places[at[j]] < want) at[j]++;
+          if (places[at[j]] !== want) return;
+        }
         if (p < next) return;  // occurrences counted without overlap, as indexOf would
         if (first < 0) first = p;
         count++;
@@ -114,40 +151,72 @@
     return found;
   }
 
-  /* Every unit containing the query, best first: title/heading hits, then frequency. Resolves
-     with all hits; the first `limit` (all by default) carry their anchor and shown text. */
-  function search(query, limit) {
+  /* Reads the archive for q window by window, in reading order, calling onWindow(hits, upTo)
+     after each window (units below upTo are then all read); resolves when done. */
+  function scan(query, onWindow) {
     return new Promise(function (resolve, reject) {
       ready(function () {
         var q = fold(query.replace(/^\s+|\s+$/g, ""));
-        if (!q) return resolve([]);
+        if (!q) return resolve();
         var offsets = [0];
         for (var i = 2; i < q.length - 1; i += 2) offsets.push(i);
         if (q.length > 2 && offsets[offsets.length - 1] !== q.length - 2) offsets.push(q.length - 2);
         var terms = q.length === 1 ? [q] : offsets.map(function (at) { return q.substr(at, 2); });
-        Promise.all(terms.map(postings)).then(function (lists) {
-          var found = q.length === 1 ? lists[0].map(function (r) { return { unit: r.unit, count: r.count, pos: r.places[0] }; })
-            : chain(q, offsets, lists);
-          var hits = found.map(function (f) {
-            var page = index.pages[unitPage[f.unit]];
-            return { url: page[0], page: page[1], anchor: null, kind: unitKind[f.unit], pos: f.pos, length: q.length,
-                     count: f.count, order: f.unit, shown: null };
-          });
-          var headingFirst = function (h) { return h.kind === "title" || h.kind === "heading" ? 0 : 1; };
-          hits.sort(function (a, b) {
-            return headingFirst(a) - headingFirst(b) || b.count - a.count || a.order - b.order;
-          });
-          return load(hits.slice(0, limit === undefined ? hits.length : limit)).then(function () { resolve(hits); });
-        }).catch(reject);
+        var windows = Math.ceil(unitPage.length / index.window);
+        Promise.all(terms.map(postingsReader)).then(function (readers) {
+          function run(w) {
+            for (; w < windows; w++) {
+              var waiting = readers.filter(function (r) { return !r.ready(w); });
+              if (waiting.length) return Promise.all(waiting.map(function (r) { return r.load(w); })).then(function () { return run(w); });
+              var encoded = readers.map(function (r) { return r.get(w); });
+              var first = w * index.window, found = [];
+              if (encoded.indexOf("") < 0) {
+                var lists = encoded.map(function (e, j) { return rows(terms[j], e, first); });
+                found = q.length === 1 ? lists[0].map(function (r) { return { unit: r.unit, count: r.count, pos: r.places[0] }; })
+                  : chain(q, offsets, lists);
+              }
+              onWindow(found.map(function (f) { return hit(f, q.length); }), first + index.window);
+            }
+          }
+          return run(0);
+        }).then(resolve, reject);
       });
     });
   }
 
-  /* Fill in anchor and shown text of these hits from their script's text chunks. */
+  function hit(found, length) {
+    return { pageNo: unitPage[found.unit], url: null, page: null, anchor: null, kind: unitKind[found.unit], pos: found.pos,
+             length: length, count: found.count, order: found.unit, shown: null };
+  }
+
+  /* Fill in address and title of these hits or groups (with pageNo) from their names files. */
+  function name(items) {
+    var files = {};
+    items.forEach(function (item) { files["n" + Math.floor(item.pageNo / index.names)] = true; });
+    return Promise.all(Object.keys(files).map(function (file) { return part(index.own, file); })).then(function () {
+      items.forEach(function (item) {
+        var entry = parts["n" + Math.floor(item.pageNo / index.names)][item.pageNo % index.names];
+        item.url = entry[0].indexOf("/") < 0 ? "texts/" + entry[0] + "/index.html" : entry[0];
+        item.page = entry[1];
+      });
+      return items;
+    });
+  }
+
+  /* Every unit containing the query, in reading order. Resolves with all hits; the first
+     `limit` (all by default) carry their anchor and shown text. */
+  function search(query, limit) {
+    var hits = [];
+    return scan(query, function (found) { hits.push.apply(hits, found); }).then(function () {
+      return load(hits.slice(0, limit === undefined ? hits.length : limit));
+    }).then(function () { return hits; });
+  }
+
+  /* Fill in page, anchor and shown text of these hits from their script's names and text chunks. */
   function load(hits) {
-    var names = {};
-    hits.forEach(function (h) { names["u" + Math.floor(h.order / index.chunk)] = true; });
-    return Promise.all(Object.keys(names).map(function (name) { return part(index.own, name); })).then(function () {
+    var files = {};
+    hits.forEach(function (h) { files["u" + Math.floor(h.order / index.chunk)] = true; });
+    return Promise.all(Object.keys(files).map(function (file) { return part(index.own, file); }).concat(name(hits))).then(function () {
       hits.forEach(function (h) {
         var unit = parts["u" + Math.floor(h.order / index.chunk)][h.order % index.chunk];
         h.anchor = unit[0];
@@ -167,10 +236,10 @@
     return text.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
 
-  function anchorLabel(kind, anchor) {
-    var L = index.labels;
+  function anchorLabel(hit) {
+    var L = index.labels, kind = hit.kind, anchor = hit.anchor;
     if (kind === "note") return L.note;
-    if (kind === "glossary") return L.glossary;
+    if (kind === "glossary") return hit.page;  // the glossary's entries share one group: each is named by its term
     if (anchor === "top") return L.title;
     return (anchor[0] === "s" ? "§" : "¶") + anchor.slice(1);
   }
@@ -187,7 +256,8 @@
   }
 
   var RESULTS_PER_BATCH = 50;  // an archive-wide query can hit tens of thousands of paragraphs
-  var GROUPS_PER_BATCH = 50;  // ... on thousands of pages
+  var GROUPS_PER_BATCH = 20;  // ... on thousands of pages: a first screen of them, the rest on request
+  var OPEN_HITS = 20;  // the first pages are drawn open until about this many hits are shown
   var KINDS = [["text", ["text"]], ["title", ["title", "heading"]], ["glossary", ["glossary"]], ["note", ["note"]]];
 
   /* "{q}" and "{n}" filled in one pass: a query such as $' or {n} stays as typed. */
@@ -197,18 +267,24 @@
 
   function resultItem(hit, query) {
     return "<li data-anchor=\"" + escapeHtml(hit.url + "#" + hit.anchor) + "\"><a href=\"" + escapeHtml(hitLink(hit, query)) +
-      "\">" + escapeHtml(anchorLabel(hit.kind, hit.anchor)) + "</a>" +  // the page is the group's heading
+      "\">" + escapeHtml(anchorLabel(hit)) + "</a>" +  // the page is the group's heading
       (hit.count > 1 ? " <span class=\"search-times\">×" + hit.count + "</span>" : "") +
       "<div class=\"search-snippet\">" + snippet(hit) + "</div></li>";
   }
 
-  /* Hits by page, pages in the order of their best hit. */
+  /* Hits by page, in reading order (a page's hits are consecutive); the glossary's entries, each
+     a page of its own, come first as one group. `end`: one past the group's last unit. */
+  function addToGroups(groups, hit) {
+    var last = groups[groups.length - 1], key = hit.kind === "glossary" ? -1 : hit.pageNo;
+    if (!last || last.key !== key) {
+      groups.push(last = { key: key, pageNo: hit.pageNo, hits: [], pages: 0, end: key < 0 ? glossaryEnd : pageEnd[hit.pageNo] });
+    }
+    if (!last.hits.length || last.hits[last.hits.length - 1].pageNo !== hit.pageNo) last.pages++;
+    last.hits.push(hit);
+  }
   function byPage(hits) {
-    var groups = [], of = {};
-    hits.forEach(function (hit) {
-      if (!of[hit.url]) groups.push(of[hit.url] = { url: hit.url, page: hit.page, hits: [] });
-      of[hit.url].hits.push(hit);
-    });
+    var groups = [];
+    hits.forEach(function (hit) { addToGroups(groups, hit); });
     return groups;
   }
 
@@ -242,20 +318,19 @@
     return { element: details, ready: open ? opened() : Promise.resolve() };
   }
 
-  function kindFilter(hits, L, choose) {
+  /* One button per kind; the counts come when the whole archive is read (buttons wait until then). */
+  function kindFilter(L, choose) {
     var bar = document.createElement("div");
     bar.className = "search-kinds";
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", L.kinds);
-    var choices = [["", hits.length]].concat(KINDS.map(function (k) {
-      return [k[0], hits.filter(function (h) { return k[1].indexOf(h.kind) >= 0; }).length];
-    }).filter(function (c) { return c[1] > 0; }));
-    choices.forEach(function (choice) {
+    [["", L.all]].concat(KINDS.map(function (k) { return [k[0], L["kind_" + k[0]]]; })).forEach(function (choice) {
       var button = document.createElement("button");
       button.type = "button";
       button.dataset.kind = choice[0];
+      button.disabled = true;
       button.setAttribute("aria-pressed", String(choice[0] === ""));
-      button.innerHTML = escapeHtml(choice[0] ? L["kind_" + choice[0]] : L.all) + " <span class=\"search-n\">" + choice[1] + "</span>";
+      button.innerHTML = escapeHtml(choice[1]) + " <span class=\"search-n\">…</span>";
       button.addEventListener("click", function () {
         bar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
         choose(choice[0]);
@@ -265,56 +340,100 @@
     return bar;
   }
 
+  /* Counts in the kind buttons; a kind without hits is removed when nothing has been drawn below
+     the bar yet (`early`), otherwise kept, disabled, so that nothing moves. */
+  function countKinds(bar, hits, early) {
+    bar.querySelectorAll("button").forEach(function (button) {
+      var members = KINDS.filter(function (k) { return k[0] === button.dataset.kind; })[0];
+      var n = members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }).length : hits.length;
+      button.querySelector(".search-n").textContent = String(n);
+      button.disabled = n === 0;
+      if (n === 0 && early) button.remove();
+    });
+  }
+
   /* The results area keeps its place (min-height in theme.css, the count line already in
-     search.md): what arrives fills it without moving the page. */
+     search.md): what arrives fills it without moving the page. The first pages of results are
+     drawn as soon as they are complete; the count, the kind buttons and the rest of the pages
+     follow when the whole archive has been read. */
   function renderResults(container, query) {
     var started = performance.now();
     var count = container.querySelector(".search-count") || container.appendChild(document.createElement("p"));
     count.className = "search-count";
     count.setAttribute("role", "status");  // announced when the count arrives, not the whole list
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
-    search(query, 0).then(function (hits) {
-      var L = index.labels, groupsBox = document.createElement("div");
-      groupsBox.className = "search-groups";
-      function draw(kind) {
-        var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
-        var chosen = members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits;
-        var groups = byPage(chosen), budget = RESULTS_PER_BATCH;
-        var made = groups.slice(0, GROUPS_PER_BATCH).map(function (group, n) {
-          var open = n === 0 || budget > 0;  // open the first pages, about one batch of hits
+    var hits = [], groups = [], groupsBox = document.createElement("div"), bar = null, first = null;
+    groupsBox.className = "search-groups";
+
+    /* Draw these groups, the first ones open, once their open hits are read: nothing moves. */
+    function drawGroups(chosen) {
+      var budget = OPEN_HITS, made;
+      return name(chosen.slice(0, GROUPS_PER_BATCH)).then(function (batch) {
+        made = batch.map(function (group, n) {
+          if (group.key < 0) group.page = index.labels.glossary;
+          var open = n === 0 || budget > 0;
           if (open) budget -= group.hits.length;
-          return groupElement(group, query, L, open);
+          return groupElement(group, query, index.labels, open);
         });
-        return Promise.all(made.map(function (m) { return m.ready; })).then(function () {  // drawn at once: nothing moves
-          groupsBox.replaceChildren.apply(groupsBox, made.map(function (m) { return m.element; }));
-          morePages(groups, made.length);
-        });
-      }
-      /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
-      function morePages(groups, drawn) {
-        if (drawn >= groups.length) return;
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "search-more-pages md-button";
-        var left = groups.length - drawn;
-        button.dataset.left = String(left);
-        button.textContent = format(left > GROUPS_PER_BATCH ? L.morePages : L.restPages, { n: GROUPS_PER_BATCH, m: left });
-        button.addEventListener("click", function () {
-          var next = groups.slice(drawn, drawn + GROUPS_PER_BATCH).map(function (group) {
+        return Promise.all(made.map(function (m) { return m.ready; }));
+      }).then(function () {
+        groupsBox.replaceChildren.apply(groupsBox, made.map(function (m) { return m.element; }));
+        return made.length;
+      });
+    }
+    function draw(kind) {  // after the whole archive is read
+      var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
+      var chosen = byPage(members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits);
+      return drawGroups(chosen).then(function (drawn) { morePages(chosen, drawn); });
+    }
+    /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
+    function morePages(chosen, drawn) {
+      if (drawn >= chosen.length) return;
+      var L = index.labels, button = document.createElement("button");
+      button.type = "button";
+      button.className = "search-more-pages md-button";
+      var left = chosen.length - drawn;
+      button.dataset.left = String(left);
+      button.textContent = format(left > GROUPS_PER_BATCH ? L.morePages : L.restPages, { n: GROUPS_PER_BATCH, m: left });
+      button.addEventListener("click", function () {
+        name(chosen.slice(drawn, drawn + GROUPS_PER_BATCH)).then(function (batch) {
+          var next = batch.map(function (group) {
+            if (group.key < 0) group.page = L.glossary;
             return groupElement(group, query, L, false).element;
           });
           button.replaceWith.apply(button, next);
-          morePages(groups, drawn + next.length);
+          morePages(chosen, drawn + next.length);
         });
-        groupsBox.appendChild(button);
-      }
-      draw("").then(function () {
-        count.textContent = format(L.found, { q: query, n: hits.length, m: byPage(hits).length });
-        container.replaceChildren(count);
-        if (hits.length) container.append(kindFilter(hits, L, draw), groupsBox);
-        document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
-        document.body.dataset.searchHits = String(hits.length);
       });
+      groupsBox.appendChild(button);
+    }
+    function drawFirst(whole) {
+      return drawGroups(groups).then(function () {
+        container.replaceChildren(count);
+        if (!whole) count.textContent = format(index.labels.searching, { q: query, n: hits.length });
+        if (hits.length) container.append(bar = kindFilter(index.labels, draw), groupsBox);
+        document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
+        window.editionSearch.firstLoaded = loaded.length;
+      });
+    }
+    function finish(early) {
+      var pages = groups.reduce(function (sum, group) { return sum + group.pages; }, 0);
+      count.textContent = format(index.labels.found, { q: query, n: hits.length, m: pages });
+      if (bar) countKinds(bar, hits, early);
+      morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
+      document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);
+      document.body.dataset.searchHits = String(hits.length);
+    }
+    scan(query, function (found, upTo) {
+      found.forEach(function (hit) {
+        addToGroups(groups, hit);
+        hits.push(hit);
+      });
+      var done = groups.length - (groups.length && groups[groups.length - 1].end > upTo ? 1 : 0);  // only the last page may go on
+      if (!first && done >= GROUPS_PER_BATCH) first = drawFirst(false);
+    }).then(function () {
+      var early = !first;
+      (first || drawFirst(true)).then(function () { finish(early); });
     });
   }
 

@@ -137,9 +137,9 @@ def test_search_count_keeps_the_query_as_typed_and_a_bad_fragment_does_not_throw
 
 def test_results_are_grouped_by_page_and_filtered_by_kind(page, site):
     page.goto((site / "search.html").as_uri() + "?q=创先")
-    page.wait_for_selector(".search-group")
+    page.wait_for_function("document.body.dataset.searchHits !== undefined")
     total = page.evaluate("editionSearch.search('创先').then(hits => hits.length)")
-    while page.locator(".search-more-pages").count():  # past 50 pages, the rest on request
+    while page.locator(".search-more-pages").count():  # past the first pages, the rest on request
         page.click(".search-more-pages")
     groups = page.locator(".search-group")
     counts = [int(re.search(r"\d+", groups.nth(i).locator("summary .search-n").inner_text())[0])
@@ -154,22 +154,20 @@ def test_results_are_grouped_by_page_and_filtered_by_kind(page, site):
     assert page.locator(".search-kinds button[aria-pressed=true]").get_attribute("data-kind") == "note"
 
 
-def test_a_query_on_many_pages_draws_their_groups_a_batch_at_a_time(page, site):
-    """An archive-wide query hits thousands of pages: 50 groups are drawn, the rest on request."""
+def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
     page.goto((site / "search.html").as_uri() + "?q=的")
-    page.wait_for_selector(".search-group")
-    pages = page.evaluate("editionSearch.search('的').then(hits => new Set(hits.map(h => h.url)).size)")
-    assert pages > 50, "the real corpus has more than one batch of pages holding 的"
-    drawn = page.locator(".search-group").count()
-    assert drawn == 50
-    while page.locator(".search-more-pages").count():
-        button = page.locator(".search-more-pages")
-        assert int(button.get_attribute("data-left")) == pages - drawn
-        assert str(pages - drawn) in button.inner_text()
-        page.click(".search-more-pages")
-        drawn = page.locator(".search-group").count()
-    assert drawn == pages
-    assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate("innerWidth")
+    page.wait_for_function("document.body.dataset.searchHits !== undefined")
+    urls = page.evaluate("editionSearch.search('的').then(hits => hits.map(h => h.url))")
+    first_text = next(k for k, url in enumerate(urls) if url.startswith("texts/"))
+    assert first_text > 1 and all(url.startswith("glossary/") for url in urls[:first_text])
+    assert not any(url.startswith("glossary/") for url in urls[first_text:])
+    glossary = page.locator(".search-group").first
+    assert glossary.locator("summary .search-page").inner_text() == "术语表"
+    per_batch = int(re.search(r"RESULTS_PER_BATCH = (\d+)", (site / "assets" / "edition-search.js").read_text()).group(1))
+    assert glossary.locator("ol.search-results li a").count() == min(first_text, per_batch)  # one per term, named by it
+    assert "术语表" not in glossary.locator("ol.search-results li a").all_inner_texts()
+    assert f"见于{len(set(urls))}页" in page.locator(".search-count").inner_text()
+    assert page.locator(".search-group").count() == 1 + len(set(urls[first_text:]))
 
 
 def test_header_search_box_shows_its_focus(page, site):

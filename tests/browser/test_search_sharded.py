@@ -3,13 +3,18 @@ what a linear scan of the source finds, on a synthetic corpus larger than the re
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
+from build_tools import search
 from build_tools.bench import make_corpus
 from build_tools.pipeline import load_edition, render_all
 from build_tools.search import INDEX_FILE, SHARD_DIR
+from tests.browser.conftest import served
 from tests.search_queries import queries, source_units, truth
 
 EXTRA = ["发", "的", "，", "创先争优", "创先争优活动", "工作工作", "合成文本1"]  # frequent terms, repeats
@@ -17,11 +22,17 @@ EXTRA = ["发", "的", "，", "创先争优", "创先争优活动", "工作工�
 
 @pytest.fixture(scope="module")
 def synthetic(root, tmp_path_factory):
-    """A 40-text corpus; each variant's search files under out/ (the site layout), nothing else."""
+    """A 40-text corpus; each variant's search files under out/ (the site layout), nothing else.
+    Windows and parts are made small, so that a query reads many of each, as in a large archive."""
     work = tmp_path_factory.mktemp("sharded")
     edition = load_edition(make_corpus(root, work / "project", 40))
     out = work / "site"
-    for variant, pages in render_all(edition).items():
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "WINDOW_UNITS", 50)
+        patch.setattr(search, "PART_BYTES", 1000)
+        rendered = render_all(edition)
+    assert any(re.fullmatch(r"t\d+p\d+\.js", Path(p.path).name) for pages in rendered.values() for p in pages)
+    for variant, pages in rendered.items():
         path = next(v.path for v in edition.variants if v.code == variant)
         for page in pages:
             if page.path == INDEX_FILE or page.path.startswith(SHARD_DIR + "/"):
@@ -30,8 +41,9 @@ def synthetic(root, tmp_path_factory):
                 target.write_text(page.content, encoding="utf-8")
         (out / path / "assets" / "edition-search.js").parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(root / "docs" / "assets" / "edition-search.js", out / path / "assets" / "edition-search.js")
-        (out / path / "search.html").write_text('<!doctype html><html lang="zh"><head><meta charset="utf-8"></head>'
-                                                '<body><script src="assets/edition-search.js"></script></body></html>',
+        (out / path / "search.html").write_text('<!doctype html><html lang="zh"><head><meta charset="utf-8"></head><body>'
+                                                '<div id="edition-search-results"><p class="search-count"></p></div>'
+                                                '<script src="assets/edition-search.js"></script></body></html>',
                                                 encoding="utf-8")
     return edition, out
 
@@ -54,3 +66,49 @@ def test_sharded_search_equals_a_linear_scan(page, synthetic, variant):
                for key, _, _ in hits if len(meant) == 1)  # one character: occurrences cannot overlap
     assert all(len(marked) == len(meant) for (_, meant), hits in zip(qs, found) for _, _, marked in hits)
     assert page.outside_requests == []
+
+
+def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_on_request(page, synthetic):
+    """Held back, a frequent term's later parts cannot arrive: the first batch of pages is drawn
+    from the first parts alone, with its count and kind buttons pending; released, the count,
+    the kinds and the other pages follow, a batch at a time."""
+    edition, out = synthetic
+    windows = {}  # part name -> first window, for the query's terms
+    for shard in (out / SHARD_DIR).glob("t*.js"):
+        text = shard.read_text(encoding="utf-8")
+        entries = json.loads(text[text.index(",") + 1:text.rindex(")")])
+        for term in ("创先", "争优"):
+            if isinstance(entries, dict) and isinstance(entries.get(term), dict):
+                windows.update({name: first for first, name in entries[term]["parts"]})
+    last = max(windows.values())
+    later = {name for name, first in windows.items() if first > last // 2}  # the archive's second half
+    held, released = [], []
+    later_parts = re.compile(r"/assets/search/(" + "|".join(later) + r")\.js$")
+    page.route(later_parts, lambda route: route.continue_() if released else held.append(route))
+    with served(out) as address:
+        page.goto(address + "search.html?q=创先争优", wait_until="commit")
+        page.wait_for_function("document.body && document.body.dataset.searchMs !== undefined")
+        batch = int(re.search(r"GROUPS_PER_BATCH = (\d+)", (out / "assets" / "edition-search.js").read_text()).group(1))
+        assert held, "the query needs later parts"
+        assert page.locator(".search-group").count() == batch
+        assert "正在检索" in page.locator(".search-count").inner_text()
+        assert page.locator(".search-kinds button:disabled").count() == page.locator(".search-kinds button").count()
+        assert page.evaluate("document.body.dataset.searchDoneMs") is None
+        released.append(True)
+        for route in held:
+            route.continue_()
+        page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+        hits = page.evaluate("editionSearch.search('创先争优').then(hits => hits.map(h => h.url))")
+        groups = len(dict.fromkeys(url for url in hits if not url.startswith("glossary/"))) + any(
+            url.startswith("glossary/") for url in hits)
+        assert f"找到{len(hits)}处，见于{len(set(hits))}页" in page.locator(".search-count").inner_text()
+        assert page.locator(".search-kinds button:disabled").count() == 0
+        assert groups > batch, "the synthetic corpus has more than one batch of pages"
+        drawn = batch
+        while page.locator(".search-more-pages").count():
+            button = page.locator(".search-more-pages")
+            assert int(button.get_attribute("data-left")) == groups - drawn
+            page.click(".search-more-pages")
+            page.wait_for_function("n => document.querySelectorAll('.search-group').length > n", arg=drawn)
+            drawn = page.locator(".search-group").count()
+        assert drawn == groups
