@@ -9,7 +9,7 @@
   var config = document.getElementById("__config");
   var base = config ? JSON.parse(config.textContent).base : ".";
   var root = base.replace(/\/?$/, "/");
-  var index = null, foldTable = null, waiting = [], unitPage = [], unitKind = [];
+  var index = null, foldTable = null, waiting = [];
   var parts = {}, loading = {}, loaded = [], digitOf = {};
 
   window.EDITION_SEARCH_PART = function (name, data) { parts[name] = data; };
@@ -32,21 +32,39 @@
 
   /* Unit number -> page number and kind, from each page's run-length layout ("tp12hp8n3"); units
      are numbered in reading order, so a page's units are consecutive and pageEnd[n] is one past
-     its last. */
-  var pageEnd = [], glossaryEnd = 0;
+     its last. A page's kinds are spelled out only when one of its units is hit. */
+  var LAYOUT = /([a-z])(\d*)/g, pageEnd = [], glossaryEnd = 0, unitCount = 0, kindsOf = {};
   function prepare(manifest) {
     foldTable = {};
     for (var i = 0; i < manifest.fold.length; i += 2) foldTable[manifest.fold[i]] = manifest.fold[i + 1];
     for (i = 0; i < manifest.digits.length; i++) digitOf[manifest.digits[i]] = i;
-    manifest.pages.forEach(function (layout, n) {
-      layout.replace(/([a-z])(\d*)/g, function (whole, letter, run) {
-        for (var k = +(run || 1); k > 0; k--) { unitPage.push(n); unitKind.push(KIND_OF[letter]); }
-        return "";
-      });
-      pageEnd.push(unitPage.length);
-      if (layout === "g") glossaryEnd = unitPage.length;
+    manifest.pages.forEach(function (layout) {
+      for (var m = LAYOUT.exec(layout); m; m = LAYOUT.exec(layout)) unitCount += +(m[2] || 1);
+      pageEnd.push(unitCount);
+      if (layout === "g") glossaryEnd = unitCount;
     });
     index = manifest;
+  }
+
+  function pageOf(unit) {  // the first page ending past the unit
+    var low = 0, high = pageEnd.length - 1;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (pageEnd[middle] > unit) high = middle; else low = middle + 1;
+    }
+    return low;
+  }
+
+  function kindOf(unit, page) {
+    var kinds = kindsOf[page];
+    if (!kinds) {
+      kinds = kindsOf[page] = [];
+      index.pages[page].replace(LAYOUT, function (whole, letter, run) {
+        for (var k = +(run || 1); k > 0; k--) kinds.push(KIND_OF[letter]);
+        return "";
+      });
+    }
+    return kinds[unit - (page ? pageEnd[page - 1] : 0)];
   }
 
   function part(dir, name) {
@@ -162,7 +180,7 @@
         for (var i = 2; i < q.length - 1; i += 2) offsets.push(i);
         if (q.length > 2 && offsets[offsets.length - 1] !== q.length - 2) offsets.push(q.length - 2);
         var terms = q.length === 1 ? [q] : offsets.map(function (at) { return q.substr(at, 2); });
-        var windows = Math.ceil(unitPage.length / index.window);
+        var windows = Math.ceil(unitCount / index.window);
         Promise.all(terms.map(postingsReader)).then(function (readers) {
           function run(w) {
             for (; w < windows; w++) {
@@ -185,7 +203,8 @@
   }
 
   function hit(found, length) {
-    return { pageNo: unitPage[found.unit], url: null, page: null, anchor: null, kind: unitKind[found.unit], pos: found.pos,
+    var page = pageOf(found.unit);
+    return { pageNo: page, url: null, page: null, anchor: null, kind: kindOf(found.unit, page), pos: found.pos,
              length: length, count: found.count, order: found.unit, shown: null };
   }
 
