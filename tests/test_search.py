@@ -15,13 +15,12 @@ from tests.search_queries import queries, source_units, truth
 
 
 def load_script(path):
-    text = path.read_text(encoding="utf-8")
-    return json.loads(re.search(r"^(?:window\.EDITION_SEARCH = |EDITION_SEARCH_PART\(\"\w+\",)(.*?)\)?;$",
-                                text, re.M | re.S).group(1))
+    return load_script_text(path.read_text(encoding="utf-8"))
 
 
 def load_script_text(text):
-    return json.loads(re.search(r"^EDITION_SEARCH_PART\(\"\w+\",(.*)\);$", text, re.M | re.S).group(1))
+    return json.loads(re.search(r"^(?:window\.EDITION_SEARCH = |EDITION_SEARCH_PART\(\"\w+\",)(.*?)\)?;$",
+                                text, re.M | re.S).group(1))
 
 
 def load_index(site, variant=""):

@@ -33,13 +33,16 @@
   /* Unit number -> page number and kind, from each page's run-length layout ("tp12hp8n3"); units
      are numbered in reading order, so a page's units are consecutive and pageEnd[n] is one past
      its last. A page's kinds are spelled out only when one of its units is hit. */
-  var LAYOUT = /([a-z])(\d*)/g, pageEnd = [], glossaryEnd = 0, unitCount = 0, kindsOf = {};
+  var pageEnd = [], glossaryEnd = 0, unitCount = 0, kindsOf = {};
+  function runs(layout, each) {
+    layout.replace(/([a-z])(\d*)/g, function (whole, letter, length) { each(letter, +(length || 1)); return ""; });
+  }
   function prepare(manifest) {
     foldTable = {};
     for (var i = 0; i < manifest.fold.length; i += 2) foldTable[manifest.fold[i]] = manifest.fold[i + 1];
     for (i = 0; i < manifest.digits.length; i++) digitOf[manifest.digits[i]] = i;
     manifest.pages.forEach(function (layout) {
-      for (var m = LAYOUT.exec(layout); m; m = LAYOUT.exec(layout)) unitCount += +(m[2] || 1);
+      runs(layout, function (letter, length) { unitCount += length; });
       pageEnd.push(unitCount);
       if (layout === "g") glossaryEnd = unitCount;
     });
@@ -59,9 +62,8 @@
     var kinds = kindsOf[page];
     if (!kinds) {
       kinds = kindsOf[page] = [];
-      index.pages[page].replace(LAYOUT, function (whole, letter, run) {
-        for (var k = +(run || 1); k > 0; k--) kinds.push(KIND_OF[letter]);
-        return "";
+      runs(index.pages[page], function (letter, length) {
+        for (var k = 0; k < length; k++) kinds.push(KIND_OF[letter]);
       });
     }
     return kinds[unit - (page ? pageEnd[page - 1] : 0)];
@@ -301,6 +303,12 @@
     if (!last.hits.length || last.hits[last.hits.length - 1].pageNo !== hit.pageNo) last.pages++;
     last.hits.push(hit);
   }
+  function nameGroups(groups) {  // the glossary's group is named for the glossary, not its first entry
+    return name(groups).then(function () {
+      groups.forEach(function (group) { if (group.key < 0) group.page = index.labels.glossary; });
+      return groups;
+    });
+  }
   function byPage(hits) {
     var groups = [];
     hits.forEach(function (hit) { addToGroups(groups, hit); });
@@ -337,6 +345,12 @@
     return { element: details, ready: open ? opened() : Promise.resolve() };
   }
 
+  /* The hits of one kind of KINDS ("" for all). */
+  function ofKind(hits, kind) {
+    var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
+    return members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits;
+  }
+
   /* One button per kind; the counts come when the whole archive is read (buttons wait until then). */
   function kindFilter(L, choose) {
     var bar = document.createElement("div");
@@ -363,8 +377,7 @@
      the bar yet (`early`), otherwise kept, disabled, so that nothing moves. */
   function countKinds(bar, hits, early) {
     bar.querySelectorAll("button").forEach(function (button) {
-      var members = KINDS.filter(function (k) { return k[0] === button.dataset.kind; })[0];
-      var n = members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }).length : hits.length;
+      var n = ofKind(hits, button.dataset.kind).length;
       button.querySelector(".search-n").textContent = String(n);
       button.disabled = n === 0;
       if (n === 0 && early) button.remove();
@@ -387,9 +400,8 @@
     /* Draw these groups, the first ones open, once their open hits are read: nothing moves. */
     function drawGroups(chosen) {
       var budget = OPEN_HITS, made;
-      return name(chosen.slice(0, GROUPS_PER_BATCH)).then(function (batch) {
+      return nameGroups(chosen.slice(0, GROUPS_PER_BATCH)).then(function (batch) {
         made = batch.map(function (group, n) {
-          if (group.key < 0) group.page = index.labels.glossary;
           var open = n === 0 || budget > 0;
           if (open) budget -= group.hits.length;
           return groupElement(group, query, index.labels, open);
@@ -401,8 +413,7 @@
       });
     }
     function draw(kind) {  // after the whole archive is read
-      var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
-      var chosen = byPage(members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits);
+      var chosen = byPage(ofKind(hits, kind));
       return drawGroups(chosen).then(function (drawn) { morePages(chosen, drawn); });
     }
     /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
@@ -415,11 +426,8 @@
       button.dataset.left = String(left);
       button.textContent = format(left > GROUPS_PER_BATCH ? L.morePages : L.restPages, { n: GROUPS_PER_BATCH, m: left });
       button.addEventListener("click", function () {
-        name(chosen.slice(drawn, drawn + GROUPS_PER_BATCH)).then(function (batch) {
-          var next = batch.map(function (group) {
-            if (group.key < 0) group.page = L.glossary;
-            return groupElement(group, query, L, false).element;
-          });
+        nameGroups(chosen.slice(drawn, drawn + GROUPS_PER_BATCH)).then(function (batch) {
+          var next = batch.map(function (group) { return groupElement(group, query, L, false).element; });
           button.replaceWith.apply(button, next);
           morePages(chosen, drawn + next.length);
         });
