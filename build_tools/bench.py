@@ -17,6 +17,7 @@ from build_tools.pipeline import load_edition
 from build_tools.segment import segment
 
 FIRST_DATE = datetime.date(2010, 4, 15)
+SPAN_DAYS = 900  # synthetic texts are dated within about the campaign's length (2010-04 to 2012)
 PROJECT_PARTS = ["source_texts", "docs", "overrides", "schemas", "build_tools", "mkdocs.yml", "edition.yml",
                  "anchors.manifest.json"]
 
@@ -40,8 +41,10 @@ def make_corpus(root: Path, dest: Path, n: int, seed: int = 2010) -> Path:
     real = [segment(s) for s in load_texts(source)]
     paragraphs = [b.text for d in real for b in d.paragraphs]
     rng = random.Random(seed)
-    for k in range(max(0, n - len(real))):
-        date = FIRST_DATE + datetime.timedelta(days=2 * k)  # a campaign archive's spread over the years
+    synthetic = max(0, n - len(real))
+    days_apart = min(2.0, SPAN_DAYS / max(1, synthetic))  # a small corpus two days apart; a large one many a day
+    for k in range(synthetic):
+        date = FIRST_DATE + datetime.timedelta(days=int(k * days_apart))
         slug = f"{date.isoformat()}-synthetic-{k:04d}"
         chosen = rng.sample(paragraphs, rng.randint(8, 30))
         title = f"合成文本第{k + 1}号：关于深入开展创先争优活动的讲话"

@@ -60,7 +60,7 @@ class Entry:
         return (self.term, *self.aliases)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per occurrence: millions in an archive
 class Hit:
     slug: str
     block: int  # index into the Document's blocks

@@ -29,7 +29,7 @@ class Meta:
     source_file: str  # the raw text's file name in source_texts/
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """An editorial emendation inside a block: display text [start:end] replaced `original`."""
 
@@ -39,7 +39,7 @@ class Correction:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per mark: hundreds of thousands in an archive
 class Span:
     """A marked range of a block's display text (glossary hit, annotation, parallel)."""
 
@@ -49,7 +49,7 @@ class Span:
     ref: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Block:
     role: str  # paragraph | heading | question | one of APPARATUS_ROLES
     text: str

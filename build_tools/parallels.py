@@ -134,10 +134,9 @@ def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()
 def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) -> tuple[Parallel, ...]:
     paragraphs = [(d.meta.slug, b.id, b.text) for d in docs for b in d.paragraphs]
     normalised = [_normalise(text) for _, _, text in paragraphs]
-    prints = [_fingerprints(norm, s) for norm in normalised]
     postings: dict[int, list[int]] = defaultdict(list)
-    for k, fps in enumerate(prints):
-        for fp in fps:
+    for k, norm in enumerate(normalised):  # one paragraph's fingerprints at a time: a set per paragraph took GBs
+        for fp in _fingerprints(norm, s):
             postings[fp].append(k)
     shared: dict[tuple[int, int], list[int]] = defaultdict(list)
     for fp, ks in postings.items():

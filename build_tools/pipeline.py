@@ -355,6 +355,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         "site_url": site_url,
         "docs_dir": str(root / "build" / "md" / variant.code),
         "theme": {"language": variant.theme_language, "custom_dir": str(root / "overrides")},
+        "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
         # `alternate: true` makes the theme include our switcher (overrides/partials/alternate.html)
         # but not its <link rel=alternate> list, for which its script fetches every variant's
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher

@@ -12,6 +12,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import zlib
 from pathlib import Path
 
 JINJA_CACHE = "jinja"  # folder under build/: compiled theme templates, reused by the next build
@@ -78,28 +79,33 @@ def _cache_templates(config, cache_dir: str) -> None:
 
 def _release_pages_early() -> None:
     """MkDocs 1.6 converts every page before writing any and keeps each page's Markdown and HTML
-    to the end: for an archive, gigabytes. Here a page's Markdown is dropped once converted and its
-    HTML once written (nothing reads them again: mkdocs.commands.build, the theme's templates).
-    Patched in the worker process only; MkDocs is pinned (requirements.txt)."""
+    to the end: for an archive, gigabytes. Here a page's Markdown is dropped once converted, its
+    HTML is kept compressed (a fifth of the size) until its page is written, and dropped then
+    (nothing else reads them: mkdocs.commands.build, the theme's templates). Patched in the
+    worker process only; MkDocs is pinned (requirements.txt)."""
     from mkdocs.commands import build as mkdocs_build_module
-    from mkdocs.structure.pages import Page
 
-    if getattr(Page.render, "releases_markdown", False):
+    if getattr(mkdocs_build_module._populate_page, "packs_pages", False):
         return
-    render, build_page = Page.render, mkdocs_build_module._build_page
+    populate_page, build_page = mkdocs_build_module._populate_page, mkdocs_build_module._build_page
 
-    def render_then_release(self, *args, **kwargs):
-        render(self, *args, **kwargs)
-        self.markdown = None
+    def populate_then_pack(page, *args, **kwargs):
+        populate_page(page, *args, **kwargs)
+        if page.content is not None:
+            page.markdown = None
+            page.packed_content, page.content = zlib.compress(page.content.encode("utf-8"), 1), None
 
     def build_page_then_release(page, *args, **kwargs):
+        packed = getattr(page, "packed_content", None)
+        if packed is not None:
+            page.content, page.packed_content = zlib.decompress(packed).decode("utf-8"), None
         try:
             build_page(page, *args, **kwargs)
         finally:
             page.content = None
 
-    render_then_release.releases_markdown = True
-    Page.render = render_then_release
+    populate_then_pack.packs_pages = True
+    mkdocs_build_module._populate_page = populate_then_pack
     mkdocs_build_module._build_page = build_page_then_release
 
 
