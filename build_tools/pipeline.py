@@ -11,7 +11,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 from urllib.parse import urlsplit
 
 from build_tools import evidence, manifest, references
@@ -166,7 +166,7 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
         fold = fold_map([u for _, _, u in converted.values()])
         canonical = next(v for v in edition.variants if v.canonical)
         shard_count = term_shard_count(converted[canonical.code][2])
-        tei = tei_pages(edition, edition.docs)
+        tei = timed_pages(timings, "render", tei_pages(edition, edition.docs))  # made as written
         shared = [annotations_page(edition),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
@@ -175,12 +175,8 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
                                                                 cites[citations.LANGS[v.canonical]]))
         pages = itertools.chain(pages, shared, tei if v.canonical else [])
         if v.canonical and with_search_shards:
-            pages = itertools.chain(pages, _later(search_shard_pages, edition, timings))
+            pages = itertools.chain(pages, search_shard_pages(edition, timings))
         yield v.code, pages
-
-
-def _later(make: Callable[..., list[Page]], *args) -> Iterator[Page]:
-    yield from make(*args)
 
 
 def timed_pages(timings: dict[str, float] | None, stage: str, pages: Iterator[Page]) -> Iterator[Page]:
@@ -193,12 +189,12 @@ def timed_pages(timings: dict[str, float] | None, stage: str, pages: Iterator[Pa
         yield page
 
 
-def tei_pages(edition: Edition, docs) -> list[Page]:
+def tei_pages(edition: Edition, docs) -> Iterator[Page]:
     """The TEI of the canonical text (the other script derives from it): published once, at the
-    site root, and linked from both scripts' pages."""
+    site root, and linked from both scripts' pages. One at a time: an archive's TEI is hundreds of MB."""
     categories = {e.id: e.category for e in edition.glossary.entries}
-    return [Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
-                                                         edition.parallels)) for d in docs]
+    return (Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
+                                                         edition.parallels)) for d in docs)
 
 
 def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:
@@ -208,11 +204,14 @@ def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:
     return Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant, reuse))
 
 
-def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None) -> list[Page]:
-    """The search index's term shards, built from the canonical text (both variants read them)."""
-    with timed(timings, "search"):
+def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None) -> Iterator[Page]:
+    """The search index's term shards, built from the canonical text (both variants read them),
+    one at a time: an archive's index is hundreds of MB, never all held."""
+    def pages() -> Iterator[Page]:
         canonical_units = units(list(edition.docs), list(edition.docs), edition.glossary, edition.notes, str)
-        return [Page(path, text) for path, text in term_shards(canonical_units)]
+        yield from (Page(path, text) for path, text in term_shards(canonical_units))
+
+    return timed_pages(timings, "search", pages())
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,

@@ -34,7 +34,7 @@ import itertools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from build_tools.annotate import Note
 from build_tools.convert import opencc_dictionary
@@ -205,25 +205,29 @@ def _runs(entries: list, size: int) -> list[list]:
     return runs + [run]
 
 
-def term_shards(canonical_units: list[Unit]) -> list[tuple[str, str]]:
+def term_shards(canonical_units: list[Unit]) -> Iterator[tuple[str, str]]:
     """(path, script) of every term shard and part, shared by the variants (built from the
     canonical text). In a shard, a term maps to its windowed postings, or, when they are larger
-    than PART_BYTES, to {"parts": [[first window, part name], …]}."""
+    than PART_BYTES, to {"parts": [[first window, part name], …]}. Made a shard at a time, each
+    term's postings let go once encoded: the index of an archive is hundreds of MB."""
     table = windowed_postings([u.canonical for u in canonical_units])
     shards = term_shard_count(canonical_units)
-    parts: list[dict] = [{} for _ in range(shards)]
-    files, named = [], [0] * shards
-    for term, entries in sorted(table.items()):
-        k = shard_of(term, shards)
-        if sum(map(len, entries[1::2])) <= PART_BYTES:
-            parts[k][term] = entries
-            continue
-        pieces = parts[k][term] = {"parts": []}
-        for run in _runs(entries, PART_BYTES):
-            name, named[k] = f"t{k}p{named[k]}", named[k] + 1
-            pieces["parts"].append([run[0], name])
-            files.append((f"{SHARD_DIR}/{name}.js", _script(name, run)))
-    return [(f"{SHARD_DIR}/t{k}.js", _script(f"t{k}", part)) for k, part in enumerate(parts)] + files
+    terms_of: dict[int, list[str]] = defaultdict(list)
+    for term in sorted(table):
+        terms_of[shard_of(term, shards)].append(term)
+    for k in range(shards):
+        part, named = {}, 0
+        for term in terms_of.pop(k, ()):
+            entries = table.pop(term)
+            if sum(map(len, entries[1::2])) <= PART_BYTES:
+                part[term] = entries
+                continue
+            pieces = part[term] = {"parts": []}
+            for run in _runs(entries, PART_BYTES):
+                name, named = f"t{k}p{named}", named + 1
+                pieces["parts"].append([run[0], name])
+                yield f"{SHARD_DIR}/{name}.js", _script(name, run)
+        yield f"{SHARD_DIR}/t{k}.js", _script(f"t{k}", part)
 
 
 def layout(kinds: list[str]) -> str:

@@ -50,6 +50,15 @@ def write_pages(pages: Iterable[Page], out_dir: Path, remove_stale: bool = True)
     return written
 
 
+def move_files(source: Path, target: Path) -> None:
+    """Every file under `source` to the same place under `target` (same file system: renames)."""
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            dest = target / path.relative_to(source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, dest)
+
+
 def config_path(edition: Edition, code: str) -> Path:
     return edition.root / "build" / f"mkdocs.{code}.yml"
 
@@ -103,6 +112,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
         zip_at, in_site = offline_zip(edition)
         target = staging / zip_at if in_site else offline_artifact(edition)
         zip_draft = staging.with_name(f"{staging.name}.zip")
+        index_dir = staging.with_name(f"{staging.name}.search")
         builds = []
         try:
             for variant in write_variants(edition, with_search_shards=False):
@@ -110,9 +120,9 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                 builds.append((variant, built, pool.submit((str(config_path(edition, variant.code)), str(built), cache))))
             # While MkDocs runs: the checks (nothing is published unless they pass, and their
             # errors come before anything MkDocs could say), then the search index, written
-            # straight into the site.
+            # beside the build as it is made (never all in memory), moved into the site below.
             check(edition)
-            shards = search_shard_pages(edition)
+            write_pages(search_shard_pages(edition), index_dir, remove_stale=False)
             with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
                     error = pending.result()
@@ -121,8 +131,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                     place = staging / variant.path if variant.path else staging
                     built.rename(place)
                     if variant.canonical:
-                        write_pages(shards, place, remove_stale=False)
-                        del shards
+                        move_files(index_dir, place)
                     archive.add_tree(place, staging)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(zip_draft, target)
@@ -134,6 +143,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             for _, built, _ in builds:
                 shutil.rmtree(built, ignore_errors=True)
             zip_draft.unlink(missing_ok=True)
+            shutil.rmtree(index_dir, ignore_errors=True)
         publish(staging, site_dir)
 
 
