@@ -130,6 +130,10 @@ def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()
     return list(_detect(tuple(docs), tuple(formulae), settings))
 
 
+def clear_cache() -> None:
+    _detect.cache_clear()
+
+
 @lru_cache(maxsize=4)  # live preview: an edit to a note or the glossary does not re-detect
 def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) -> tuple[Parallel, ...]:
     paragraphs = [(d.meta.slug, b.id, b.text) for d in docs for b in d.paragraphs]

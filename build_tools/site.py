@@ -7,7 +7,9 @@ or half-replaces the last good `site/` (see `publish`).
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import gc
 import logging
 import os
 import shutil
@@ -23,6 +25,7 @@ import yaml
 
 from build_tools.convert import Variant
 from build_tools.errors import EditionError
+from build_tools.parallels import clear_cache as clear_parallels_cache
 from build_tools.pipeline import (Edition, check, mkdocs_config, offline_zip, rendered_variants,
                                   search_shard_pages)
 from build_tools.render import Page
@@ -57,6 +60,17 @@ def move_files(source: Path, target: Path) -> None:
             dest = target / path.relative_to(source)
             dest.parent.mkdir(parents=True, exist_ok=True)
             os.replace(path, dest)
+
+
+def release_memory() -> None:
+    """Hand back to the system what the pipeline freed (an archive's Edition is most of a GB):
+    the parallels' cache for the live preview goes too, and the C allocator trims its heap."""
+    clear_parallels_cache()
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
+        pass
 
 
 def config_path(edition: Edition, code: str) -> Path:
@@ -123,6 +137,8 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             # beside the build as it is made (never all in memory), moved into the site below.
             check(edition)
             write_pages(search_shard_pages(edition), index_dir, remove_stale=False)
+            del edition  # the pipeline is done: its memory goes back while MkDocs still runs
+            release_memory()
             with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
                     error = pending.result()
