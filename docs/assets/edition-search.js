@@ -397,15 +397,30 @@
     var hits = [], groups = [], groupsBox = document.createElement("div"), bar = null, first = null;
     groupsBox.className = "search-groups";
 
+    /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits. */
+    function opens(batch) {
+      var budget = OPEN_HITS;
+      return batch.map(function (group, n) {
+        var open = n === 0 || budget > 0;
+        if (open) budget -= group.hits.length;
+        return open;
+      });
+    }
+    /* While the archive is still read, what the first screen will show (its pages' names, the
+       text of its open hits) is asked for as soon as those hits are found. */
+    function prefetch() {
+      var batch = groups.slice(0, GROUPS_PER_BATCH), quiet = function () {};
+      nameGroups(batch).catch(quiet);
+      opens(batch).forEach(function (open, n) {
+        if (open) load(batch[n].hits.slice(0, RESULTS_PER_BATCH)).catch(quiet);
+      });
+    }
     /* Draw these groups, the first ones open, once their open hits are read: nothing moves. */
     function drawGroups(chosen) {
-      var budget = OPEN_HITS, made;
+      var made;
       return nameGroups(chosen.slice(0, GROUPS_PER_BATCH)).then(function (batch) {
-        made = batch.map(function (group, n) {
-          var open = n === 0 || budget > 0;
-          if (open) budget -= group.hits.length;
-          return groupElement(group, query, index.labels, open);
-        });
+        var open = opens(batch);
+        made = batch.map(function (group, n) { return groupElement(group, query, index.labels, open[n]); });
         return Promise.all(made.map(function (m) { return m.ready; }));
       }).then(function () {
         groupsBox.replaceChildren.apply(groupsBox, made.map(function (m) { return m.element; }));
@@ -458,6 +473,7 @@
       });
       var done = groups.length - (groups.length && groups[groups.length - 1].end > upTo ? 1 : 0);  // only the last page may go on
       if (!first && done >= GROUPS_PER_BATCH) first = drawFirst(false);
+      else if (!first && found.length) prefetch();
     }).then(function () {
       var early = !first;
       (first || drawFirst(true)).then(function () { finish(early); });
