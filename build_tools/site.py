@@ -63,9 +63,8 @@ def move_files(source: Path, target: Path) -> None:
 
 
 def release_memory() -> None:
-    """Hand back to the system what the pipeline freed (an archive's Edition is most of a GB):
-    the parallels' cache for the live preview goes too, and the C allocator trims its heap."""
-    clear_parallels_cache()
+    """Hand back to the system what the pipeline freed (the rendering's working copies; at the
+    end, the Edition, most of a GB for an archive): the C allocator trims its heap."""
     gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
@@ -135,9 +134,11 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             # While MkDocs runs: the checks (nothing is published unless they pass, and their
             # errors come before anything MkDocs could say), then the search index, written
             # beside the build as it is made (never all in memory), moved into the site below.
+            release_memory()  # the other script's texts and the search units, while MkDocs grows
             check(edition)
             write_pages(search_shard_pages(edition), index_dir, remove_stale=False)
             del edition  # the pipeline is done: its memory goes back while MkDocs still runs
+            clear_parallels_cache()  # kept for the live preview, which does not come here
             release_memory()
             with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
