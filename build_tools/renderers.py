@@ -80,7 +80,7 @@ def _cache_templates(config, cache_dir: str) -> None:
 def _release_pages_early() -> None:
     """MkDocs 1.6 converts every page before writing any and keeps each page's Markdown and HTML
     to the end: for an archive, gigabytes. Here a page's Markdown is dropped once converted, its
-    HTML is kept compressed (a fifth of the size) until its page is written, and dropped then
+    HTML is kept compressed (about a third of its UTF-8 size) until its page is written, then dropped
     (nothing else reads them: mkdocs.commands.build, the theme's templates). Patched in the
     worker process only; MkDocs is pinned (requirements.txt)."""
     from mkdocs.commands import build as mkdocs_build_module
