@@ -191,7 +191,7 @@ def timed_pages(timings: dict[str, float] | None, stage: str, pages: Iterator[Pa
 
 def tei_pages(edition: Edition, docs) -> Iterator[Page]:
     """The TEI of the canonical text (the other script derives from it): published once, at the
-    site root, and linked from both scripts' pages. One at a time: an archive's TEI is hundreds of MB."""
+    site root, and linked from both scripts' pages. One at a time: an archive's TEI is about 200 MB."""
     categories = {e.id: e.category for e in edition.glossary.entries}
     return (Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
                                                          edition.parallels)) for d in docs)
