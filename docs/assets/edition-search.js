@@ -172,7 +172,8 @@
   }
 
   /* Reads the archive for q window by window, in reading order, calling onWindow(hits, upTo)
-     after each window (units below upTo are then all read); resolves when done. */
+     after each window (units below upTo are then all read); resolves when done. When onWindow
+     returns a promise, reading waits for it. */
   function scan(query, onWindow) {
     return new Promise(function (resolve, reject) {
       ready(function () {
@@ -195,7 +196,8 @@
                 found = q.length === 1 ? lists[0].map(function (r) { return { unit: r.unit, count: r.count, pos: r.places[0] }; })
                   : chain(q, offsets, lists);
               }
-              onWindow(found.map(function (f) { return hit(f, q.length); }), first + index.window);
+              var pause = onWindow(found.map(function (f) { return hit(f, q.length); }), first + index.window);
+              if (pause) return pause.then(function () { return run(w + 1); });
             }
           }
           return run(0);
@@ -472,8 +474,11 @@
         hits.push(hit);
       });
       var done = groups.length - (groups.length && groups[groups.length - 1].end > upTo ? 1 : 0);  // only the last page may go on
-      if (!first && done >= GROUPS_PER_BATCH) first = drawFirst(false);
-      else if (!first && found.length) prefetch();
+      if (!first && done >= GROUPS_PER_BATCH) {
+        first = drawFirst(false);
+        return first;  // read on once it is drawn: decoding windows meanwhile would hold up its files' onload
+      }
+      if (!first && found.length) prefetch();
     }).then(function () {
       var early = !first;
       (first || drawFirst(true)).then(function () { finish(early); });

@@ -89,6 +89,10 @@ def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_o
         page.goto(address + "search.html?q=创先争优", wait_until="commit")
         page.wait_for_function("document.body && document.body.dataset.searchMs !== undefined")
         batch = int(re.search(r"GROUPS_PER_BATCH = (\d+)", (out / "assets" / "edition-search.js").read_text()).group(1))
+        for _ in range(100):  # reading goes on once the first pages are drawn, up to the held parts
+            if held:
+                break
+            page.wait_for_timeout(50)
         assert held, "the query needs later parts"
         assert page.locator(".search-group").count() == batch
         assert "正在检索" in page.locator(".search-count").inner_text()
@@ -112,3 +116,25 @@ def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_o
             page.wait_for_function("n => document.querySelectorAll('.search-group').length > n", arg=drawn)
             drawn = page.locator(".search-group").count()
         assert drawn == groups
+
+
+def test_reading_waits_while_the_first_pages_of_results_are_drawn(page, synthetic):
+    """Once the first batch of pages is found, the rest of the archive is read only after it is
+    drawn: decoding windows meanwhile would hold up the drawing's own files. Held back, the text
+    chunks keep the first pages from being drawn, and no later part is asked for until they come."""
+    edition, out = synthetic
+    parts = re.compile(r"/assets/search/(t\d+p\d+)\.js$")
+    asked, held, released = [], [], []
+    page.on("request", lambda request: parts.search(request.url) and asked.append(parts.search(request.url).group(1)))
+    page.route(re.compile(r"/assets/search/u\d+\.js$"), lambda route: route.continue_() if released else held.append(route))
+    with served(out) as address:
+        page.goto(address + "search.html?q=创先争优", wait_until="commit")
+        page.wait_for_function("document.querySelectorAll('script[src*=\"/u\"]').length > 0")  # the first pages' text asked for
+        page.wait_for_timeout(1000)  # long enough for a reading that does not wait to ask for every part
+        before = set(asked)
+        assert held and page.evaluate("document.body.dataset.searchMs") is None
+        released.append(True)
+        for route in held:
+            route.continue_()
+        page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+        assert set(asked) > before, "later parts are read once the first pages are drawn"
