@@ -36,10 +36,10 @@ def units_of(site, variant=""):
     index = load_index(site, variant)
     names = [entry for f in numbered_files(site, variant, "n") for entry in load_script(f)]
     urls = [name if "/" in name else f"texts/{name}/index.html" for name, _ in names]
-    order = [url for url, page in zip(urls, index["pages"])
+    order = [url for url, page in zip(urls, index["pages"].split(" "))
              for letter, run in re.findall(r"([a-z])(\d*)", page) for _ in range(int(run or 1))]
     rows = [row for f in numbered_files(site, variant, "u") for row in load_script(f)]
-    assert len(rows) == len(order) and len(names) == len(index["pages"])
+    assert len(rows) == len(order) and len(names) == len(index["pages"].split(" "))
     return [(f"{url}#{anchor}", shown) for url, (anchor, shown) in zip(order, rows)]
 
 
@@ -48,7 +48,7 @@ def decode(text):
     for char in text:
         digit = DIGITS.index(char)
         if digit >= BASE:
-            value = value * BASE + digit - BASE
+            value = value * (len(DIGITS) - BASE) + digit - BASE
         else:
             numbers.append(value * BASE + digit)
             value = 0
@@ -67,17 +67,15 @@ def rows(term, windows):
 def window_rows(term, encoded, first):
     numbers, out, unit, at = decode(encoded), {}, first - 1, 0
     while at < len(numbers):
-        unit += numbers[at] + 1
-        count = numbers[at + 1]
-        if len(term) == 1:
-            out[unit] = (count, [numbers[at + 2]])
-            at += 3
-        else:
-            places = [numbers[at + 2]]
-            for k in range(1, count):
-                places.append(places[-1] + numbers[at + 2 + k])
-            out[unit] = (count, places)
-            at += 2 + count
+        step, small = divmod(numbers[at], search.COUNTS)
+        unit += step + 1
+        count = small + 1 if small < search.COUNTS - 1 else numbers[at + 1]
+        at += 1 if small < search.COUNTS - 1 else 2
+        places = [numbers[at]]
+        for k in range(1, count if len(term) > 1 else 1):
+            places.append(places[-1] + numbers[at + k])
+        out[unit] = (count, places)
+        at += len(places)
     return out
 
 
@@ -123,17 +121,18 @@ def test_sharded_postings_find_exactly_what_a_linear_scan_finds(edition, monkeyp
 
 def test_overlapping_and_repeated_pairs(monkeypatch):
     monkeypatch.setattr(search, "WINDOW_UNITS", 2)
-    texts = ["啊啊啊啊啊", "啊啊", "甲乙甲乙甲乙甲", "乙甲乙", ""]
+    texts = ["啊啊啊啊啊", "啊啊", "甲乙甲乙甲乙甲", "乙甲乙", "", "啊啊啊", "啊啊啊啊"]  # counts about search.COUNTS
     table = windowed_postings(texts)
     for q in ["啊", "啊啊", "啊啊啊", "啊啊啊啊啊", "啊啊啊啊啊啊", "甲乙甲", "甲乙甲乙甲", "乙甲乙甲乙", "丙"]:
         assert sharded_search(table, q) == linear_search(texts, q), q
 
 
 def test_numbers_round_trip():
-    numbers = [0, 1, BASE - 1, BASE, BASE + 1, BASE * BASE - 1, BASE * BASE, 123456789]
+    lead = len(DIGITS) - BASE
+    numbers = [0, 1, BASE - 1, BASE, BASE + 1, BASE * lead - 1, BASE * lead, BASE * lead * lead, 123456789]
     assert decode(encode(numbers)) == numbers
-    assert len(encode([BASE - 1])) == 1 and len(encode([BASE])) == 2
-    assert not set(DIGITS) & set('"\\ ') and len(set(DIGITS)) == 2 * BASE
+    assert len(encode([BASE - 1])) == 1 and len(encode([BASE])) == 2 and len(encode([BASE * lead])) == 3
+    assert not set(DIGITS) & set('"\\ ') and len(set(DIGITS)) == len(DIGITS)
 
 
 def test_shard_of_is_stable():
