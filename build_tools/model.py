@@ -65,7 +65,7 @@ class Block:
 
 @dataclass(frozen=True)
 class Intervention:
-    """One editorial decision, listed on the editorial-principles page."""
+    """One editorial decision, listed at the end of its text's page and in its TEI header."""
 
     kind: str  # debris | break | join | correction | whitespace
     text: str

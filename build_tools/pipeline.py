@@ -24,8 +24,8 @@ from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
-from build_tools.render import (Apparatus, Page, attr_escape, display_date, render_editorial, render_home,
-                                render_text_page, text_page_path, with_front_matter)
+from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, display_date, render_editorial,
+                                render_home, render_text_page, text_page_path, with_front_matter)
 from build_tools.render_glossary import (INDEX_PAGES, counts_per_text, edit_footer, glossary_pages, term_links,
                                         terms_panel)
 from build_tools.parallels import Parallel, detect
@@ -290,6 +290,7 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
             yield Page(PAGE_INTROS[rel], render(docs, t(content), t))
         else:
             yield Page(rel, with_front_matter(t(content)) if rel.endswith(".md") else content)
+    yield from (Page(path, text) for path, text in catalogue_pages(docs, t))
 
 
 def offline_zip(edition: Edition) -> tuple[str, bool]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -160,7 +161,7 @@ def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatu
             lines += _meta_card(doc, t)
         lines += _block(block, doc, t, apparatus, glossed)
     lines += extra or []
-    lines += _interventions_footer(doc, t, edit_url)
+    lines += _editorial_record(doc, t, edit_url)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -276,35 +277,105 @@ def _inline(block: Block, t, apparatus: Apparatus = Apparatus(), glossed: set[st
     return "".join(out)
 
 
-def _interventions_footer(doc: Document, t, edit_url: str = "") -> list[str]:
+def _editorial_record(doc: Document, t, edit_url: str = "") -> list[str]:
+    """The text's editorial interventions, each with what it touched, why and where: on the
+    text's own page, beside what they explain (the editorial page keeps the principles and the
+    totals, one size whatever the archive's)."""
     n = sum(1 for i in doc.interventions if i.kind != "whitespace")
-    link = f"../../editorial.md#{doc.meta.slug}"
-    edit = t(f'<span class="screen-only">　[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）</span>'
-             ) if edit_url else ""
-    return ["---", "", t(f"本文整理共有{n}处编辑处理，详见[编辑说明]({link})。") + edit, ""]
-
-
-def render_home(docs: list[Document], intro: str, t) -> str:
-    rows = [f"| {t('日期')} | {t('题目')} | {t('讲话人／署名')} | {t('文体')} |", "|---|---|---|---|"]
-    for doc in docs:
-        m = doc.meta
-        rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({text_page_path(m.slug)}) "
-                    f"| {md_escape(m.speaker)} | {t(KIND_LABELS[m.kind])} |")
-    return "\n".join([with_front_matter(intro, GENERATED_STAMP), "", f"## {t('文献目录')} {{: #texts }}", "", *rows, ""])
-
-
-def render_editorial(docs: list[Document], intro: str, t) -> str:
-    lines = [with_front_matter(intro, GENERATED_STAMP), ""]
-    for doc in docs:
-        lines += [f"## {md_escape(doc.meta.title)} {{: #{doc.meta.slug} }}", "",
-                  f"[{t('阅读全文')}]({text_page_path(doc.meta.slug)})", "",
-                  f"| {t('处理')} | {t('涉及文字')} | {t('理由')} | {t('位置')} |", "|---|---|---|---|"]
+    whitespace = "，另规范了原文的空白" if len(doc.interventions) > n else ""
+    lines = ["---", "", f"## {t('编辑处理')} {{: #editorial }}", "",
+             t(f"本文整理共有{n}处编辑处理{whitespace}；所依原则见[编辑说明](../../editorial.md#principles)。"), ""]
+    if doc.interventions:
+        lines += [f"| {t('处理')} | {t('涉及文字')} | {t('理由')} | {t('位置')} |", "|---|---|---|---|"]
         for item in doc.interventions:
-            where = f"[¶{item.anchor[1:]}]({text_page_path(doc.meta.slug)}#{item.anchor})" if item.anchor else ""
+            where = f"[{anchor_label(item.anchor, t)}](#{item.anchor})" if item.anchor else ""
             lines.append(f"| {t(INTERVENTION_LABELS[item.kind])} | {md_escape(_clip(item.text))} "
                          f"| {md_escape(item.reason)} | {where} |")
         lines.append("")
-    return "\n".join(lines)
+    if edit_url:
+        lines += [t(f"[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）"),
+                  "{: .screen-only }", ""]
+    return lines
+
+
+CATALOGUE_ROWS = 200  # more texts than this: the home page lists months, a page per month lists its texts
+
+
+def catalogue_month(date: str) -> str:
+    """The catalogue page a text is listed on: its year and month ("2010" for a year-only date)."""
+    return date[:7]
+
+
+def catalogue_path(month: str) -> str:
+    return f"catalogue/{month}.md"
+
+
+def _catalogue_table(docs: list[Document], t, up: str = "") -> list[str]:
+    rows = [f"| {t('日期')} | {t('题目')} | {t('讲话人／署名')} | {t('文体')} |", "|---|---|---|---|"]
+    for doc in docs:
+        m = doc.meta
+        rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({up}{text_page_path(m.slug)}) "
+                    f"| {md_escape(m.speaker)} | {t(KIND_LABELS[m.kind])} |")
+    return rows
+
+
+def _by_month(docs: list[Document]) -> dict[str, list[Document]]:
+    """Month -> its texts, in date order; a year's texts of unknown month after its months."""
+    months: dict[str, list[Document]] = {}
+    for doc in docs:
+        months.setdefault(catalogue_month(doc.meta.date), []).append(doc)
+    return dict(sorted(months.items(), key=lambda item: (item[0][:4], len(item[0]) == 4, item[0])))
+
+
+def _month_label(month: str, t) -> str:
+    return display_date(month) + ("" if "-" in month else t("（月份不详）"))
+
+
+def render_home(docs: list[Document], intro: str, t) -> str:
+    """The introduction, then the catalogue: every text in one table, or for an archive a line
+    per year with its months (each month's texts on a page of its own, `catalogue_pages`), so
+    the home page stays one size whatever the archive's."""
+    head = [with_front_matter(intro, GENERATED_STAMP), "", f"## {t('文献目录')} {{: #texts }}", ""]
+    if len(docs) <= CATALOGUE_ROWS:
+        return "\n".join([*head, *_catalogue_table(docs, t), ""])
+    years: dict[str, list[str]] = {}
+    for month, members in _by_month(docs).items():
+        label = display_date(month)[len("2010年"):] or t("月份不详")
+        years.setdefault(month[:4], []).append(f"[{label}（{len(members)}）]({catalogue_path(month)})")
+    lines = [t(f"按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), ""]
+    lines += [f"- **{year}年**　{' · '.join(months)}" for year, months in years.items()]
+    return "\n".join([*head, *lines, ""])
+
+
+def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
+    """(path, Markdown) of the month catalogues of an archive too long for one table (none below)."""
+    if len(docs) <= CATALOGUE_ROWS:
+        return []
+    pages = []
+    for month, members in _by_month(docs).items():
+        title = t("文献目录：") + _month_label(month, t)
+        pages.append((catalogue_path(month), "\n".join([
+            front_matter(title, t(f"{_month_label(month, t)}的{len(members)}篇文献：日期、题目、讲话人和文体")),
+            GENERATED_STAMP, "", f"# {title} {{: #top }}", "",
+            t(f"共{len(members)}篇。[全部月份](../index.md#texts)"), "", *_catalogue_table(members, t, "../"), ""])))
+    return pages
+
+
+def render_editorial(docs: list[Document], intro: str, t) -> str:
+    """The principles (hand-written), then what they came to over the edition: places and texts
+    per kind of intervention. Each text lists its own at the end of its page (`#editorial`)."""
+    places: Counter = Counter()
+    texts: Counter = Counter()
+    for doc in docs:
+        kinds = Counter(item.kind for item in doc.interventions)
+        places.update(kinds)
+        texts.update(kinds.keys())
+    rows = [f"| {t('处理')} | {t('处数')} | {t('篇数')} |", "|---|---|---|"]
+    rows += [f"| {t(label)} | {'—' if kind == 'whitespace' else places[kind]} | {texts[kind]} |"
+             for kind, label in INTERVENTION_LABELS.items() if texts[kind]]
+    return "\n".join([with_front_matter(intro, GENERATED_STAMP), "",
+                      t(f"每篇文献的编辑处理逐条列在该篇页末的“编辑处理”一节：涉及文字、理由和所在段落。"
+                        f"全部{len(docs)}篇合计如下（空白规范化每篇合为一条，不计处数）："), "", *rows, ""])
 
 
 def _clip(text: str, limit: int = 60) -> str:

@@ -14,8 +14,9 @@ from urllib.parse import quote
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
 from build_tools.model import Document
-from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, date_cell, display_date, front_matter,
-                                md_escape, source_link, text_page_path)
+from build_tools.render import (CATALOGUE_ROWS, GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_month,
+                                catalogue_path, date_cell, display_date, front_matter, md_escape, source_link,
+                                text_page_path)
 
 KWIC_CONTEXT = 14
 IN_CONTEXT = 300  # entry pages: texts in context until this many occurrences, then paragraph numbers
@@ -144,8 +145,13 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
 
 def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | None = None) -> str:
     by_slug = {d.meta.slug: d for d in docs}
-    rows = [(d.meta.date, f"**{md_escape(d.meta.short_title)}**", f"[{t('全文')}]({text_page_path(d.meta.slug)})")
-            for d in docs]
+    if len(docs) <= CATALOGUE_ROWS:
+        rows = [(d.meta.date, f"**{md_escape(d.meta.short_title)}**", f"[{t('全文')}]({text_page_path(d.meta.slug)})")
+                for d in docs]
+    else:  # an archive: a row per month, as the home page's catalogue, so the page keeps its size
+        months = Counter(catalogue_month(d.meta.date) for d in docs)
+        rows = [(month, f"**{t(f'收录文献{n}篇')}**", f"[{t('本月目录' if '-' in month else '本年目录（月份不详）')}]"
+                 f"({catalogue_path(month)})") for month, n in months.items()]
     for e in glossary.entries:
         for ev in e.events:
             rows.append((ev.date, md_escape(t(ev.label)),

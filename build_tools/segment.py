@@ -95,6 +95,7 @@ def segment(spec: TextSpec) -> Document:
         flags[0] = True
     interventions = [Intervention("debris", text, reason, line=line) for text, reason, line in removed]
     roles: dict[int, tuple[str, int, int, int]] = {}  # start -> (role, level, end, line)
+    placed: list[tuple[int, int]] = []  # (index in interventions, offset) of breaks and joins
 
     for d in spec.directives:
         start, end = skeleton.find(d.phrase, path, d.line, d.action,
@@ -104,6 +105,7 @@ def segment(spec: TextSpec) -> Document:
                 raise EditionError(path, d.line, f"断段“{d.phrase}”：原文在这里已经分段 (break '{d.phrase}': the text already breaks there)",
                                    "删除这一行 (delete this line)")
             flags[start] = True
+            placed.append((len(interventions), start))
             interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON, line=d.line))
         elif d.action == "join":
             if not flags[start]:
@@ -111,6 +113,7 @@ def segment(spec: TextSpec) -> Document:
                                    f"(join '{d.phrase}': there is no break before it to remove)",
                                    "引用要并入上一行的那一行开头的文字 (quote the words that begin the line to be joined)")
             flags[start] = False
+            placed.append((len(interventions), start))
             interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON, line=d.line))
         else:
             flags[start] = True
@@ -128,6 +131,9 @@ def segment(spec: TextSpec) -> Document:
         correction_lines[strip_ws(c.original)] = c.line
 
     blocks = _blocks(skeleton, flags, roles, corrections, path)
+    starts = [k for k, f in enumerate(flags) if f]
+    for i, offset in placed:  # the block a break begins or a join runs through
+        interventions[i] = dataclasses.replace(interventions[i], anchor=blocks[bisect_right(starts, offset) - 1].id)
     titles = [b for b in blocks if b.role == "title"]
     if len(titles) != 1:
         raise EditionError(path, 1, f"找到 {len(titles)} 个标题 (found {len(titles)} title blocks)",

@@ -94,7 +94,9 @@ def test_a_new_text_goes_from_raw_file_to_published_page(project):
     assert run_cli(project, "site").returncode == 0
     for prefix in ("", "zh-Hant/"):
         page = (project / "site" / prefix / "texts" / SLUG / "index.html").read_text(encoding="utf-8")
-        assert 'id="p1"' in page and "第1页" not in page and "下一页" not in page
+        text, record = page.split('id="editorial"')  # the debris is cut from the text, listed in its record
+        assert 'id="p1"' in text and "第1页" not in text and "下一页" not in text
+        assert ("第1頁" if prefix else "第1页") in record
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert f"texts/{SLUG}/" in home
 

@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from build_tools.convert import converter
 from build_tools.pipeline import render_all
-from build_tools.render import (GENERATED_STAMP, attr_escape, display_date, front_matter, md_escape, render_editorial,
-                                 render_home, render_text_page, split_front_matter, text_page_path, url_escape)
-from build_tools.render_glossary import render_entry
+from build_tools.render import (CATALOGUE_ROWS, INTERVENTION_LABELS, GENERATED_STAMP, anchor_label, attr_escape, catalogue_pages,
+                                 display_date, front_matter, md_escape, render_editorial, render_home, render_text_page,
+                                 split_front_matter, text_page_path, url_escape)
+from build_tools.render_glossary import render_entry, render_timeline
 
 GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
 
@@ -199,3 +200,60 @@ def test_a_text_page_describes_itself(edition, rendered):
     doc = edition.docs[0]
     fields, _ = split_front_matter(rendered["zh-Hans"][text_page_path(doc.meta.slug)])
     assert doc.meta.title in fields["description"] and display_date(doc.meta.date) in fields["description"]
+
+
+def archive(edition, n: int) -> list:
+    """n texts made of the real ones under new slugs, dated two days apart from 2010-04-01 (and,
+    like two of the real texts, a few dated by year only)."""
+    docs = []
+    for k in range(n):
+        doc = edition.docs[k % len(edition.docs)]
+        day = 91 + 2 * k  # day of 2010 onwards
+        date = "2010" if k % 97 == 0 else f"{2010 + day // 360}-{day % 360 // 30 + 1:02d}-{day % 30 + 1:02d}"
+        meta = dataclasses.replace(doc.meta, slug=f"{date[:4]}-archive-{k:05d}", date=date)
+        docs.append(dataclasses.replace(doc, meta=meta))
+    return sorted(docs, key=lambda d: d.meta.date)
+
+
+def test_a_text_page_ends_with_its_editorial_record(edition, rendered):
+    for doc in edition.docs:
+        page = rendered["zh-Hans"][text_page_path(doc.meta.slug)]
+        record = page.split("{: #editorial }")[1]
+        rows = [line for line in record.splitlines() if line.startswith("| ") and not line.startswith("| 处理")]
+        assert len(rows) == len(doc.interventions)
+        for item, row in zip(doc.interventions, rows):
+            assert md_escape(item.reason) in row
+            assert not item.anchor or f"[{anchor_label(item.anchor, str)}](#{item.anchor})" in row
+        assert f"共有{sum(i.kind != 'whitespace' for i in doc.interventions)}处编辑处理" in record
+    breaks = [i for d in edition.docs for i in d.interventions if i.kind == "break"]
+    assert breaks and all(i.anchor for i in breaks)  # a break names the paragraph it begins
+
+
+def test_the_editorial_page_counts_interventions_and_keeps_its_size_whatever_the_archive(edition):
+    intro = "---\ntitle: 编辑说明\n---\n\n# 编辑说明\n"
+    docs = list(edition.docs)
+    page = render_editorial(docs, intro, str)
+    rows = dict(re.findall(r"^\| (\S+) \| (\d+) \| \d+ \|$", page, re.M))
+    assert {label: int(n) for label, n in rows.items()} == {
+        label: n for label, n in Counter(
+            INTERVENTION_LABELS[i.kind] for d in docs for i in d.interventions if i.kind != "whitespace").items()}
+    assert not any(d.meta.slug in page for d in docs)
+    big = render_editorial(archive(edition, 1000), intro, str)
+    assert len(big) - len(page) < 40  # only the totals' digits grow
+
+
+def test_an_archive_catalogue_is_a_page_per_month_listing_every_text_once(edition):
+    intro = "---\ntitle: 首页\n---\n\n# 首页\n"
+    small = render_home(list(edition.docs), intro, str)
+    assert all(text_page_path(d.meta.slug) in small for d in edition.docs) and not catalogue_pages(list(edition.docs), str)
+    docs = archive(edition, CATALOGUE_ROWS * 3)
+    home = render_home(docs, intro, str)
+    assert "texts/" not in home.split("{: #texts }")[1]  # months, not texts
+    pages = dict(catalogue_pages(docs, str))
+    assert all(f"]({path})" in home for path in pages)
+    listed = Counter(slug for text in pages.values() for slug in re.findall(r"\(\.\./texts/([^/]+)/index\.md\)", text))
+    assert listed == Counter(d.meta.slug for d in docs)
+    assert max(len(text) for text in pages.values()) < 20 * len(home)
+    timeline = render_timeline(edition.glossary, docs + list(edition.docs), str, edition.references)
+    assert not any(d.meta.slug in timeline for d in docs)  # the events' sources still link to their texts
+    assert all(f"]({path})" in timeline for path in pages)

@@ -135,3 +135,17 @@ def test_debris_not_found_names_file_and_line(project):
         segment(load_text(path))
     assert f"{path}:{line}:" in err.value.message
     assert "debris '上一页 1 2 3 下一页' not found" in err.value.message
+
+
+def test_a_break_names_the_paragraph_it_begins_and_a_join_the_one_it_runs_through(edition):
+    placed = 0
+    for doc in edition.docs:
+        blocks = {b.id: b for b in doc.blocks if b.id}
+        for item in doc.interventions:
+            words = "".join(item.text.split())
+            if item.kind == "break":
+                assert blocks[item.anchor].text.startswith(words), (doc.meta.slug, item)
+            elif item.kind == "join":
+                assert words in blocks[item.anchor].text, (doc.meta.slug, item)
+            placed += item.kind in ("break", "join")
+    assert placed

@@ -8,6 +8,19 @@
   var hant = /Hant|TW|HK/i.test(document.documentElement.lang);
   var say = function (hans, hantText) { return hant ? hantText : hans; };
 
+  // Each text's editorial record was once a section of the editorial page (editorial.html#<slug>);
+  // it is now at the end of the text's own page, where a link to the old place lands.
+  function followMovedRecord() {
+    var moved = "";
+    try { moved = decodeURIComponent(location.hash.slice(1)); } catch (e) { /* malformed: stay */ }
+    if (/\/editorial\.html$/.test(location.pathname) && /^\d{4}(-[0-9a-z]+)+$/.test(moved) &&
+        !document.getElementById(moved)) {
+      location.replace("texts/" + moved + "/index.html#editorial");
+    }
+  }
+  followMovedRecord();
+  window.addEventListener("hashchange", followMovedRecord);
+
   function toast(message) {
     var el = document.createElement("div");
     el.className = "edition-toast";

@@ -89,3 +89,14 @@ def test_a_text_page_loads_only_what_it_shows(page, base_url):
     assert any(url.endswith(".css") for url in requested) and any(url.endswith("edition.js") for url in requested)
     assert [url for url in requested if "sitemap" in url or "search-index" in url] == []
     assert failed == []
+
+
+def test_a_link_to_a_texts_old_editorial_record_lands_on_the_record(page, base_url):
+    """The first edition listed each text's interventions on the editorial page (#<slug>);
+    they are now at the end of the text's own page."""
+    for prefix in ("", "zh-Hant/"):
+        page.goto(base_url + prefix + "editorial.html#2010-04-14-liu-qi-beijing")
+        page.wait_for_url(re.compile(re.escape(prefix + LIU.replace("index.html", "index.html#editorial")) + "$"))
+        assert page.locator("#editorial").is_visible()
+    page.goto(base_url + "editorial.html#principles")  # the page's own sections stay
+    assert page.url.endswith("editorial.html#principles")
