@@ -340,9 +340,9 @@ def render_home(docs: list[Document], intro: str, t) -> str:
         return "\n".join([*head, *_catalogue_table(docs, t), ""])
     years: dict[str, list[str]] = {}
     for month, members in _by_month(docs).items():
-        label = display_date(month)[len("2010年"):] or t("月份不详")
+        label = f"{int(month[5:])}月" if "-" in month else t("月份不详")
         years.setdefault(month[:4], []).append(f"[{label}（{len(members)}）]({catalogue_path(month)})")
-    lines = [t(f"按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), ""]
+    lines = [t("按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), ""]
     lines += [f"- **{year}年**　{' · '.join(months)}" for year, months in years.items()]
     return "\n".join([*head, *lines, ""])
 
