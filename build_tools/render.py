@@ -301,11 +301,6 @@ def _editorial_record(doc: Document, t, edit_url: str = "") -> list[str]:
 CATALOGUE_ROWS = 200  # more texts than this: the home page lists months, a page per month lists its texts
 
 
-def catalogue_month(date: str) -> str:
-    """The catalogue page a text is listed on: its year and month ("2010" for a year-only date)."""
-    return date[:7]
-
-
 def catalogue_path(month: str) -> str:
     return f"catalogue/{month}.md"
 
@@ -319,11 +314,12 @@ def _catalogue_table(docs: list[Document], t, up: str = "") -> list[str]:
     return rows
 
 
-def _by_month(docs: list[Document]) -> dict[str, list[Document]]:
-    """Month -> its texts, in date order; a year's texts of unknown month after its months."""
+def catalogue_months(docs: list[Document]) -> dict[str, list[Document]]:
+    """Month ("2010-07"; "2010" for a year-only date) -> its texts, in date order; a year's texts
+    of unknown month after its months."""
     months: dict[str, list[Document]] = {}
     for doc in docs:
-        months.setdefault(catalogue_month(doc.meta.date), []).append(doc)
+        months.setdefault(doc.meta.date[:7], []).append(doc)
     return dict(sorted(months.items(), key=lambda item: (item[0][:4], len(item[0]) == 4, item[0])))
 
 
@@ -339,7 +335,7 @@ def render_home(docs: list[Document], intro: str, t) -> str:
     if len(docs) <= CATALOGUE_ROWS:
         return "\n".join([*head, *_catalogue_table(docs, t), ""])
     years: dict[str, list[str]] = {}
-    for month, members in _by_month(docs).items():
+    for month, members in catalogue_months(docs).items():
         label = f"{int(month[5:])}月" if "-" in month else t("月份不详")
         years.setdefault(month[:4], []).append(f"[{label}（{len(members)}）]({catalogue_path(month)})")
     lines = [t("按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), ""]
@@ -352,7 +348,7 @@ def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
     if len(docs) <= CATALOGUE_ROWS:
         return []
     pages = []
-    for month, members in _by_month(docs).items():
+    for month, members in catalogue_months(docs).items():
         title = t("文献目录：") + _month_label(month, t)
         pages.append((catalogue_path(month), "\n".join([
             front_matter(title, t(f"{_month_label(month, t)}的{len(members)}篇文献：日期、题目、讲话人和文体")),

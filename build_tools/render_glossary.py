@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
 from build_tools.model import Document
-from build_tools.render import (CATALOGUE_ROWS, GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_month,
+from build_tools.render import (CATALOGUE_ROWS, GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_months,
                                 catalogue_path, date_cell, display_date, front_matter, md_escape, source_link,
                                 text_page_path)
 
@@ -149,9 +149,8 @@ def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | No
         rows = [(d.meta.date, f"**{md_escape(d.meta.short_title)}**", f"[{t('全文')}]({text_page_path(d.meta.slug)})")
                 for d in docs]
     else:  # an archive: a row per month, as the home page's catalogue, so the page keeps its size
-        months = Counter(catalogue_month(d.meta.date) for d in docs)
-        rows = [(month, f"**{t(f'收录文献{n}篇')}**", f"[{t('本月目录' if '-' in month else '本年目录（月份不详）')}]"
-                 f"({catalogue_path(month)})") for month, n in months.items()]
+        rows = [(month, f"**{t(f'收录文献{len(texts)}篇')}**", f"[{t('本月目录' if '-' in month else '本年目录（月份不详）')}]"
+                 f"({catalogue_path(month)})") for month, texts in catalogue_months(docs).items()]
     for e in glossary.entries:
         for ev in e.events:
             rows.append((ev.date, md_escape(t(ev.label)),
