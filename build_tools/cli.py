@@ -112,7 +112,7 @@ def _site(args) -> int:
         from mkdocs.exceptions import MkDocsException
 
         from build_tools.pipeline import load_edition
-        from build_tools.site import build_site
+        from build_tools.site import build_site, hosting_summary
 
         site_dir = (args.site_dir or args.root / "site").absolute()  # MkDocs reads a relative one from build/
         try:
@@ -121,7 +121,7 @@ def _site(args) -> int:
             print(f"error: MkDocs: {err} — 原有的 site/ 没有改动 (the previous site/ was left as it was)",
                   file=sys.stderr)
             return 1
-    print(f"site built in {time.perf_counter() - started:.1f} s: {site_dir}\n"
+    print(f"site built in {time.perf_counter() - started:.1f} s: {site_dir}\n{hosting_summary(site_dir)}\n"
           f"  open {site_dir / 'index.html'} in a browser (works offline), or run `make serve`")
     return 0
 

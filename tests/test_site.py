@@ -201,3 +201,14 @@ def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(
     for variant in ("", "zh-Hant"):
         downloads = (project / "site" / variant / "downloads.html").read_text(encoding="utf-8")
         assert "/releases/latest/download/cxzy-edition-offline.zip" in downloads
+
+
+def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
+    from build_tools.site import hosting_summary, site_files
+
+    files = list(site_files(site))
+    total = sum(size for _path, size in files)
+    summary = hosting_summary(site)
+    assert f"{total / 1e6:,.1f} MB in {len(files):,} files" in summary and "over" not in summary
+    assert "over GitLab Pages' limits" in hosting_summary(site, max_files=len(files) - 1)
+    assert "over GitLab Pages' limits" in hosting_summary(site, max_bytes=total - 1)
