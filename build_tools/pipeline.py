@@ -293,6 +293,12 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
     yield from (Page(path, text) for path, text in catalogue_pages(docs, t))
 
 
+# The GitHub release whose asset is a large archive's offline zip: the publish job of
+# .github/workflows/ci.yml replaces the asset on every deploy. A tag of its own, not "latest",
+# so that versioned releases of the edition never take the link over.
+OFFLINE_RELEASE = "offline"
+
+
 def offline_zip(edition: Edition) -> tuple[str, bool]:
     """Where the offline copy lives: (its path in the site, True), or, for an archive past
     `offline_zip_in_site_up_to` texts (a zip of the whole site would push it past the static
@@ -300,7 +306,7 @@ def offline_zip(edition: Edition) -> tuple[str, bool]:
     name = f"{edition.settings['offline_name']}-offline.zip"
     if len(edition.docs) <= edition.settings.get("offline_zip_in_site_up_to", len(edition.docs)):
         return f"downloads/{name}", True
-    return f"{edition.settings['repo_url']}/releases/latest/download/{name}", False
+    return f"{edition.settings['repo_url']}/releases/download/{OFFLINE_RELEASE}/{name}", False
 
 
 def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:

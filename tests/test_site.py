@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from build_tools.bench import make_corpus
 from build_tools.load import load_texts
-from build_tools.pipeline import load_edition
+from build_tools.pipeline import OFFLINE_RELEASE, load_edition
 from build_tools.segment import strip_ws
 from build_tools.site import build_site
 from tests.sitecheck import block_texts, broken_links, external_references, html_pages
@@ -200,7 +200,7 @@ def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(
     assert set(zipfile.ZipFile(artifact).namelist()) == names  # the same site, now beside it
     for variant in ("", "zh-Hant"):
         downloads = (project / "site" / variant / "downloads.html").read_text(encoding="utf-8")
-        assert "/releases/latest/download/cxzy-edition-offline.zip" in downloads
+        assert f"/releases/download/{OFFLINE_RELEASE}/cxzy-edition-offline.zip" in downloads
 
 
 def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
