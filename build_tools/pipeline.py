@@ -293,7 +293,7 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
     yield from (Page(path, text) for path, text in catalogue_pages(docs, t))
 
 
-# The GitHub release whose asset is a large archive's offline zip: the publish job of
+# The GitHub release whose asset is a large archive's offline zip: the offline-release job of
 # .github/workflows/ci.yml replaces the asset on every deploy. A tag of its own, not "latest",
 # so that versioned releases of the edition never take the link over.
 OFFLINE_RELEASE = "offline"
