@@ -192,6 +192,7 @@ def _summary(args) -> int:
 
     from build_tools.counts import summary_markdown
     from build_tools.pipeline import load_edition
+    from build_tools.site import hosting_summary
 
     edition = load_edition(args.root)
     changed = []
@@ -199,8 +200,10 @@ def _summary(args) -> int:
         diff = subprocess.run(["git", "diff", "--name-status", args.base, "--", "source_texts", "docs",
                                "anchors.manifest.json", "edition.yml"], cwd=args.root, capture_output=True, text=True)
         changed = [line.replace("\t", " ") for line in diff.stdout.splitlines()]
+    site_dir = args.root / "site"
+    site = hosting_summary(site_dir).strip() if site_dir.exists() else ""
     print(summary_markdown(list(edition.docs), edition.notes, len(edition.glossary.entries),
-                           len(edition.parallels), changed), end="")
+                           len(edition.parallels), changed, site), end="")
     return 0
 
 

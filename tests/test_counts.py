@@ -38,3 +38,26 @@ def test_an_unknown_placeholder_names_its_line(tmp_path):
     with pytest.raises(EditionError) as err:
         fill(page, "# 关于\n\n共{{ text_cuont }}篇。\n", {"text_count": "五"})
     assert err.value.message.startswith(f"{page}:3: ") and "{{ text_count }}" in err.value.message
+
+
+def summary(project) -> str:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "build_tools", "--root", str(project), "summary"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_pull_request_summary_counts_the_edition_and_sizes_the_built_site(site, edition):
+    from build_tools.site import hosting_summary
+
+    text = summary(site.parent)
+    assert f"| texts 文献 | {len(edition.docs)} |" in text
+    assert f"| published site 网站 | {hosting_summary(site).strip()} |" in text
+
+
+def test_the_summary_leaves_out_a_site_not_built(project):
+    text = summary(project)
+    assert "texts 文献" in text and "published site" not in text
