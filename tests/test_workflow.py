@@ -4,8 +4,10 @@ actions are pinned by commit, every job has a time limit, Pages deployments neve
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,3 +78,91 @@ def test_a_large_archives_offline_zip_is_released_where_its_pages_link_it_before
     script = " ".join(step.get("run", "") for step in release["steps"])
     assert f"gh release upload {OFFLINE_RELEASE} " in script
     assert "offline-release" in workflow["jobs"]["deploy"]["needs"]
+
+
+# A stand-in for the GitHub CLI, with the release's assets in a JSON file: the commands the
+# release step uses, and a note of which asset names existed whenever an upload was under way.
+FAKE_GH = r'''
+import json, os, sys
+from pathlib import Path
+
+state_file = Path(os.environ["FAKE_GH_STATE"])
+state = json.loads(state_file.read_text())
+assets = state["assets"]
+args = sys.argv[1:]
+
+def save():
+    state_file.write_text(json.dumps(state))
+
+def names():
+    return sorted(a["name"] for a in assets)
+
+def flag(name):
+    return args[args.index(name) + 1]
+
+if args[:2] == ["release", "view"]:
+    sys.exit(0 if state["release"] else 1)
+elif args[:2] == ["release", "create"]:
+    state["release"] = True
+elif args[:2] == ["release", "edit"]:
+    state["notes"] = flag("--notes")
+elif args[:2] == ["release", "upload"]:
+    assert state["release"], "no release"
+    for path in (a for a in args[3:] if not a.startswith("--")):
+        name = Path(path).name
+        if any(a["name"] == name for a in assets):
+            assert "--clobber" in args, "asset exists"
+            assets[:] = [a for a in assets if a["name"] != name]  # gh deletes, then uploads
+        state["while_uploading"].append(names())
+        state["next_id"] += 1
+        assets.append({"id": state["next_id"], "name": name, "content": Path(path).read_text()})
+elif args[0] == "api" and "-X" not in args:
+    assert args[1] == f"repos/{os.environ['GH_REPO']}/releases/tags/offline", args
+    assert flag("--jq") == '.assets[] | "\\(.id) \\(.name)"', "the fake knows this one jq filter only"
+    print("\n".join(f"{a['id']} {a['name']}" for a in assets))
+elif args[0] == "api":
+    method, asset_id = flag("-X"), int(args[args.index("-X") + 2].rsplit("/", 1)[1])
+    asset = next(a for a in assets if a["id"] == asset_id)
+    if method == "DELETE":
+        assets.remove(asset)
+    else:
+        new_name = flag("-f").split("=", 1)[1]
+        if any(a["name"] == new_name for a in assets):
+            print("422 already_exists", file=sys.stderr)
+            sys.exit(1)
+        asset["name"] = new_name
+else:
+    sys.exit(f"fake gh: unexpected {args}")
+save()
+'''
+
+
+@pytest.mark.parametrize("before", [
+    {"release": False, "assets": []},
+    {"release": True, "assets": [{"id": 1, "name": "cxzy-edition-offline.zip", "content": "old"}]},
+    {"release": True, "assets": [{"id": 1, "name": "cxzy-edition-offline.zip", "content": "old"},  # a failed run's
+                                 {"id": 2, "name": "previous-cxzy-edition-offline.zip", "content": "older"},
+                                 {"id": 3, "name": "next-cxzy-edition-offline.zip", "content": "half"}]},
+], ids=["first release", "replacing", "after a failed run"])
+def test_the_release_step_replaces_the_offline_zip_and_the_link_never_breaks_during_the_upload(
+        workflow, tmp_path, before):
+    step = next(s for s in workflow["jobs"]["offline-release"]["steps"] if "run" in s)
+    (tmp_path / "bin").mkdir()
+    gh = tmp_path / "bin" / "gh"
+    gh.write_text(f"#!{sys.executable}\n{FAKE_GH}", encoding="utf-8")
+    gh.chmod(0o755)
+    (tmp_path / "offline").mkdir()
+    (tmp_path / "offline" / "cxzy-edition-offline.zip").write_text("new")
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({**before, "next_id": 10, "while_uploading": []}))
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:{os.environ['PATH']}", "FAKE_GH_STATE": str(state),
+           "GH_REPO": "editor/cxzy", "GH_TOKEN": "x", "GITHUB_SHA": "0" * 40}
+    # GitHub runs a step's script with bash -e -o pipefail
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    after = json.loads(state.read_text())
+    assert [(a["name"], a["content"]) for a in after["assets"]] == [("cxzy-edition-offline.zip", "new")]
+    if before["assets"]:
+        assert all("cxzy-edition-offline.zip" in names for names in after["while_uploading"]), after
+    assert "0" * 40 in after["notes"]
