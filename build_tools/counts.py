@@ -12,7 +12,7 @@ from pathlib import Path
 
 from build_tools.errors import EditionError
 from build_tools.model import Document
-from build_tools.render import KIND_LABELS, display_date
+from build_tools.render import CATALOGUE_ROWS, KIND_LABELS, display_date
 
 DIGITS = "零一二三四五六七八九"
 # Measure word per kind of text (三篇讲话, 一份通知); any other kind counts in 篇.
@@ -21,7 +21,13 @@ PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
 def chinese_number(n: int) -> str:
-    """0–9999 in Chinese numerals as written in running text: 五, 十二, 一百零三, 两千 is 二千 here."""
+    """Chinese numerals as written in running text: 五, 十二, 一百零三, 两千 is 二千 here, 一万零四十八."""
+    if n >= 10_000:  # 万 groups: 一万, 十一万, 一万零一十五
+        high, low = divmod(n, 10_000)
+        if not low:
+            return chinese_number(high) + "万"
+        return chinese_number(high) + "万" + ("零" if low < 1000 else "") + ("一" if 10 <= low < 20 else "") + \
+            chinese_number(low)
     if n < 10:
         return DIGITS[n]
     if n < 20:
@@ -50,12 +56,23 @@ def kinds_summary(docs: list[Document]) -> str:
 
 
 def text_list(docs: list[Document]) -> str:
-    """短题（日期） for every text in date order (full titles may hold 《》 themselves)."""
+    """短题（日期） for every text in date order (full titles may hold 《》 themselves); for an
+    archive past one catalogue table, the texts per year and a link to the catalogue instead."""
+    if len(docs) > CATALOGUE_ROWS:
+        years = Counter(d.meta.date[:4] for d in docs)
+        return enumerate_zh([f"{year}年{chinese_number(n)}篇" for year, n in sorted(years.items())]) + \
+            "（逐篇见[文献目录](index.md#texts)）"
     return enumerate_zh([f"{d.meta.short_title}（{display_date(d.meta.date)}）" for d in docs])
 
 
+def year_span(docs: list[Document]) -> str:
+    """2010—2011: the years the texts are dated in."""
+    years = sorted({d.meta.date[:4] for d in docs})
+    return years[0] if len(years) == 1 else f"{years[0]}—{years[-1]}"
+
+
 def edition_facts(docs: list[Document], notes: dict, term_count: int) -> dict[str, str]:
-    return {"text_count": chinese_number(len(docs)), "text_kinds": kinds_summary(docs),
+    return {"text_count": chinese_number(len(docs)), "text_kinds": kinds_summary(docs), "years": year_span(docs),
             "text_list": text_list(docs), "note_count": str(sum(len(n) for n in notes.values())),
             "term_count": str(term_count)}
 

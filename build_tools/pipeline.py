@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from build_tools import evidence, manifest, references
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
-from build_tools.counts import edition_facts, fill
+from build_tools.counts import edition_facts, fill, year_span
 from build_tools.enrich import Glossary, Hit, hits_by_text, link, load_glossary
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.export import citations
@@ -41,7 +41,7 @@ from build_tools.wording import problems
 from build_tools.yamlio import project_files
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
-SITE_DESCRIPTION = "2010—2011年“创先争优”活动文献的整理本：分段编号、注释、术语表、互见文句与全文检索，简体、繁体两种文本"
+SITE_DESCRIPTION = "{years}年“创先争优”活动文献的整理本：分段编号、注释、术语表、互见文句与全文检索，简体、繁体两种文本"
 NAV_GROUP_OVER = 40  # more texts than this in one sidebar list: group them by year, then by month
 
 
@@ -356,7 +356,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
     return {  # the theme prints names, labels and nav titles raw (no autoescape): escaped here
         "INHERIT": str(root / "mkdocs.yml"),
         "site_name": attr_escape(t(edition.settings["site_name"])),
-        "site_description": attr_escape(t(SITE_DESCRIPTION)),
+        "site_description": attr_escape(t(SITE_DESCRIPTION.format(years=year_span(list(edition.docs))))),
         "copyright": attr_escape(t("以 MkDocs 和 Material for MkDocs 生成")),
         "site_url": site_url,
         "docs_dir": str(root / "build" / "md" / variant.code),
