@@ -48,6 +48,7 @@ from build_tools.site import HOST_BYTES, HOST_FILES, site_files, write_markdown 
 STAGES = ["load", "segment", "enrich", "convert", "render", "search", "write"]
 QUERIES = ["两张皮", "创先争优", "党建带团建", "善洲", "科学发展", "窗口单位", "體內循環", "五帶頭", "发", "学习实践活动"]
 LONG_SIZES = [75_000, 150_000, 300_000]
+PHONE_CPU = 4  # CPU slowdown for a phone: what Lighthouse applies for its mobile runs
 BARE_UP_TO = 1000  # sizes above: `make site` alone, once
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1300000000"}
 
@@ -333,13 +334,15 @@ def reader_side(site: Path) -> dict:
 def search_figures(site: Path) -> dict:
     """Per query, in headless Chromium online and from file://: time to the first results drawn
     (index loading included) and to the whole archive read (the count, the kind buttons), and
-    bytes of index read by each moment."""
+    bytes of index read by each moment; then online again with the CPU slowed PHONE_CPU times,
+    for a reader on a phone."""
     server, online = serve_site(site)
     bases = {"online": online, "file://": site.as_uri() + "/"}
     out = {}
-    context = chromium().new_context()
-    page = context.new_page()
-    for label, base in bases.items():
+    for label, base, slowdown in [(label, base, 1) for label, base in bases.items()] + [("phone", online, PHONE_CPU)]:
+        context = chromium().new_context()  # each with an empty cache
+        page = context.new_page()
+        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
         times, read, done_times, done_read = [], [], [], []
         for variant in ("", "zh-Hant/"):
             for q in QUERIES:
@@ -353,7 +356,7 @@ def search_figures(site: Path) -> dict:
         out[label] = {"median_ms": median(times), "worst_ms": max(times), "median_kb": median(read) / 1000,
                       "worst_kb": max(read) / 1000, "done_median_ms": median(done_times), "done_worst_ms": max(done_times),
                       "done_median_kb": median(done_read) / 1000, "done_worst_kb": max(done_read) / 1000}
-    context.close()
+        context.close()
     server.shutdown()
     return out
 
@@ -459,17 +462,18 @@ def measure(n: int, runs: int, work: Path, preview: bool) -> dict:
 
 SEARCH_HEADS = ("first results online: median / worst | file://: median / worst | index read to first results: "
                 "median / worst | whole archive online: median / worst | file://: median / worst | index read, whole: "
-                "median / worst |")
+                f"median / worst | phone (CPU {PHONE_CPU}× slower), online: first results | whole archive |")
 
 
 def search_cells(sr: dict) -> str:
-    """The cells under SEARCH_HEADS; runs from before the whole-archive figures show a dash."""
-    def pair(figures: dict, key: str, unit: str) -> str:
-        if f"{key}median_{unit}" not in figures:
+    """The cells under SEARCH_HEADS; runs from before a figure was measured show a dash."""
+    def pair(figures: dict | None, key: str, unit: str) -> str:
+        if not figures or f"{key}median_{unit}" not in figures:
             return "— |"
         return f"{figures[key + 'median_' + unit]:.0f} / {figures[key + 'worst_' + unit]:.0f} {unit.upper() if unit == 'kb' else unit} |"
-    return " ".join(pair(sr[where], key, unit) for key in ("", "done_")
-                    for where, unit in (("online", "ms"), ("file://", "ms"), ("online", "kb")))
+    return " ".join([pair(sr[where], key, unit) for key in ("", "done_")
+                     for where, unit in (("online", "ms"), ("file://", "ms"), ("online", "kb"))]
+                    + [pair(sr.get("phone"), key, "ms") for key in ("", "done_")])
 
 
 def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> str:
@@ -545,7 +549,9 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
               "(before this index the first 50 results, after every part was read); whole archive: until the count "
               "and the kind buttons are filled in (the whole index for the query read). Index read = bytes of every "
               "index file loaded by then (manifest, term shards and parts, names, text chunks); online and file:// "
-              f"read the same files. Each query in both scripts: {'、'.join(QUERIES)}."]
+              f"read the same files. Phone: the same queries online with Chromium's CPU slowed {PHONE_CPU}× "
+              "(Emulation.setCPUThrottlingRate, as Lighthouse's mobile runs), the network not throttled. "
+              f"Each query in both scripts: {'、'.join(QUERIES)}."]
     if archive:
         lines += ["", "## Archive scale without the renderer", "",
                   "The pipeline as one whole process (`python -m build_tools markdown`: load, check, enrich, convert, "
