@@ -339,7 +339,8 @@ def search_figures(site: Path) -> dict:
     server, online = serve_site(site)
     bases = {"online": online, "file://": site.as_uri() + "/"}
     out = {}
-    for label, base, slowdown in [(label, base, 1) for label, base in bases.items()] + [("phone", online, PHONE_CPU)]:
+    passes = [("online", online, 1), ("file://", bases["file://"], 1), ("phone", online, PHONE_CPU)]
+    for label, base, slowdown in passes:
         context = chromium().new_context()  # each with an empty cache
         page = context.new_page()
         context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
