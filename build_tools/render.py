@@ -306,12 +306,13 @@ def catalogue_path(month: str) -> str:
 
 
 def _catalogue_table(docs: list[Document], t, up: str = "") -> list[str]:
+    """The catalogue table, in a `.catalogue` box: on phones each row stacks (theme.css)."""
     rows = [f"| {t('日期')} | {t('题目')} | {t('讲话人／署名')} | {t('文体')} |", "|---|---|---|---|"]
     for doc in docs:
         m = doc.meta
         rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({up}{text_page_path(m.slug)}) "
                     f"| {md_escape(m.speaker)} | {t(KIND_LABELS[m.kind])} |")
-    return rows
+    return ['<div class="catalogue" markdown>', "", *rows, "", "</div>"]
 
 
 def catalogue_months(docs: list[Document]) -> dict[str, list[Document]]:

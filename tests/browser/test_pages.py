@@ -194,3 +194,28 @@ def test_markup_in_names_and_titles_reaches_the_reader_as_text(browser, tmp_path
     assert payload in page.title()
     assert page.locator("svg[onload]").count() == 0 and dialogs == []
     page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_catalogue_stacks_each_row_on_a_phone_and_keeps_its_columns_on_a_desktop(browser, http_root, scheme):
+    """On a phone the title takes the row's width (four columns left it a few characters a line);
+    the column heads stay for screen readers; axe finds nothing serious at that width."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for variant in ("", "zh-Hant/"):
+            page.set_viewport_size({"width": 390, "height": 800})
+            page.goto(http_root + variant + "index.html#texts")
+            widths = page.evaluate("""() => [...document.querySelectorAll('.catalogue tbody tr')].map(row =>
+                [row.cells[1].getBoundingClientRect().width, row.getBoundingClientRect().width])""")
+            assert widths and all(title >= 0.9 * row for title, row in widths), widths
+            assert page.evaluate("document.querySelector('.catalogue thead').getBoundingClientRect().height") <= 1
+            assert page.locator(".catalogue th").count() == 4
+            assert serious_violations(page, None if scheme == "light" else COLOUR_RULES) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            page.set_viewport_size({"width": 1280, "height": 900})
+            widths = page.evaluate("""() => [...document.querySelectorAll('.catalogue tbody tr')].map(row =>
+                [row.cells[1].getBoundingClientRect().width, row.getBoundingClientRect().width])""")
+            assert all(title < 0.6 * row for title, row in widths), widths
+    finally:
+        context.close()
