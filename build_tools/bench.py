@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from build_tools.pipeline import load_edition
 from build_tools.segment import segment
 
 FIRST_DATE = datetime.date(2010, 4, 15)
+CLAUSE_END = re.compile(r"[，；。！？：]")
+QUOTE_REACH = 50  # a synthetic text that quotes, quotes one of the this many before it
 SPAN_DAYS = 900  # synthetic texts are dated within about the campaign's length (2010-04 to 2012)
 PROJECT_PARTS = ["source_texts", "docs", "overrides", "schemas", "build_tools", "mkdocs.yml", "edition.yml",
                  "anchors.manifest.json"]
@@ -35,20 +38,34 @@ def copy_project(root: Path, dest: Path) -> Path:
 
 def make_corpus(root: Path, dest: Path, n: int, seed: int = 2010) -> Path:
     """A project with the 5 real texts and n-5 synthetic ones, each of 8–30 real paragraphs in a
-    new order under a title of its own, with notes quoting its words, and a fresh manifest."""
+    new order under a title of its own, then a paragraph of its own (`OwnWords`) and, in
+    about half of them, one quoting the own paragraph of one of the `QUOTE_REACH` synthetic texts
+    before it (a text is quoted about once in two, whatever the corpus' size), with
+    notes quoting its words, and a fresh manifest.
+
+    The quotations keep the parallels' share of the work the same at every size: the recombined
+    real paragraphs recur in every few texts, so from about 200 texts on each of their
+    fingerprints is in more paragraphs than `parallels.Settings.max_postings` (a formula, not a
+    parallel), while below that they make parallels between nearly every pair of texts."""
     project = copy_project(root, dest)
     source = project / "source_texts"
     real = [segment(s) for s in load_texts(source)]
     paragraphs = [b.text for d in real for b in d.paragraphs]
     rng = random.Random(seed)
+    own_words = OwnWords(paragraphs, rng)
     synthetic = max(0, n - len(real))
     days_apart = min(2.0, SPAN_DAYS / max(1, synthetic))  # a small corpus two days apart; a large one many a day
+    owns: list[str] = []
     for k in range(synthetic):
         date = FIRST_DATE + datetime.timedelta(days=int(k * days_apart))
         slug = f"{date.isoformat()}-synthetic-{k:04d}"
         chosen = rng.sample(paragraphs, rng.randint(8, 30))
+        owns.append(own_words.paragraph())
+        quotes = rng.randrange(max(0, k - QUOTE_REACH), k) if k and rng.random() < 0.5 else None
+        quoting = [] if quotes is None else [own_words.quote(owns[quotes])]
         title = f"合成文本第{k + 1}号：关于深入开展创先争优活动的讲话"
-        (source / f"{slug}.txt").write_text(title + "\n" + "\n".join(chosen) + "\n", encoding="utf-8")
+        body = [*chosen, owns[-1], *quoting]
+        (source / f"{slug}.txt").write_text(title + "\n" + "\n".join(body) + "\n", encoding="utf-8")
         spec = {"slug": slug, "source": f"{slug}.txt", "short_title": f"合成文本{k + 1}", "speaker": "合成",
                 "date": slug[:10], "date_basis": "合成文本", "occasion": "基准测试", "kind": "speech",
                 "provenance": "由真实文本的段落重新组合而成，仅供基准测试", "structure": [{"title": title}]}
@@ -63,6 +80,43 @@ def make_corpus(root: Path, dest: Path, n: int, seed: int = 2010) -> Path:
     edition = load_edition(project)
     manifest.write(edition.manifest_path, list(edition.docs))
     return project
+
+
+class OwnWords:
+    """Paragraphs no other text has, made of the real texts' clauses (words of the corpus). No
+    two clauses stand next to each other in two of them, nor as they do in a real paragraph: a
+    shared junction would be a parallel between texts that do not quote each other, and there
+    would be more of those per text the larger the corpus."""
+
+    def __init__(self, paragraphs: list[str], rng: random.Random):
+        runs = [[c for c in re.split(CLAUSE_END, text) if c] for text in paragraphs]
+        self.clauses = sorted({c for run in runs for c in run if 5 <= len(c) <= 12 and not set(c) & set("“”‘’《》（）()、")})
+        self.used = {pair for run in runs for pair in zip(run, run[1:])}
+        self.rng = rng
+
+    def paragraph(self) -> str:
+        """Five to nine clauses."""
+        parts: list[str] = []
+        for _ in range(self.rng.randint(5, 9)):
+            parts.append(self._clause(parts[-1] if parts else None, None))
+        return "，".join(parts) + "。"
+
+    def quote(self, paragraph: str) -> str:
+        """An earlier text's paragraph as a later one quotes it: whole, or (one time in two) with
+        one clause in other words."""
+        parts = paragraph[:-1].split("，")
+        if self.rng.random() < 0.5:
+            at = self.rng.randrange(len(parts))
+            parts[at] = self._clause(parts[at - 1] if at else None, parts[at + 1] if at + 1 < len(parts) else None)
+        return "，".join(parts) + "。"
+
+    def _clause(self, before: str | None, after: str | None) -> str:
+        while True:  # the junctions in use are a small share of those possible: a few tries at most
+            clause = self.rng.choice(self.clauses)
+            pairs = [pair for pair in ((before, clause), (clause, after)) if None not in pair]
+            if clause not in (before, after) and not self.used.intersection(pairs):
+                self.used.update(pairs)
+                return clause
 
 
 def _unique_quote(text: str, rng: random.Random) -> str:

@@ -170,6 +170,6 @@ def with_notes(edition: Edition, paths: list[Path], cite_anchors: set[str]) -> E
         raise manifest.with_anchor_errors(err, edition.manifest_path, list(edition.docs),
                                           references.scan(edition.root)) from None
     slugs = {p.stem for p in paths}
-    docs = tuple(attach_parallels(attach(d, notes[d.meta.slug]), edition.parallels) if d.meta.slug in slugs else d
-                 for d in edition.docs)
+    docs = tuple(attach_parallels(attach(d, notes[d.meta.slug]), edition.parallels_of(d.meta.slug))
+                 if d.meta.slug in slugs else d for d in edition.docs)
     return dataclasses.replace(edition, docs=docs, notes=notes)

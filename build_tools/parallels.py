@@ -187,8 +187,20 @@ def parallel_id(a: Place, b: Place, texts: dict[tuple[str, str], str]) -> str:
     return "par-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
 
 
-def attach(doc: Document, parallels: list[Parallel]) -> Document:
-    """A span on each side of each parallel that falls in this document."""
+def by_text(parallels) -> dict[str, tuple[Parallel, ...]]:
+    """slug -> the parallels with a side in that text, in order: all a text's page, TEI and
+    spans need (each text scanning every parallel would grow with the square of the archive)."""
+    mine: dict[str, list[Parallel]] = defaultdict(list)
+    for par in parallels:
+        mine[par.a.slug].append(par)
+        if par.b.slug != par.a.slug:
+            mine[par.b.slug].append(par)
+    return {slug: tuple(pars) for slug, pars in mine.items()}
+
+
+def attach(doc: Document, parallels) -> Document:
+    """A span on each side of each parallel that falls in this document (`parallels`: its own,
+    `by_text`, or any that include them)."""
     spans: dict[str, list[Span]] = defaultdict(list)
     for par in parallels:
         for place in (par.a, par.b):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import time
 from contextlib import contextmanager
+from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -28,11 +29,11 @@ from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, d
                                 render_home, render_text_page, text_page_path, with_front_matter)
 from build_tools.render_glossary import (INDEX_PAGES, counts_per_text, edit_footer, glossary_pages, term_links,
                                         terms_panel)
-from build_tools.parallels import Parallel, detect
+from build_tools.parallels import Parallel, by_text, detect
 from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
-from build_tools.render_parallels import marker_labels, parallels_section, render_parallels_page
+from build_tools.render_parallels import marker_labels, parallels_pages, parallels_section, render_parallels_page
 from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
 from build_tools.search import fold_map, term_shard_count, term_shards, units, variant_index
@@ -65,6 +66,13 @@ class Edition:
     @property
     def manifest_path(self) -> Path:
         return self.root / "anchors.manifest.json"
+
+    def parallels_of(self, slug: str) -> tuple[Parallel, ...]:
+        return self._parallels_by_text.get(slug, ())
+
+    @cached_property
+    def _parallels_by_text(self) -> dict[str, tuple[Parallel, ...]]:
+        return by_text(self.parallels)
 
 
 @contextmanager
@@ -99,9 +107,9 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
             raise manifest.with_anchor_errors(err, root / "anchors.manifest.json", list(docs),
                                               references.scan(root)) from None
         parallels = detect(docs, formulae=tuple(f for e in glossary.entries for f in e.forms))
-        hits = hits_by_text(found)
-        enriched = tuple(attach_parallels(attach(link(d, hits[d.meta.slug], policy), notes[d.meta.slug]), parallels)
-                         for d in docs)
+        hits, mine = hits_by_text(found), by_text(parallels)
+        enriched = tuple(attach_parallels(attach(link(d, hits[d.meta.slug], policy), notes[d.meta.slug]),
+                                          mine.get(d.meta.slug, ())) for d in docs)
     variants = load_variants(settings)
     return Edition(root=root, settings=settings, variants=variants, docs=enriched,
                    conversion=load_rules(source_dir / "conversion.yml", variants), glossary=glossary,
@@ -194,7 +202,7 @@ def tei_pages(edition: Edition, docs) -> Iterator[Page]:
     site root, and linked from both scripts' pages. One at a time: an archive's TEI is about 200 MB."""
     categories = {e.id: e.category for e in edition.glossary.entries}
     return (Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
-                                                         edition.parallels)) for d in docs)
+                                                         edition.parallels_of(d.meta.slug))) for d in docs)
 
 
 def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:
@@ -228,6 +236,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     yield from glossary_pages(edition.glossary, edition.occurrences, docs, t,
                               edit_url=f"{repo}/edit/main/source_texts/glossary.yml", refs=edition.references)
     yield Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t))
+    yield from (Page(path, text) for path, text in parallels_pages(list(edition.parallels), by_slug, t))
     yield Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"]))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),
               "searching": t("“{q}”：正在检索其余……"),
@@ -257,10 +266,10 @@ class TextPages:
         notes = edition.notes[d.meta.slug]
         item = citations.csl_item(self.canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         extra = (terms_panel(d, edition.glossary, self.per_text[d.meta.slug], t) + notes_section(d, notes, by_slug, t, edition.references)
-                 + parallels_section(d, list(edition.parallels), by_slug, t)
+                 + parallels_section(d, edition.parallels_of(d.meta.slug), by_slug, t)
                  + citations.cite_block(item, t, "../../", self.cites.get(d.meta.slug), self.root_up))
         edit = f"{edition.settings['repo_url']}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
-        apparatus = Apparatus(self.links, note_numbers(notes), marker_labels(d, list(edition.parallels), by_slug))
+        apparatus = Apparatus(self.links, note_numbers(notes), marker_labels(d, edition.parallels_of(d.meta.slug), by_slug))
         page = render_text_page(d, t, apparatus, extra, edit_url=edit)
         meta = citations.meta_fields(self.canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         return Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta))

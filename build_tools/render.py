@@ -321,10 +321,15 @@ def catalogue_months(docs: list[Document]) -> dict[str, list[Document]]:
     months: dict[str, list[Document]] = {}
     for doc in docs:
         months.setdefault(doc.meta.date[:7], []).append(doc)
-    return dict(sorted(months.items(), key=lambda item: (item[0][:4], len(item[0]) == 4, item[0])))
+    return {month: months[month] for month in sorted(months, key=month_order)}
 
 
-def _month_label(month: str, t) -> str:
+def month_order(month: str) -> tuple:
+    """Sort key of "2010-07" or "2010" (year only): a year's months, then its unknown month."""
+    return month[:4], len(month) == 4, month
+
+
+def month_label(month: str, t) -> str:
     return display_date(month) + ("" if "-" in month else t("（月份不详）"))
 
 
@@ -335,13 +340,19 @@ def render_home(docs: list[Document], intro: str, t) -> str:
     head = [with_front_matter(intro, GENERATED_STAMP), "", f"## {t('文献目录')} {{: #texts }}", ""]
     if len(docs) <= CATALOGUE_ROWS:
         return "\n".join([*head, *_catalogue_table(docs, t), ""])
+    counts = {month: len(members) for month, members in catalogue_months(docs).items()}
+    return "\n".join([*head, t("按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), "",
+                      *month_lines(counts, catalogue_path, t), ""])
+
+
+def month_lines(counts: dict[str, int], path_of: Callable[[str], str], t) -> list[str]:
+    """A line per year, each month linked to its page with its count: "- **2010年**　[4月（12）](…) · …"
+    (`counts`: month -> count, in the catalogue's order; class "month": never broken inside)."""
     years: dict[str, list[str]] = {}
-    for month, members in catalogue_months(docs).items():
+    for month, count in counts.items():
         label = f"{int(month[5:])}月" if "-" in month else t("月份不详")
-        years.setdefault(month[:4], []).append(f"[{label}（{len(members)}）]({catalogue_path(month)})")
-    lines = [t("按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), ""]
-    lines += [f"- **{year}年**　{' · '.join(months)}" for year, months in years.items()]
-    return "\n".join([*head, *lines, ""])
+        years.setdefault(month[:4], []).append(f"[{label}（{count}）]({path_of(month)}){{: .month }}")
+    return [f"- **{year}年**　{' · '.join(months)}" for year, months in years.items()]
 
 
 def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
@@ -350,9 +361,9 @@ def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
         return []
     pages = []
     for month, members in catalogue_months(docs).items():
-        title = t("文献目录：") + _month_label(month, t)
+        title = t("文献目录：") + month_label(month, t)
         pages.append((catalogue_path(month), "\n".join([
-            front_matter(title, t(f"{_month_label(month, t)}的{len(members)}篇文献：日期、题目、讲话人和文体")),
+            front_matter(title, t(f"{month_label(month, t)}的{len(members)}篇文献：日期、题目、讲话人和文体")),
             GENERATED_STAMP, "", f"# {title} {{: #top }}", "",
             t(f"共{len(members)}篇。[全部月份](../index.md#texts)"), "", *_catalogue_table(members, t, "../"), ""])))
     return pages

@@ -10,7 +10,8 @@ from typing import Callable
 
 from build_tools.model import Document
 from build_tools.parallels import Parallel, Place, Settings, _normalise
-from build_tools.render import GENERATED_STAMP, front_matter, md_escape, text_page_path
+from build_tools.render import (GENERATED_STAMP, front_matter, md_escape, month_label, month_lines, month_order,
+                                 text_page_path)
 
 
 PHRASE_END = set("，。；：、！？…—（）《》“”‘’,.;:!?()")
@@ -92,25 +93,71 @@ def parallels_section(doc: Document, parallels: list[Parallel], docs: dict[str, 
     return lines
 
 
+PARALLELS_LISTED = 200  # more parallels than this: the parallels page lists months, a page per month lists them
+
+
+def parallels_path(month: str) -> str:
+    return f"parallels/{month}.md"
+
+
+def _by_month(parallels: list[Parallel], docs: dict[str, Document]) -> dict[str, list[Parallel]]:
+    """Month of the earlier text of each pair (side a: `detect` orders pairs by the texts'
+    order) -> its parallels, the months in the catalogue's order."""
+    months: dict[str, list[Parallel]] = defaultdict(list)
+    for par in parallels:
+        months[docs[par.a.slug].meta.date[:7]].append(par)
+    return {month: months[month] for month in sorted(months, key=month_order)}
+
+
+def _pair_tables(parallels: list[Parallel], docs: dict[str, Document], t, up: str = "") -> list[str]:
+    """A table per pair of texts: both wordings side by side, the differences marked."""
+    pairs: dict[tuple[str, str], list[Parallel]] = defaultdict(list)
+    for par in parallels:
+        pairs[(par.a.slug, par.b.slug)].append(par)
+    lines = []
+    for (sa, sb), pars in pairs.items():
+        a_title, b_title = docs[sa].meta.short_title, docs[sb].meta.short_title
+        lines += [f"## {md_escape(a_title)} ↔ {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
+                  f"| {md_escape(a_title)} | {md_escape(b_title)} | {t('相似度')} |", "|---|---|---|"]
+        for par in pars:
+            a, b = marked_snippets(par.a, par.b, docs)
+            link_a = f"[¶{par.a.paragraph[1:]}]({up}{text_page_path(sa)}#{par.a.paragraph})"
+            link_b = f"[¶{par.b.paragraph[1:]}]({up}{text_page_path(sb)}#{par.b.paragraph})"
+            lines.append(f"| {link_a} {a} | {link_b} {b} | {round(par.similarity * 100)}% |")
+        lines.append("")
+    return lines
+
+
 def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], t,
                           found_by: Settings = Settings()) -> str:
-    groups: dict[tuple[str, str], list[Parallel]] = defaultdict(list)
-    for par in parallels:
-        groups[(par.a.slug, par.b.slug)].append(par)
+    """How parallels are found, then every one (a table per pair of texts), or for an archive a
+    line per year with its months (each month's parallels on a page of its own,
+    `parallels_pages`), so the page stays one size whatever the archive's."""
     lines = [front_matter(t("互见文句"), t("本版各篇文献之间相同或相近的文句及其差异")), GENERATED_STAMP, "",
              f"# {t('互见文句')} {{: #top }}", "",
              t(f"本版各篇文献之间相同或相近的文句，共{len(parallels)}处（至少{found_by.min_length}字相同，不计标点；"
                f"仅为术语表所收固定提法者不计）。检出方法：每段去掉标点后，以连续{found_by.shingle}字为单位取指纹比对，"
                f"再逐字对齐；凡有连续{found_by.window + found_by.shingle - 1}字以上完全相同者必能检出，"
                "相同部分较短而改动较多的近似文句可能漏检。不同之处以底色标出。数据另见 [parallels.json](parallels.json)。"), ""]
-    for (sa, sb), pars in groups.items():
-        a_title, b_title = docs[sa].meta.short_title, docs[sb].meta.short_title
-        lines += [f"## {md_escape(a_title)} ↔ {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
-                  f"| {md_escape(a_title)} | {md_escape(b_title)} | {t('相似度')} |", "|---|---|---|"]
-        for par in pars:
-            a, b = marked_snippets(par.a, par.b, docs)
-            link_a = f"[¶{par.a.paragraph[1:]}]({text_page_path(sa)}#{par.a.paragraph})"
-            link_b = f"[¶{par.b.paragraph[1:]}]({text_page_path(sb)}#{par.b.paragraph})"
-            lines.append(f"| {link_a} {a} | {link_b} {b} | {round(par.similarity * 100)}% |")
-        lines.append("")
-    return "\n".join(lines)
+    if len(parallels) <= PARALLELS_LISTED:
+        return "\n".join([*lines, *_pair_tables(parallels, docs, t)])
+    counts = {month: len(members) for month, members in _by_month(parallels, docs).items()}
+    return "\n".join([*lines, t("按两篇中较早一篇的年月列出，括号内为处数；各月的互见文句另页列出。"), "",
+                      *month_lines(counts, parallels_path, t), ""])
+
+
+def parallels_pages(parallels: list[Parallel], docs: dict[str, Document], t) -> list[tuple[str, str]]:
+    """(path, Markdown) of the month pages of an archive with too many parallels for one page
+    (none below)."""
+    if len(parallels) <= PARALLELS_LISTED:
+        return []
+    pages = []
+    for month, members in _by_month(parallels, docs).items():
+        when = month_label(month, t)
+        title = t("互见文句：") + when
+        pages.append((parallels_path(month), "\n".join([
+            front_matter(title, t(f"较早一篇作于{when}的{len(members)}处互见文句及其差异")), GENERATED_STAMP, "",
+            f"# {title} {{: #top }}", "",
+            t(f"两篇中较早一篇作于{when}的互见文句，共{len(members)}处。不同之处以底色标出。[全部月份](../parallels.md)"), "",
+            *_pair_tables(members, docs, t, "../")])))
+    return pages

@@ -3,17 +3,21 @@ known edits, and pairs that must not match."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from build_tools.model import Block, Document, Meta
-from build_tools.parallels import Settings, _fingerprints, _window_minima, detect
-from build_tools.render_parallels import CLOSING, PHRASE_END, REACH, marked_diff, snippet
+from build_tools.parallels import Settings, _fingerprints, _window_minima, attach, by_text, detect
+from build_tools.render_parallels import (CLOSING, PARALLELS_LISTED, PHRASE_END, REACH, marked_diff, parallels_pages,
+                                         parallels_section, render_parallels_page, snippet)
 from tests.sitecheck import soup
+from tests.test_render import archive
 
 HC, QA, LIU = "2010-hecheng-district-mobilisation", "2010-xinhua-qa", "2010-04-14-liu-qi-beijing"
 
@@ -181,3 +185,45 @@ def test_the_same_wording_shows_no_highlight(site):
     rows = soup(site / "parallels.html").select("article table tr")
     identical = [row for row in rows if row.select("td") and row.select("td")[-1].get_text().strip() == "100%"]
     assert identical and not any(row.select(".diff") for row in identical)
+
+
+def archive_parallels(edition, n: int):
+    """`archive(edition, n)`'s texts, with the real parallels between each run of copies of the
+    five texts: about n / 5 times as many parallels, over the archive's months."""
+    docs = archive(edition, n)
+    copies: dict[str, list[str]] = {}
+    for k in range(n):  # archive() copies edition.docs[k % 5] as the k-th text
+        copies.setdefault(edition.docs[k % len(edition.docs)].meta.slug, []).append(f"-archive-{k:05d}")
+    slugs = {d.meta.slug[4:]: d.meta.slug for d in docs}
+    pars = []
+    for run in range(n // len(edition.docs)):
+        for par in edition.parallels:
+            a, b = (dataclasses.replace(p, slug=slugs[copies[p.slug][run]]) for p in (par.a, par.b))
+            pars.append(dataclasses.replace(par, id=f"{par.id}-{run}", a=a, b=b))
+    return docs, pars
+
+
+def test_an_archive_s_parallels_are_a_page_per_month_listing_each_once(edition):
+    by_slug = {d.meta.slug: d for d in edition.docs}
+    small = render_parallels_page(list(edition.parallels), by_slug, str)
+    rows = re.compile(r"^\| \[¶.*$", re.M)
+    assert not parallels_pages(list(edition.parallels), by_slug, str) and len(rows.findall(small)) == len(edition.parallels)
+    docs, pars = archive_parallels(edition, 5 * (PARALLELS_LISTED // len(edition.parallels) + 20))
+    by_slug = {d.meta.slug: d for d in docs}
+    page = render_parallels_page(pars, by_slug, str)
+    pages = dict(parallels_pages(pars, by_slug, str))
+    assert len(pars) > PARALLELS_LISTED and len(pages) > 1 and not rows.findall(page)
+    assert all(f"]({path})" in page and "](../texts/" in text for path, text in pages.items())
+    listed = Counter(row for text in pages.values() for row in rows.findall(text))
+    assert sum(listed.values()) == len(pars) and max(listed.values()) == 1
+    assert len(page) < 4 * len(small.split("## ")[0])  # the months, not the parallels
+
+
+def test_each_text_gets_its_own_parallels_and_only_those(edition):
+    mine = by_text(edition.parallels)
+    by_slug = {d.meta.slug: d for d in edition.docs}
+    for doc in edition.docs:
+        own = mine.get(doc.meta.slug, ())
+        assert set(own) == {p for p in edition.parallels if doc.meta.slug in (p.a.slug, p.b.slug)}
+        assert attach(doc, own) == attach(doc, edition.parallels) == doc
+        assert parallels_section(doc, own, by_slug, str) == parallels_section(doc, edition.parallels, by_slug, str)

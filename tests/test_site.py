@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from build_tools.bench import make_corpus
 from build_tools.load import load_texts
 from build_tools.pipeline import OFFLINE_RELEASE, load_edition
+from build_tools.render_parallels import PARALLELS_LISTED
 from build_tools.segment import strip_ws
 from build_tools.site import build_site
 from tests.sitecheck import block_texts, broken_links, external_references, html_pages
@@ -181,6 +182,18 @@ def test_an_archive_page_carries_only_its_own_group_of_texts(tmp_path, root):
     page = text_page(project / "site", may[0])
     targets = {urlsplit(a["href"]).path for a in sidebar.select("a[href]")} - {""}
     assert targets and all((page.parent / target).resolve().is_file() for target in targets)
+    # At 60 texts the recombined paragraphs recur in a few texts each: more parallels than one page
+    # lists, so the parallels page lists months, and each month's page links both texts of a pair.
+    parallels = BeautifulSoup((project / "site" / "parallels.html").read_text(encoding="utf-8"), "html.parser")
+    months = [a["href"] for a in parallels.select("article a.month")]
+    assert len(edition.parallels) > PARALLELS_LISTED and months
+    rows = 0
+    for href in months:
+        month = BeautifulSoup((project / "site" / href).read_text(encoding="utf-8"), "html.parser")
+        links = [urlsplit(a["href"]).path for a in month.select("article td a[href]")]
+        assert links and all((project / "site" / href).parent.joinpath(link).resolve().is_file() for link in links)
+        rows += len(month.select("article tbody tr"))
+    assert rows == len(edition.parallels)
 
 
 def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(project, site):

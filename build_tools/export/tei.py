@@ -91,7 +91,7 @@ def _indent(node: ET.Element, depth: int = 0) -> None:
 
 def tei_document(doc: Document, settings: dict, categories: dict[str, str], notes=(), parallels=()) -> str:
     """`categories`: glossary entry id -> category; `notes`: the text's Notes; `parallels`: the
-    edition's Parallels (those touching this text are linked)."""
+    Parallels with a side in this text (any others are left out)."""
     m = doc.meta
     url = f"{settings['site_url']}texts/{m.slug}/"
     tei = ET.Element(f"{{{TEI_NS}}}TEI", {XML_LANG: "zh-Hans"})
