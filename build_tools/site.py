@@ -8,6 +8,7 @@ or half-replaces the last good `site/` (see `publish`).
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import fcntl
 import gc
 import logging
@@ -136,9 +137,13 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             # beside the build as it is made (never all in memory), moved into the site below.
             release_memory()  # the other script's texts and the search units, while MkDocs grows
             check(edition)
+            # The index reads the texts, the glossary and the notes: every glossary hit, the
+            # parallels and their detection's cache go back before it is built.
+            edition = dataclasses.replace(edition, occurrences={}, parallels=())
+            clear_parallels_cache()  # kept for the live preview, which does not come here
+            release_memory()
             write_pages(search_shard_pages(edition), index_dir, remove_stale=False)
             del edition  # the pipeline is done: its memory goes back while MkDocs still runs
-            clear_parallels_cache()  # kept for the live preview, which does not come here
             release_memory()
             with OfflineZip(zip_draft, int(os.environ["SOURCE_DATE_EPOCH"])) as archive:
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
