@@ -19,7 +19,7 @@ from build_tools.segment import segment
 
 FIRST_DATE = datetime.date(2010, 4, 15)
 CLAUSE_END = re.compile(r"[，；。！？：]")
-QUOTE_REACH = 50  # a synthetic text that quotes, quotes one of the this many before it
+QUOTE_REACH = 50  # a synthetic text that quotes another quotes one of the 50 before it
 SPAN_DAYS = 900  # synthetic texts are dated within about the campaign's length (2010-04 to 2012)
 PROJECT_PARTS = ["source_texts", "docs", "overrides", "schemas", "build_tools", "mkdocs.yml", "edition.yml",
                  "anchors.manifest.json"]
@@ -90,7 +90,10 @@ class OwnWords:
 
     def __init__(self, paragraphs: list[str], rng: random.Random):
         runs = [[c for c in re.split(CLAUSE_END, text) if c] for text in paragraphs]
-        self.clauses = sorted({c for run in runs for c in run if 5 <= len(c) <= 12 and not set(c) & set("“”‘’《》（）()、")})
+        # Short enough that a clause shared by chance (with a character or two of its neighbours)
+        # stays under a parallel's 20 characters; no quotation marks or brackets left open.
+        self.clauses = sorted({c for run in runs for c in run
+                               if 5 <= len(c) <= 12 and not set(c) & set("“”‘’《》（）()、")})
         self.used = {pair for run in runs for pair in zip(run, run[1:])}
         self.rng = rng
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 import time
 from contextlib import contextmanager
-from functools import cached_property
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
