@@ -337,7 +337,7 @@ def search_figures(site: Path) -> dict:
     bytes of index read by each moment; then online again with the CPU slowed PHONE_CPU times,
     for a reader on a phone."""
     server, online = serve_site(site)
-    bases = {"online": online, "file://": site.as_uri() + "/"}
+    bases = {"online": online, "file://": site.as_uri() + "/"}  # local_file maps either back to the site
     out = {}
     passes = [("online", online, 1), ("file://", bases["file://"], 1), ("phone", online, PHONE_CPU)]
     for label, base, slowdown in passes:

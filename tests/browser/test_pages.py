@@ -202,20 +202,20 @@ def test_the_catalogue_stacks_each_row_on_a_phone_and_keeps_its_columns_on_a_des
     the column heads stay for screen readers; axe finds nothing serious at that width."""
     context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme=scheme)
     page = context.new_page()
+    title_and_row_widths = """() => [...document.querySelectorAll('.catalogue tbody tr')].map(row =>
+        [row.cells[1].getBoundingClientRect().width, row.getBoundingClientRect().width])"""
     try:
         for variant in ("", "zh-Hant/"):
             page.set_viewport_size({"width": 390, "height": 800})
             page.goto(http_root + variant + "index.html#texts")
-            widths = page.evaluate("""() => [...document.querySelectorAll('.catalogue tbody tr')].map(row =>
-                [row.cells[1].getBoundingClientRect().width, row.getBoundingClientRect().width])""")
+            widths = page.evaluate(title_and_row_widths)
             assert widths and all(title >= 0.9 * row for title, row in widths), widths
             assert page.evaluate("document.querySelector('.catalogue thead').getBoundingClientRect().height") <= 1
             assert page.locator(".catalogue th").count() == 4
             assert serious_violations(page, None if scheme == "light" else COLOUR_RULES) == []
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             page.set_viewport_size({"width": 1280, "height": 900})
-            widths = page.evaluate("""() => [...document.querySelectorAll('.catalogue tbody tr')].map(row =>
-                [row.cells[1].getBoundingClientRect().width, row.getBoundingClientRect().width])""")
+            widths = page.evaluate(title_and_row_widths)
             assert all(title < 0.6 * row for title, row in widths), widths
     finally:
         context.close()
