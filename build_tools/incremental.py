@@ -143,7 +143,8 @@ class LastBuild:
         for variant in new.variants:
             text_pages = TextPages(new, variant, state.converted[variant.code].t, state.converted[variant.code],
                                    self.cites[citations.LANGS[variant.canonical]], self.per_text)
-            pages[variant.code] = _variant_pages(new, variant, text_pages, changed_docs, counts_changed) + [annotations]
+            pages[variant.code] = (_variant_pages(new, variant, text_pages, changed_docs, counts_changed)
+                                   + ([annotations] if variant.canonical else []))
         return state, pages
 
 

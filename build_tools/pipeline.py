@@ -181,7 +181,7 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
     for v in edition.variants:
         pages = timed_pages(timings, "render", _render_variant(edition, v, *converted.pop(v.code), fold, shard_count,
                                                                 cites[citations.LANGS[v.canonical]]))
-        pages = itertools.chain(pages, shared, tei if v.canonical else [])
+        pages = itertools.chain(pages, *([shared, tei] if v.canonical else []))
         if v.canonical and with_search_shards:
             pages = itertools.chain(pages, search_shard_pages(edition, timings))
         yield v.code, pages
@@ -206,7 +206,8 @@ def tei_pages(edition: Edition, docs) -> Iterator[Page]:
 
 
 def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:
-    """Every note as one W3C Web Annotation collection (the same file in every variant);
+    """Every note as one W3C Web Annotation collection, both scripts in each note's body:
+    published once, at the canonical root its `id` names, and linked from every variant;
     `reuse`: see render_notes.web_annotations."""
     hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
     return Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant, reuse))
@@ -286,7 +287,7 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
                     f'<a href="{zip_at}">{t("下载整个网站（zip，存放在本项目的版本发布页，因网站托管的容量有限），解压后打开 index.html 即可离线阅读")}</a>')
     handwritten = edition.root / "docs"
     facts = {**edition_facts(list(edition.docs), edition.notes, len(edition.glossary.entries)),
-             "offline_zip": offline_link}
+             "offline_zip": offline_link, "root": up}  # root: to the canonical root, where the shared files are
     for path in handwritten_files(handwritten):
         rel = path.relative_to(handwritten).as_posix()
         content = path.read_text(encoding="utf-8")

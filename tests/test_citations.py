@@ -165,11 +165,16 @@ def test_downloads_page_and_text_pages_link_the_exports(site, edition):
         for doc in edition.docs:
             page = (site / prefix / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
             for target in (f"citations/{doc.meta.slug}.json", f"citations/{doc.meta.slug}.bib",
-                           f"citations/{doc.meta.slug}.ris", "annotations.jsonld"):
+                           f"citations/{doc.meta.slug}.ris"):
                 assert f'href="../../{target}"' in page and (site / prefix / target).is_file()
-            # one TEI file per text, of the canonical text, at the site root: both scripts link it
-            assert f'href="../../{root}tei/{doc.meta.slug}.xml"' in page and (site / "tei" / f"{doc.meta.slug}.xml").is_file()
-    assert not (site / "zh-Hant" / "tei").exists()
+            # one TEI file per text and one annotation collection, at the site root: both scripts link them
+            for target in (f"tei/{doc.meta.slug}.xml", "annotations.jsonld"):
+                assert f'href="../../{root}{target}"' in page and (site / target).is_file()
+        downloads = (site / prefix / "downloads.html").read_text(encoding="utf-8")
+        for target in ("annotations.jsonld", "schemas/annotation.schema.json"):
+            assert f'href="{root}{target}"' in downloads and (site / target).is_file()
+    for shared in ("tei", "annotations.jsonld", "schemas"):
+        assert not (site / "zh-Hant" / shared).exists()
 
 
 def test_the_offline_zip_holds_the_exports(site, edition):

@@ -213,7 +213,8 @@ def download_pages(docs, settings: dict, t, lang: str, variant_path: str) -> lis
 def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None = None) -> list[str]:
     """The 「引用本文」 section of a text page: the rendered strings, each with its paragraph
     template (data-paragraph, filled in by edition.js for the paragraph-number popover), and the
-    downloads. `root_up` leads to the canonical site root (the TEI is published once, there)."""
+    downloads. `root_up` leads to the canonical site root (the TEI and the annotations are
+    published once, there)."""
     lines = [f"## {t('引用本文')} {{: #cite }}", ""]
     for key, label in STYLES.items():
         if entry and key in entry["text"]:
@@ -224,11 +225,12 @@ def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None =
                       f'data-citation="{html.escape(text, quote=True)}"{para}>'
                       f"<strong>{label}</strong>　{html.escape(text)}</p>", ""]
     base = f"{up}citations/{item['id']}"
-    # raw HTML: MkDocs checks Markdown links against its own variant's files, and the TEI of the
-    # traditional pages is the one canonical file above them
-    tei_link = f'<a href="{html.escape(root_up or up)}tei/{html.escape(item["id"])}.xml">TEI P5</a>'
+    # raw HTML: MkDocs checks Markdown links against its own variant's files, and the TEI and the
+    # annotations of the traditional pages are the one canonical file of each above them
+    root = html.escape(root_up or up)
     links = " · ".join([f"[CSL-JSON]({base}.json)", f"[BibTeX]({base}.bib)", f"[RIS]({base}.ris)",
-                        tei_link, f"[{t('W3C 注释')}]({up}annotations.jsonld)",
+                        f'<a href="{root}tei/{html.escape(item["id"])}.xml">TEI P5</a>',
+                        f'<a href="{root}annotations.jsonld">{t("W3C 注释")}</a>',
                         f"[{t('全部下载')}]({up}downloads.md)"])
     lines += [f"{t('下载')}：{links}", ""]
     return lines
