@@ -357,12 +357,17 @@ def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
     return entries(docs) if len(docs) <= limit else grouped(docs, 0)
 
 
+def variant_url(settings: dict, variant: Variant) -> str:
+    """Where a variant is published, ending in /."""
+    return settings["site_url"] + (variant.path + "/" if variant.path else "")
+
+
 def mkdocs_config(edition: Edition, variant: Variant) -> dict:
     """The per-variant renderer settings that INHERIT the thin base mkdocs.yml."""
     root = edition.root
     t = converter(variant, edition.conversion.overrides)
     up = "../" * len([p for p in variant.path.split("/") if p])
-    site_url = edition.settings["site_url"] + (variant.path + "/" if variant.path else "")
+    site_url = variant_url(edition.settings, variant)
     return {  # the theme prints names, labels and nav titles raw (no autoescape): escaped here
         "INHERIT": str(root / "mkdocs.yml"),
         "site_name": attr_escape(t(edition.settings["site_name"])),
@@ -380,7 +385,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
                   "search_label": attr_escape(t("全文检索")), "generator": False,  # the theme's English "Made with"
                   "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,
                                 "link": up + (v.path + "/" if v.path else ""),
-                                "url": attr_escape(edition.settings["site_url"] + (v.path + "/" if v.path else ""))}
+                                "url": attr_escape(variant_url(edition.settings, v))}
                                for v in edition.variants]},
         "nav": [{t("首页"): "index.md"},
                 {t("文献"): text_nav(edition.docs, t)},

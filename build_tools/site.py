@@ -11,6 +11,7 @@ import ctypes
 import dataclasses
 import fcntl
 import gc
+import gzip
 import logging
 import os
 import shutil
@@ -28,9 +29,10 @@ from build_tools.convert import Variant
 from build_tools.errors import EditionError
 from build_tools.parallels import clear_cache as clear_parallels_cache
 from build_tools.pipeline import (Edition, check, mkdocs_config, offline_zip, rendered_variants,
-                                  search_shard_pages)
+                                  search_shard_pages, variant_url)
 from build_tools.render import Page
 from build_tools.renderers import JINJA_CACHE, Renderers
+from build_tools.sitemap import MAX_URLS, split_sitemap
 
 log = logging.getLogger("build_tools")
 
@@ -127,6 +129,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
         target = staging / zip_at if in_site else offline_artifact(edition)
         zip_draft = staging.with_name(f"{staging.name}.zip")
         index_dir = staging.with_name(f"{staging.name}.search")
+        urls = {v.code: variant_url(edition.settings, v) for v in edition.variants}
         builds = []
         try:
             for variant in write_variants(edition, with_search_shards=False):
@@ -152,6 +155,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                         raise MkDocsException(error)
                     place = staging / variant.path if variant.path else staging
                     built.rename(place)
+                    split_sitemap_file(place, urls[variant.code])
                     if variant.canonical:
                         move_files(index_dir, place)
                     archive.add_tree(place, staging)
@@ -167,6 +171,17 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             zip_draft.unlink(missing_ok=True)
             shutil.rmtree(index_dir, ignore_errors=True)
         publish(staging, site_dir)
+
+
+def split_sitemap_file(folder: Path, base_url: str) -> None:
+    """MkDocs' sitemap.xml (and its .gz) in `folder` as an index of parts, when past the
+    protocol's limits (sitemap.py)."""
+    files = split_sitemap((folder / "sitemap.xml").read_text(encoding="utf-8"), base_url, MAX_URLS)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if files:  # the .gz MkDocs writes beside it: the index too, stamped as MkDocs stamps it
+        (folder / "sitemap.xml.gz").write_bytes(gzip.compress(files["sitemap.xml"].encode(),
+                                                              mtime=int(os.environ["SOURCE_DATE_EPOCH"])))
 
 
 # Publishing. `site/` is a symlink to one complete build in `.site.builds/`; a new build is made

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from build_tools.bench import make_corpus
 from build_tools.load import load_texts
-from build_tools.pipeline import OFFLINE_RELEASE, load_edition
+from build_tools.pipeline import OFFLINE_RELEASE, load_edition, variant_url
 from build_tools.render_parallels import PARALLELS_LISTED
 from build_tools.segment import strip_ws
 from build_tools.site import build_site
@@ -214,6 +214,35 @@ def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(
     for variant in ("", "zh-Hant"):
         downloads = (project / "site" / variant / "downloads.html").read_text(encoding="utf-8")
         assert f"/releases/download/{OFFLINE_RELEASE}/cxzy-edition-offline.zip" in downloads
+
+
+def test_a_sitemap_past_the_protocol_limit_is_published_as_an_index_of_its_parts(project, site, edition, monkeypatch):
+    import gzip
+    import xml.etree.ElementTree as ET
+
+    import build_tools.site
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+    def entry(url) -> bytes:
+        url.tail = None  # the whitespace after it
+        return ET.tostring(url)
+
+    monkeypatch.setattr(build_tools.site, "MAX_URLS", 40)  # the protocol's 50,000, for an archive of the real texts
+    build_site(load_edition(project), project / "site")
+    for variant in edition.variants:
+        published, base = project / "site" / variant.path, variant_url(edition.settings, variant)
+        index = ET.parse(published / "sitemap.xml").getroot()
+        assert index.tag == "{%s}sitemapindex" % ns["s"]
+        assert gzip.decompress((published / "sitemap.xml.gz").read_bytes()) == (published / "sitemap.xml").read_bytes()
+        entries = []
+        for loc in (e.text for e in index.findall("s:sitemap/s:loc", ns)):
+            assert loc.startswith(base)
+            part = ET.parse(published / loc.removeprefix(base)).getroot().findall("s:url", ns)
+            assert 0 < len(part) <= 40
+            entries += [entry(url) for url in part]
+        unsplit = ET.parse(site / variant.path / "sitemap.xml").getroot().findall("s:url", ns)  # same input, one file
+        assert len(unsplit) > 40 and entries == [entry(url) for url in unsplit]
 
 
 def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
