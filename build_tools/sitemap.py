@@ -20,15 +20,16 @@ def split_sitemap(xml: str, base_url: str, max_urls: int = MAX_URLS, max_bytes: 
         return {}
     head = xml[:xml.index(">", xml.index("<urlset")) + 1] + "\n"
     tail = "\n</urlset>\n"
+    empty = len(head.encode()) + len(tail.encode())
     parts: list[list[str]] = [[]]
-    size = len(head.encode()) + len(tail.encode())
+    size = empty
     for entry in URL_ENTRY.findall(xml):
-        grown = size + len(entry.encode()) + 1
-        if parts[-1] and (len(parts[-1]) == max_urls or grown > max_bytes):
+        cost = len(entry.encode()) + 1  # with its line break
+        if parts[-1] and (len(parts[-1]) == max_urls or size + cost > max_bytes):
             parts.append([])
-            grown = len(head.encode()) + len(tail.encode()) + len(entry.encode()) + 1
+            size = empty
         parts[-1].append(entry)
-        size = grown
+        size += cost
     files = {f"sitemap-{k}.xml": head + "\n".join(part) + tail for k, part in enumerate(parts, 1)}
     files["sitemap.xml"] = "\n".join(
         ['<?xml version="1.0" encoding="UTF-8"?>', '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
