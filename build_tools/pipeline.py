@@ -244,7 +244,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "more": t("再显示下面的结果（还有{n}处）"), "morePages": t("再显示{n}页（还有{m}页）"),
               "restPages": t("再显示其余{m}页"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释")}
-    up = "../" * len([p for p in variant.path.split("/") if p])
+    up = to_root(variant)
     yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up))
     yield from handwritten_pages(edition, variant, t, docs)
 
@@ -259,7 +259,7 @@ class TextPages:
         self.links = term_links(edition.glossary, t, "texts/slug")
         self.per_text = per_text or counts_per_text(edition.occurrences)  # render_glossary.counts_per_text
         self.canonical = {d.meta.slug: d for d in edition.docs}  # citation metadata: converted once, from simplified
-        self.root_up = "../../" + "../" * len([p for p in variant.path.split("/") if p])  # a text page -> the site root
+        self.root_up = "../../" + to_root(variant)  # a text page -> the site root
 
     def page(self, d: Document) -> Page:
         edition, variant, t, by_slug = self.edition, self.variant, self.t, self.by_slug
@@ -280,7 +280,7 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
     """The pages of docs/ in one variant, their placeholders filled (counts.py); `docs`: the
     texts in the variant's script, in date order (the home and editorial pages list them)."""
     repo = edition.settings["repo_url"]
-    up = "../" * len([p for p in variant.path.split("/") if p])
+    up = to_root(variant)
     zip_at, in_site = offline_zip(edition)  # written by site.py after MkDocs
     offline_link = (f'<a href="{up}{zip_at}" download>{t("下载整个网站（zip），解压后打开 index.html 即可离线阅读")}</a>'
                     if in_site else
@@ -357,6 +357,11 @@ def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
     return entries(docs) if len(docs) <= limit else grouped(docs, 0)
 
 
+def to_root(variant: Variant) -> str:
+    """From a variant's root folder to the site's (the canonical variant's) root."""
+    return "../" * len([p for p in variant.path.split("/") if p])
+
+
 def variant_url(settings: dict, variant: Variant) -> str:
     """Where a variant is published, ending in /."""
     return settings["site_url"] + (variant.path + "/" if variant.path else "")
@@ -366,7 +371,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
     """The per-variant renderer settings that INHERIT the thin base mkdocs.yml."""
     root = edition.root
     t = converter(variant, edition.conversion.overrides)
-    up = "../" * len([p for p in variant.path.split("/") if p])
+    up = to_root(variant)
     site_url = variant_url(edition.settings, variant)
     return {  # the theme prints names, labels and nav titles raw (no autoescape): escaped here
         "INHERIT": str(root / "mkdocs.yml"),

@@ -12,9 +12,11 @@ import re
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable, TypeVar
 
 from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document
+
+T = TypeVar("T")
 
 KIND_LABELS = {"speech": "讲话", "notice": "通知", "interview": "访谈"}
 INTERVENTION_LABELS = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行",
@@ -315,13 +317,18 @@ def _catalogue_table(docs: list[Document], t, up: str = "") -> list[str]:
     return ['<div class="catalogue" markdown>', "", *rows, "", "</div>"]
 
 
-def catalogue_months(docs: list[Document]) -> dict[str, list[Document]]:
-    """Month ("2010-07"; "2010" for a year-only date) -> its texts, in date order; a year's texts
-    of unknown month after its months."""
-    months: dict[str, list[Document]] = {}
-    for doc in docs:
-        months.setdefault(doc.meta.date[:7], []).append(doc)
+def by_month(items: Iterable[T], date_of: Callable[[T], str]) -> dict[str, list[T]]:
+    """Month ("2010-07"; "2010" for a year-only date) -> its items, in their order; the months
+    in date order, a year's unknown month after its months."""
+    months: dict[str, list[T]] = {}
+    for item in items:
+        months.setdefault(date_of(item)[:7], []).append(item)
     return {month: months[month] for month in sorted(months, key=month_order)}
+
+
+def catalogue_months(docs: list[Document]) -> dict[str, list[Document]]:
+    """Month -> its texts (docs in date order)."""
+    return by_month(docs, lambda doc: doc.meta.date)
 
 
 def month_order(month: str) -> tuple:

@@ -10,7 +10,7 @@ from typing import Callable
 
 from build_tools.model import Document
 from build_tools.parallels import Parallel, Place, Settings, _normalise
-from build_tools.render import (GENERATED_STAMP, front_matter, md_escape, month_label, month_lines, month_order,
+from build_tools.render import (GENERATED_STAMP, by_month, front_matter, md_escape, month_label, month_lines,
                                  text_page_path)
 
 
@@ -102,11 +102,8 @@ def parallels_path(month: str) -> str:
 
 def _by_month(parallels: list[Parallel], docs: dict[str, Document]) -> dict[str, list[Parallel]]:
     """Month of the earlier text of each pair (side a: `detect` orders pairs by the texts'
-    order) -> its parallels, the months in the catalogue's order."""
-    months: dict[str, list[Parallel]] = defaultdict(list)
-    for par in parallels:
-        months[docs[par.a.slug].meta.date[:7]].append(par)
-    return {month: months[month] for month in sorted(months, key=month_order)}
+    order) -> its parallels."""
+    return by_month(parallels, lambda par: docs[par.a.slug].meta.date)
 
 
 def _pair_tables(parallels: list[Parallel], docs: dict[str, Document], t, up: str = "") -> list[str]:
