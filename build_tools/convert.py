@@ -147,6 +147,19 @@ def converter(variant: Variant, overrides: tuple[Override, ...] = ()) -> Callabl
     return convert
 
 
+# Hand-written pages mark a passage that must stay in one script, such as an example of the
+# simplified forms on the traditional page, as <span lang="zh-Hans">…</span>: it is never converted.
+_SCRIPT_TAGGED = re.compile(r'(<span lang="zh-Han[st]">.*?</span>)', re.S)
+
+
+def keeping_tagged_script(convert: Callable[[str], str]) -> Callable[[str], str]:
+    """`convert` applied outside the passages tagged with a script (`<span lang="zh-Hans">`)."""
+    def convert_untagged(text: str) -> str:
+        return "".join(part if i % 2 else convert(part) for i, part in enumerate(_SCRIPT_TAGGED.split(text)))
+
+    return convert_untagged
+
+
 def convert_document(doc: Document, convert: Callable[[str], str]) -> Document:
     return Document(meta=_convert_meta(doc.meta, convert),
                     blocks=tuple(_convert_block(b, convert, doc.meta.slug) for b in doc.blocks),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools.errors import EditionError, EditionErrors
-from build_tools.model import Meta
+from build_tools.model import Meta, date_order
 from build_tools.schema import validate
 from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, project_files, read_raw_text
 
@@ -122,7 +122,7 @@ def load_texts(source_dir: Path) -> list[TextSpec]:
                                | {p.stem + ".txt" for p in structure_files(source_dir)})
     if errors:
         raise EditionErrors(errors)
-    return sorted(specs, key=lambda s: (s.meta.date, s.meta.slug))
+    return sorted(specs, key=lambda s: (date_order(s.meta.date), s.meta.slug))
 
 
 def orphan_raw_texts(source_dir: Path, claimed: set[str]) -> list[EditionError]:

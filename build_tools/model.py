@@ -15,6 +15,13 @@ APPARATUS_ROLES = {"title", "speaker", "dateline", "issuer", "doc_number", "sign
                    "subtitle"}
 
 
+def date_order(date: str) -> str:
+    """Sort key of a date of any precision ("2010-07-23", "2010-07", "2010"): a period's dated
+    items first, then those known only to the month, then to the year (as a chronicle puts
+    an undated year's items at the year's end)."""
+    return date.ljust(10, "~")
+
+
 @dataclass(frozen=True)
 class Meta:
     slug: str

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 from build_tools import evidence, manifest, references
 from build_tools.annotate import Note, annotation_path, attach, load_notes
-from build_tools.convert import ConversionRules, Variant, convert_document, converter, load_rules, load_variants
+from build_tools.convert import (ConversionRules, Variant, convert_document, converter, keeping_tagged_script, load_rules,
+                                 load_variants)
 from build_tools.counts import edition_facts, fill, year_span
 from build_tools.enrich import Glossary, Hit, hits_by_text, link, load_glossary
 from build_tools.errors import EditionError, EditionErrors
@@ -25,8 +26,8 @@ from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
-from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, display_date, render_editorial,
-                                render_home, render_text_page, text_page_path, with_front_matter)
+from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, display_date, month_catalogue,
+                                render_editorial, render_home, render_text_page, text_page_path, with_front_matter)
 from build_tools.render_glossary import (INDEX_PAGES, counts_per_text, edit_footer, glossary_pages, term_links,
                                         terms_panel)
 from build_tools.parallels import Parallel, by_text, detect
@@ -43,6 +44,10 @@ from build_tools.yamlio import project_files
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
 SITE_DESCRIPTION = "{years}年“创先争优”活动文献的整理本：分段编号、注释、术语表、互见文句与全文检索，简体、繁体两种文本"
+# The theme's light and dark schemes (theme.css overrides their colours); each toggle's name is
+# its tooltip and accessible label, converted for each script.
+PALETTE = (("(prefers-color-scheme: light)", "default", "material/weather-night", "夜间模式"),
+           ("(prefers-color-scheme: dark)", "slate", "material/weather-sunny", "日间模式"))
 NAV_GROUP_OVER = 40  # more texts than this in one sidebar list: group them by year, then by month
 
 
@@ -239,7 +244,8 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     yield Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t))
     yield from (Page(path, text) for path, text in parallels_pages(list(edition.parallels), by_slug, t))
     yield Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"]))
-    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：找到{n}处，见于{m}页"),
+    labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：共出现{c}次（{n}处），见于{m}页"),
+              "none": t("“{q}”：没有找到"),
               "searching": t("“{q}”：正在检索其余……"),
               "more": t("再显示下面的结果（还有{n}处）"), "morePages": t("再显示{n}页（还有{m}页）"),
               "restPages": t("再显示其余{m}页"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
@@ -271,7 +277,8 @@ class TextPages:
                  + citations.cite_block(item, t, "../../", self.cites.get(d.meta.slug), self.root_up))
         edit = f"{edition.settings['repo_url']}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         apparatus = Apparatus(self.links, note_numbers(notes), marker_labels(d, edition.parallels_of(d.meta.slug), by_slug))
-        page = render_text_page(d, t, apparatus, extra, edit_url=edit)
+        month = month_catalogue(d, len(edition.docs))
+        page = render_text_page(d, t, apparatus, extra, edit_url=edit, month_page=month)
         meta = citations.meta_fields(self.canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         return Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta))
 
@@ -286,6 +293,7 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
                     if in_site else
                     f'<a href="{zip_at}">{t("下载整个网站（zip，存放在本项目的版本发布页，因网站托管的容量有限），解压后打开 index.html 即可离线阅读")}</a>')
     handwritten = edition.root / "docs"
+    prose = keeping_tagged_script(t)
     facts = {**edition_facts(list(edition.docs), edition.notes, len(edition.glossary.entries)),
              "offline_zip": offline_link, "root": up}  # root: to the canonical root, where the shared files are
     for path in handwritten_files(handwritten):
@@ -297,9 +305,9 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
                 content += edit_footer(f"{repo}/edit/main/docs/{rel}", t("在 GitHub 上编辑本页"))
         if rel in PAGE_INTROS:
             render = render_home if rel == "home.md" else render_editorial
-            yield Page(PAGE_INTROS[rel], render(docs, t(content), t))
+            yield Page(PAGE_INTROS[rel], render(docs, prose(content), t))
         else:
-            yield Page(rel, with_front_matter(t(content)) if rel.endswith(".md") else content)
+            yield Page(rel, with_front_matter(prose(content)) if rel.endswith(".md") else content)
     yield from (Page(path, text) for path, text in catalogue_pages(docs, t))
 
 
@@ -380,14 +388,17 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         "copyright": attr_escape(t("以 MkDocs 和 Material for MkDocs 生成")),
         "site_url": site_url,
         "docs_dir": str(root / "build" / "md" / variant.code),
-        "theme": {"language": variant.theme_language, "custom_dir": str(root / "overrides")},
+        "theme": {"language": variant.theme_language, "custom_dir": str(root / "overrides"),
+                  "palette": [{"media": media, "scheme": scheme, "primary": "red", "accent": "red",
+                               "toggle": {"icon": icon, "name": attr_escape(t(name))}}
+                              for media, scheme, icon, name in PALETTE]},
         "hooks": [str(Path(__file__).with_name("mkdocs_hooks.py"))],
         # `alternate: true` makes the theme include our switcher (overrides/partials/alternate.html)
         # but not its <link rel=alternate> list, for which its script fetches every variant's
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
         # edition.js replaces.
         "extra": {"variant": attr_escape(variant.code), "alternate": True, "site_path": urlsplit(site_url).path,
-                  "search_label": attr_escape(t("全文检索")), "generator": False,  # the theme's English "Made with"
+                  "search_label": attr_escape(t("全文检索")), "switch_label": attr_escape(t("简体／繁体")), "generator": False,  # the theme's English "Made with"
                   "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,
                                 "link": up + (v.path + "/" if v.path else ""),
                                 "url": attr_escape(variant_url(edition.settings, v))}

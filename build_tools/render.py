@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, TypeVar
 
-from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document
+from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document, date_order
 
 T = TypeVar("T")
 
@@ -153,14 +153,15 @@ class Apparatus:
 
 
 def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatus = Apparatus(),
-                     extra: list[str] | None = None, edit_url: str = "") -> str:
-    """A text page; `extra`: ready Markdown (terms panel, notes list, citations) for the end."""
+                     extra: list[str] | None = None, edit_url: str = "", month_page: str = "") -> str:
+    """A text page; `extra`: ready Markdown (terms panel, notes list, citations) for the end;
+    `month_page`: its month's catalogue (`month_catalogue`)."""
     lines = [front_matter(doc.meta.title, text_description(doc, t)), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     glossed: set[str] = set()  # entries whose gloss the page already carries
     for i, block in enumerate(doc.blocks):
         if i == first_body:
-            lines += _meta_card(doc, t)
+            lines += _meta_card(doc, t, month_page)
         lines += _block(block, doc, t, apparatus, glossed)
     lines += extra or []
     lines += _editorial_record(doc, t, edit_url)
@@ -174,11 +175,13 @@ def text_description(doc: Document, t) -> str:
     return f"{m.title}（{who}{display_date(m.date)}，{t(KIND_LABELS[m.kind])}）"
 
 
-def _meta_card(doc: Document, t) -> list[str]:
-    """Document metadata (already in the variant's script) under converted labels."""
+def _meta_card(doc: Document, t, month_page: str = "") -> list[str]:
+    """Document metadata (already in the variant's script) under converted labels; `month_page`:
+    the catalogue of the text's month, linked from its date."""
     m = doc.meta
+    month = f" · [{t('同月文献')}](../../{month_page})" if month_page else ""
     rows = [(t("受访者" if m.kind == "interview" else "讲话人"), md_escape(m.speaker)),
-            (t("日期"), md_escape(f"{display_date(m.date)}（{m.date_basis}）")),
+            (t("日期"), md_escape(f"{display_date(m.date)}（{m.date_basis}）") + month),
             (t("场合"), md_escape(m.occasion)),
             (t("文体"), t(KIND_LABELS[m.kind])),
             (t("来源"), md_escape(m.provenance)),
@@ -323,17 +326,12 @@ def by_month(items: Iterable[T], date_of: Callable[[T], str]) -> dict[str, list[
     months: dict[str, list[T]] = {}
     for item in items:
         months.setdefault(date_of(item)[:7], []).append(item)
-    return {month: months[month] for month in sorted(months, key=month_order)}
+    return {month: months[month] for month in sorted(months, key=date_order)}
 
 
 def catalogue_months(docs: list[Document]) -> dict[str, list[Document]]:
     """Month -> its texts (docs in date order)."""
     return by_month(docs, lambda doc: doc.meta.date)
-
-
-def month_order(month: str) -> tuple:
-    """Sort key of "2010-07" or "2010" (year only): a year's months, then its unknown month."""
-    return month[:4], len(month) == 4, month
 
 
 def month_label(month: str, t) -> str:
@@ -366,14 +364,25 @@ def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
     """(path, Markdown) of the month catalogues of an archive too long for one table (none below)."""
     if len(docs) <= CATALOGUE_ROWS:
         return []
+    months = catalogue_months(docs)
+    order = list(months)
     pages = []
-    for month, members in catalogue_months(docs).items():
+    for k, (month, members) in enumerate(months.items()):
         title = t("文献目录：") + month_label(month, t)
+        steps = [f"[{t(label)}：{month_label(order[j], t)}]({order[j]}.md)"  # a sibling page
+                 for label, j in (("上一月", k - 1), ("下一月", k + 1)) if 0 <= j < len(order)]
         pages.append((catalogue_path(month), "\n".join([
             front_matter(title, t(f"{month_label(month, t)}的{len(members)}篇文献：日期、题目、讲话人和文体")),
             GENERATED_STAMP, "", f"# {title} {{: #top }}", "",
-            t(f"共{len(members)}篇。[全部月份](../index.md#texts)"), "", *_catalogue_table(members, t, "../"), ""])))
+            t(f"共{len(members)}篇。") + " · ".join([*steps, f"[{t('全部月份')}](../index.md#texts)"]), "",
+            *_catalogue_table(members, t, "../"), ""])))
     return pages
+
+
+def month_catalogue(doc: Document, docs_count: int) -> str:
+    """The catalogue page listing a text among its month's, for an archive ("" for an edition
+    whose home page lists every text)."""
+    return catalogue_path(doc.meta.date[:7]) if docs_count > CATALOGUE_ROWS else ""
 
 
 def render_editorial(docs: list[Document], intro: str, t) -> str:

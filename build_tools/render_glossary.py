@@ -62,7 +62,7 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
         lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t, refs)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
-    listed = sorted(counts)[:listed_texts]
+    listed = [slug for slug in docs if slug in counts][:listed_texts]  # in date order
     lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
               t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
               + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
@@ -86,7 +86,7 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
     shown = 0
     for slug in listed:
         group, doc = grouped[slug], docs[slug]
-        lines += ["", f"### {md_escape(doc.meta.short_title)} {{: #in-{slug} }}", ""]
+        lines += ["", f"### {display_date(doc.meta.date)}　{md_escape(doc.meta.short_title)} {{: #in-{slug} }}", ""]
         if shown < in_context:
             lines += [f"- [{anchor_label(h.anchor, t)}](../{text_page_path(slug)}#{h.anchor}) {_kwic(h, docs)}"
                       for h in group]
@@ -135,9 +135,9 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
     for e in members:
         counts = Counter(h.slug for h in occ[e.id])
         where = "、".join(f"[{md_escape(docs[s].meta.short_title)}](../{text_page_path(s)})（{n}）"
-                         for s, n in sorted(counts.items())[:LISTED_TEXTS])
+                         for s, n in [(s, counts[s]) for s in docs if s in counts][:LISTED_TEXTS])
         if len(counts) > LISTED_TEXTS:
-            where += t(f"等{len(counts)}篇（[全部见条目]({e.id}.md#occurrences)）")
+            where += t(f"等{len(counts)}篇（[详见条目]({e.id}.md#occurrences)）")  # the entry too lists a part
         lines += [f"## {md_escape(t(e.term))} {{: #{e.id} }}", "", f"{md_escape(t(e.gloss))} [{t('详见条目')}]({e.id}.md)",
                   "", f"{t('见于')}：{where}", ""]
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from typing import Callable
 
 from build_tools.model import Document
 from build_tools.parallels import Parallel, Place, Settings, _normalise
-from build_tools.render import (GENERATED_STAMP, by_month, front_matter, md_escape, month_label, month_lines,
+from build_tools.render import (GENERATED_STAMP, by_month, display_date, front_matter, md_escape, month_label, month_lines,
                                  text_page_path)
 
 
@@ -111,10 +111,12 @@ def _pair_tables(parallels: list[Parallel], docs: dict[str, Document], t, up: st
     pairs: dict[tuple[str, str], list[Parallel]] = defaultdict(list)
     for par in parallels:
         pairs[(par.a.slug, par.b.slug)].append(par)
+    order = {slug: i for i, slug in enumerate(docs)}  # docs: in date order
     lines = []
-    for (sa, sb), pars in pairs.items():
+    for (sa, sb), pars in sorted(pairs.items(), key=lambda pair: (order[pair[0][0]], order[pair[0][1]])):
         a_title, b_title = docs[sa].meta.short_title, docs[sb].meta.short_title
-        lines += [f"## {md_escape(a_title)} ↔ {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
+        lines += [f"## {display_date(docs[sa].meta.date)} {md_escape(a_title)} ↔ "
+                  f"{display_date(docs[sb].meta.date)} {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
                   f"| {md_escape(a_title)} | {md_escape(b_title)} | {t('相似度')} |", "|---|---|---|"]
         for par in pars:
             a, b = marked_snippets(par.a, par.b, docs)

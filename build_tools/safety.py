@@ -138,6 +138,7 @@ def rendered_html_reason(rendered: str, allowed: dict[str, set[str]] | None = No
 # Hand-written pages (docs/*.md) are Markdown with headings, ids and classes, and may hold these
 # few HTML elements with these attributes only (the search page's live results region, the 404 page's search form).
 DOCS_ALLOWED = {**{f"h{n}": {"id", "class"} for n in range(1, 7)}, "p": {"id", "class"}, "pre": set(),
+                "span": {"lang"},  # a passage kept in one script (convert.keeping_tagged_script)
                 "div": {"id", "class", "aria-live"}, "details": {"class"}, "summary": set(),
                 # the 404 page's search form (a GET to search.html)
                 "form": {"class", "role", "action", "method", "markdown"}, "label": {"for"},

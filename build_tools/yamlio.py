@@ -35,12 +35,15 @@ class LocatedYaml:
 # for every scalar.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")  # a single space, never a paragraph break
+_FULLWIDTH_PUNCTUATION = "\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\u2018-\u201d\u2026"
+_CJK_GAP = re.compile(rf"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])"  # a single space, never a paragraph break
+                      rf"|(?<=[{_FULLWIDTH_PUNCTUATION}]) | (?=[{_FULLWIDTH_PUNCTUATION}])")
 
 
 def fold_cjk(text: str) -> str:
     """Drop the spaces YAML puts where a folded (`>-`) scalar was wrapped between Chinese
-    characters; spaces next to Latin letters or digits stay."""
+    characters or next to Chinese punctuation; spaces between a character and a Latin letter or
+    digit stay (编号 001)."""
     return _CJK_GAP.sub("", text.strip())
 
 

@@ -67,3 +67,11 @@ def test_override_changing_length_is_refused(tmp_path):
                     "    example: 好干部\n    reason: test\n", encoding="utf-8")
     with pytest.raises(EditionError, match=r"conversion.yml:2: 转换例外“好干部”改变了字数 \(override '好干部' changes the length"):
         load_rules(path)
+
+
+def test_a_passage_tagged_with_a_script_is_not_converted():
+    from build_tools.convert import keeping_tagged_script
+
+    convert = keeping_tagged_script(converter(HANT))
+    assert convert('简体“<span lang="zh-Hans">为、群众</span>”作“<span lang="zh-Hant">為、群眾</span>”，为') == \
+        '簡體“<span lang="zh-Hans">为、群众</span>”作“<span lang="zh-Hant">為、群眾</span>”，為'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from build_tools.errors import EditionError
+from build_tools.model import date_order
 from build_tools.load import load_text, load_texts, sha256_of, structure_files
 
 LIU = "2010-04-14-liu-qi-beijing"
@@ -13,7 +14,9 @@ LIU = "2010-04-14-liu-qi-beijing"
 def test_all_texts_load_in_date_order(root):
     specs = load_texts(root / "source_texts")
     assert len(specs) == len(structure_files(root / "source_texts"))
-    assert [s.meta.date for s in specs] == sorted(s.meta.date for s in specs)
+    dates = [s.meta.date for s in specs]
+    assert dates == sorted(dates, key=date_order)
+    assert dates.index("2010") > dates.index("2010-07-23")  # a year's undated texts after its dated ones
 
 
 def test_every_raw_text_records_its_sha256_and_matches_it(root):
@@ -98,3 +101,15 @@ def test_reading_yaml_keeps_nothing_of_it_behind(root):
     for path in sorted((root / "source_texts").glob("*.yml")):
         yamlio.load_yaml(path)
     assert yamlio._CONSTRUCTOR.constructed_objects == {}
+
+
+@pytest.mark.parametrize("folded, expected", [
+    ("九十周年开展 之际", "九十周年开展之际"),  # a wrap between characters
+    ("开展， 2011年7月", "开展，2011年7月"),  # a wrap after Chinese punctuation, before a digit
+    ("见 “创先争优”", "见“创先争优”"),
+    ("编号 001_c5f.txt", "编号 001_c5f.txt"),  # a space between a character and a Latin letter or digit stays
+])
+def test_folding_drops_the_spaces_of_wrapped_chinese_lines(folded, expected):
+    from build_tools.yamlio import fold_cjk
+
+    assert fold_cjk(folded) == expected

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from build_tools.model import Block, Document, Meta
 from build_tools.parallels import Settings, _fingerprints, _window_minima, attach, by_text, detect
+from build_tools.render import display_date
 from build_tools.render_parallels import (CLOSING, PARALLELS_LISTED, PHRASE_END, REACH, marked_diff, parallels_pages,
                                          parallels_section, render_parallels_page, snippet)
 from tests.sitecheck import soup
@@ -227,3 +228,13 @@ def test_each_text_gets_its_own_parallels_and_only_those(edition):
         assert set(own) == {p for p in edition.parallels if doc.meta.slug in (p.a.slug, p.b.slug)}
         assert attach(doc, own) == attach(doc, edition.parallels) == doc
         assert parallels_section(doc, own, by_slug, str) == parallels_section(doc, edition.parallels, by_slug, str)
+
+
+def test_pairs_are_listed_in_the_texts_date_order_with_their_dates(edition):
+    by_slug = {d.meta.slug: d for d in edition.docs}
+    order = list(by_slug)
+    page = render_parallels_page(list(reversed(edition.parallels)), by_slug, str)
+    pairs = [tuple(m.split("--")) for m in re.findall(r"\{: #(\S+--\S+) \}", page)]
+    assert len(pairs) > 1 and pairs == sorted(pairs, key=lambda p: (order.index(p[0]), order.index(p[1])))
+    first = by_slug[pairs[0][0]].meta
+    assert re.search(rf"^## {display_date(first.date)} {re.escape(first.short_title)} ↔ ", page, re.M)

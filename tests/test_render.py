@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 
 from build_tools.convert import converter
 from build_tools.pipeline import render_all
-from build_tools.render import (CATALOGUE_ROWS, INTERVENTION_LABELS, GENERATED_STAMP, anchor_label, attr_escape, catalogue_pages,
-                                 display_date, front_matter, md_escape, render_editorial, render_home, render_text_page,
-                                 split_front_matter, text_page_path, url_escape)
+from build_tools.render import (CATALOGUE_ROWS, INTERVENTION_LABELS, GENERATED_STAMP, anchor_label, attr_escape,
+                                 catalogue_pages, catalogue_path, display_date, front_matter, md_escape, month_catalogue,
+                                 month_label, render_editorial, render_home, render_text_page, split_front_matter,
+                                 text_page_path, url_escape)
 from build_tools.render_glossary import render_entry, render_timeline
 
 GOLDEN = ["2010-07-23-central-office-notice", "2010-xinhua-qa"]
@@ -257,3 +258,20 @@ def test_an_archive_catalogue_is_a_page_per_month_listing_every_text_once(editio
     timeline = render_timeline(edition.glossary, docs + list(edition.docs), str, edition.references)
     assert not any(d.meta.slug in timeline for d in docs)  # the events' sources still link to their texts
     assert all(f"]({path})" in timeline for path in pages)
+
+
+def test_an_archive_s_text_links_its_month_and_each_month_its_neighbours(edition):
+    docs = archive(edition, CATALOGUE_ROWS * 3)
+    pages = dict(catalogue_pages(docs, str))
+    months = [path.removeprefix("catalogue/").removesuffix(".md") for path in pages]
+    assert len(months) > 2
+    for before, month, after in zip([None, *months], months, [*months[1:], None]):
+        page = pages[catalogue_path(month)]
+        assert ("上一月" in page) == bool(before) and ("下一月" in page) == bool(after)
+        assert not before or f"[上一月：{month_label(before, str)}]({before}.md)" in page
+        assert not after or f"[下一月：{month_label(after, str)}]({after}.md)" in page
+    doc = docs[len(docs) // 2]
+    month = month_catalogue(doc, len(docs))
+    assert month in pages and f"texts/{doc.meta.slug}/" in pages[month]
+    assert f"[同月文献](../../{month})" in render_text_page(doc, str, month_page=month)
+    assert month_catalogue(doc, CATALOGUE_ROWS) == "" and "同月文献" not in render_text_page(doc, str)

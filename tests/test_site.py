@@ -3,6 +3,7 @@ reproducibility, and failed builds that keep the last good site."""
 
 from __future__ import annotations
 
+import copy
 import filecmp
 import subprocess
 import sys
@@ -129,14 +130,29 @@ def test_check_command_validates_without_building(project, edition):
 
 
 def test_traditional_pages_contain_no_simplified_only_character(site, edition):
+    """Everything a reader of a traditional page reads or hears (text, tooltips, accessible labels),
+    except a passage the page itself tags as simplified (<span lang="zh-Hans">)."""
     from build_tools.audit import simplified_only
     from build_tools.convert import converter
     from tests.sitecheck import soup
 
     plain = converter(edition.variants[1])
     for page in html_pages(site / "zh-Hant"):
-        text = soup(page).select_one("article").get_text() + soup(page).select_one("nav.md-nav--primary").get_text()
+        body = copy.copy(soup(page).body)  # soup() is shared between tests: cut from a copy
+        for tagged in body.select('[lang="zh-Hans"]'):
+            tagged.decompose()
+        for code in body.select("code, script"):  # file names, commands and scripts, not prose
+            code.decompose()
+        heard = [el[attr] for attr in ("title", "aria-label", "placeholder") for el in body.select(f"[{attr}]")]
+        text = body.get_text() + "".join(heard)
         assert simplified_only(text, plain, edition.conversion.kept) == [], page
+
+
+def test_a_passage_tagged_with_its_script_keeps_it_on_the_other_scripts_page(site):
+    from tests.sitecheck import soup
+
+    example = soup(site / "zh-Hant" / "editorial.html").select_one('article span[lang="zh-Hans"]')
+    assert example is not None and example.get_text() == "为、群众、着"
 
 
 def test_no_glossary_link_inside_a_heading(site):

@@ -479,7 +479,9 @@
     }
     function finish(early) {
       var pages = groups.reduce(function (sum, group) { return sum + group.pages; }, 0);
-      count.textContent = format(index.labels.found, { q: query, n: hits.length, m: pages });
+      var times = hits.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
+      count.textContent = format(hits.length ? index.labels.found : index.labels.none,
+                                 { q: query, c: times, n: hits.length, m: pages });
       if (bar) countKinds(bar, hits, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
       document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);

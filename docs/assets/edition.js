@@ -327,9 +327,11 @@
     group.setAttribute("role", "group");
     group.setAttribute("aria-label", say("阅读设置：显示哪些编辑标记", "閱讀設定：顯示哪些編輯標記"));
     group.appendChild(document.createTextNode(say("显示：", "顯示：")));
+    // [setting, label, what is counted]: a parallel's count is of passages, as its section says
+    // (one marker may stand for several ending at the same place)
     [["notes", say("注释", "註釋"), "a.note-ref:not(.parallel-ref)"],
      ["terms", say("术语链接", "術語連結"), "a.term"],
-     ["parallels", say("互见文句", "互見文句"), "a.parallel-ref"]].forEach(function (item) {
+     ["parallels", say("互见文句", "互見文句"), "div.note.parallel"]].forEach(function (item) {
       var count = document.querySelectorAll("article " + item[2]).length;
       if (!count) return;
       var label = document.createElement("label");

@@ -163,6 +163,10 @@ def test_the_reading_control_is_remembered_across_pages_and_visits(browser, base
     page = context.new_page()
     page.goto(base_url + QA)
     assert page.locator("a.parallel-ref").first.is_hidden()  # calm by default
+    passages = page.locator("#parallels ~ div.note.parallel").count()
+    assert passages > page.locator("a.parallel-ref").count()  # one marker stands for two passages here
+    assert page.locator(".reading-control label:has(input[name=parallels])").inner_text().endswith(f"（{passages}）")
+    assert f"本文有{passages}处" in page.locator("#parallels + p").inner_text()  # the section says the same
     page.locator(".reading-control input[name=terms]").uncheck()
     assert page.locator("a.term[href]").count() == 0  # plain text, no tab stop
     page.locator(".reading-control input[name=parallels]").check()
