@@ -50,7 +50,7 @@ class Occurrence:
 def texts_of(docs: tuple[Document, ...]):
     """(slug, where, text) for every reader-visible string of the corpus."""
     for doc in docs:
-        for field in ("title", "speaker", "occasion", "date_basis", "provenance"):
+        for field in ("title", "speaker", "occasion", "occasion_basis", "date_basis", "provenance"):
             yield doc.meta.slug, field, getattr(doc.meta, field)
         for block in doc.blocks:
             yield doc.meta.slug, block.id or block.role, block.text

@@ -164,7 +164,8 @@ def load_text(spec_path: Path) -> TextSpec:
                            "corrections 或 debris")
     meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"],
                 date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
-                kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"])
+                kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"],
+                occasion_basis=fold_cjk(data.get("occasion_basis", "")))
     return TextSpec(meta=meta, raw=raw, spec_path=spec_path,
                     directives=tuple(_directives(doc)), debris=tuple(_debris(doc)),
                     corrections=tuple(_corrections(doc)))

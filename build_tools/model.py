@@ -34,6 +34,9 @@ class Meta:
     kind: str
     provenance: str
     source_file: str  # the raw text's file name in source_texts/
+    # The editors' evidence for `occasion` or their doubt about it: shown beside it on the page
+    # and in the TEI header, never cited (a citation names the occasion only).
+    occasion_basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)

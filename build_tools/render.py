@@ -182,7 +182,7 @@ def _meta_card(doc: Document, t, month_page: str = "") -> list[str]:
     month = f" · [{t('同月文献')}](../../{month_page})" if month_page else ""
     rows = [(t("受访者" if m.kind == "interview" else "讲话人"), md_escape(m.speaker)),
             (t("日期"), md_escape(f"{display_date(m.date)}（{m.date_basis}）") + month),
-            (t("场合"), md_escape(m.occasion)),
+            (t("场合"), md_escape(f"{m.occasion}（{m.occasion_basis}）" if m.occasion_basis else m.occasion)),
             (t("文体"), t(KIND_LABELS[m.kind])),
             (t("来源"), md_escape(m.provenance)),
             (t("段落"), t(f"{len(doc.paragraphs)}段") + f'<span class="screen-only">{t("，点击段号可复制本段链接与引文")}</span>')]

@@ -118,6 +118,49 @@ def test_bibtex_and_ris_carry_each_text(site, edition):
     assert "LA  - zh-TW" in hant and "劉淇" in hant
 
 
+# Occasions whose editors' evidence (occasion_basis) once stood inside the occasion, and so in
+# every citation: the Chicago string, CSL-JSON event-title and the BibTeX note.
+CITED_OCCASIONS = {"2011-04-07-li-yuanchao-symposium": "创先争优座谈会",
+                   "2010-hecheng-district-mobilisation": "区委召开的创先争优活动动员会"}
+
+
+def test_a_citation_names_the_occasion_and_never_the_editors_remark_on_it(edition):
+    from build_tools.convert import converter
+
+    docs = {d.meta.slug: d for d in edition.docs}
+    for slug, occasion in CITED_OCCASIONS.items():
+        assert docs[slug].meta.occasion == occasion and docs[slug].meta.occasion_basis
+    current, shown = citations.current_items(edition), citations.renderings(edition)
+    for variant in edition.variants:
+        t, lang = converter(variant, edition.conversion.overrides), citations.LANGS[variant.canonical]
+        found = current[lang]
+        exports = [json.dumps(found, ensure_ascii=False), citations.bibtex(found), citations.ris(found)]
+        for item in found:
+            m = docs[item["id"]].meta
+            if m.kind == "speech":
+                assert item["event-title"] == t(m.occasion)
+                assert f"note = {{{t(m.occasion)}}}" in citations.bibtex([item])
+            if m.occasion_basis:
+                entry = shown[lang][item["id"]]
+                strings = [*exports, *entry["text"].values(), *entry["paragraph"].values()]
+                assert not any(t(m.occasion_basis) in s for s in strings), (lang, m.slug)
+
+
+def test_the_remark_on_an_occasion_stays_on_the_page_and_in_the_tei(edition):
+    from build_tools.export.tei import tei_document
+    from build_tools.render import render_text_page
+
+    for doc in edition.docs:
+        m = doc.meta
+        if not m.occasion_basis:
+            continue
+        page = render_text_page(doc, lambda s: s)
+        assert f"- **场合**：{m.occasion}（{m.occasion_basis}）" in page
+        tei = tei_document(doc, edition.settings, {})
+        assert f'<note type="occasion">{m.occasion}</note>' in tei
+        assert f'<note type="occasion-basis" resp="#editors">{m.occasion_basis}</note>' in tei
+
+
 def test_bibtex_escapes_braces():
     entry = {"id": "x", "title": "a{b}\\", "author": [{"literal": "某"}], "issued": {"date-parts": [[2010]]},
              "container-title": "汇编", "URL": "https://e.org/", "language": "zh-CN", "type": "document"}

@@ -41,7 +41,8 @@ PLAIN_PAYLOADS = {
 
 # Every plain-text field an editor writes: file -> key paths into its YAML data.
 FIELDS = {
-    f"source_texts/{LIU}.yml": [("short_title",), ("speaker",), ("date_basis",), ("occasion",), ("provenance",),
+    f"source_texts/{LIU}.yml": [("short_title",), ("speaker",), ("date_basis",), ("occasion",), ("occasion_basis",),
+                                ("provenance",),
                                 ("structure", 4, "reason"), ("corrections", 0, "reason"), ("corrections", 0, "to")],
     "source_texts/2010-xinhua-qa.yml": [("debris", 0, "reason")],
     f"source_texts/annotations/{QA}.yml": [(0, "author"), (0, "sources", 0)],

@@ -113,6 +113,8 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     _el(source, "author", m.speaker)
     _el(source, "date", f"{m.date}（{m.date_basis}）", when=m.date)
     _el(source, "note", m.occasion, type="occasion")
+    if m.occasion_basis:  # the editors' evidence for the occasion, apart from its name
+        _el(source, "note", m.occasion_basis, type="occasion-basis", resp="#editors")
     _el(source, "note", m.provenance, type="provenance")
     _el(source, "note", f"原始文本文件：source_texts/{m.source_file}", type="file")
     encoding = _el(header, "encodingDesc")
