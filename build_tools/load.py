@@ -165,7 +165,11 @@ def load_text(spec_path: Path) -> TextSpec:
     meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"],
                 date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
                 kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"],
-                occasion_basis=fold_cjk(data.get("occasion_basis", "")))
+                occasion_basis=fold_cjk(data.get("occasion_basis", "")), issuer=data.get("issuer", ""))
+    if meta.issuer and "".join(meta.issuer.split()) not in "".join(raw.split()):
+        raise EditionError(spec_path, doc.line_of(("issuer",)),
+                           f"发文机关“{meta.issuer}”不见于原文 (issuer '{meta.issuer}' is not named in the raw text)",
+                           "照原文版头或落款抄录发文机关的名称 (copy the issuing body's name from the letterhead or signature)")
     return TextSpec(meta=meta, raw=raw, spec_path=spec_path,
                     directives=tuple(_directives(doc)), debris=tuple(_debris(doc)),
                     corrections=tuple(_corrections(doc)))

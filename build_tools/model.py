@@ -37,6 +37,13 @@ class Meta:
     # The editors' evidence for `occasion` or their doubt about it: shown beside it on the page
     # and in the TEI header, never cited (a citation names the occasion only).
     occasion_basis: str = ""
+    issuer: str = ""  # the body that issues a notice, as the raw text names it ("" for other kinds)
+
+    @property
+    def author(self) -> str:
+        """Who a citation names as the text's author: a notice's issuer, else the speaker (a
+        notice that prints a speech is the issuer's document, not the speaker's)."""
+        return self.issuer or self.speaker
 
 
 @dataclass(frozen=True, slots=True)

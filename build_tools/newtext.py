@@ -249,6 +249,7 @@ def render_yaml(d: Draft, source_name: str, sha256: str) -> str:
            f"date_basis: {_scalar(d.date.review.split('；')[0] if d.date.value else '待定')}"
            f"{_review('写明日期的依据（原文哪一处，或推定的理由）')}",
            field_("occasion", d.occasion), field_("kind", d.kind),
+           *([f"issuer: 待定{_review('发文机关：照原文版头或落款抄录，引文以它为作者')}"] if d.kind.value == "notice" else []),
            f"provenance: {_scalar(f'据原始文件 {source_name} 整理，来源网址待核')}"
            f"{_review('写明来源（网址、出版物）和原始文件名')}"]
     if d.debris:

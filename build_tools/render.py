@@ -171,7 +171,8 @@ def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatu
 def text_description(doc: Document, t) -> str:
     """What a search engine shows for a text: title, who, when, what kind."""
     m = doc.meta
-    who = "" if m.speaker in m.title else f"{m.speaker}，"
+    # a title that begins with its author names it already (not one that merely mentions it)
+    who = "" if m.title.startswith(m.author) else f"{m.author}，"
     return f"{m.title}（{who}{display_date(m.date)}，{t(KIND_LABELS[m.kind])}）"
 
 
@@ -180,7 +181,10 @@ def _meta_card(doc: Document, t, month_page: str = "") -> list[str]:
     the catalogue of the text's month, linked from its date."""
     m = doc.meta
     month = f" · [{t('同月文献')}](../../{month_page})" if month_page else ""
-    rows = [(t("受访者" if m.kind == "interview" else "讲话人"), md_escape(m.speaker)),
+    who = [(t("发文机关"), md_escape(m.issuer))] if m.issuer else []  # a notice's author
+    if m.speaker != m.issuer:  # a notice may print a speech: its speaker too
+        who.append((t("受访者" if m.kind == "interview" else "讲话人"), md_escape(m.speaker)))
+    rows = [*who,
             (t("日期"), md_escape(f"{display_date(m.date)}（{m.date_basis}）") + month),
             (t("场合"), md_escape(f"{m.occasion}（{m.occasion_basis}）" if m.occasion_basis else m.occasion)),
             (t("文体"), t(KIND_LABELS[m.kind])),
@@ -316,7 +320,7 @@ def _catalogue_table(docs: list[Document], t, up: str = "") -> list[str]:
     for doc in docs:
         m = doc.meta
         rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({up}{text_page_path(m.slug)}) "
-                    f"| {md_escape(m.speaker)} | {t(KIND_LABELS[m.kind])} |")
+                    f"| {md_escape(m.author)} | {t(KIND_LABELS[m.kind])} |")
     return ['<div class="catalogue" markdown>', "", *rows, "", "</div>"]
 
 

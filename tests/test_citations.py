@@ -112,8 +112,8 @@ def test_bibtex_and_ris_carry_each_text(site, edition):
     assert bib.count("@misc{") == len(edition.docs) and ris.count("\nER  - ") == len(edition.docs)
     for doc in edition.docs:
         m = doc.meta
-        assert f"@misc{{{m.slug}," in bib and f"title = {{{m.title}}}" in bib and f"author = {{{{{m.speaker}}}}}" in bib
-        assert f"TI  - {m.title}\n" in ris and f"AU  - {m.speaker}\n" in ris and f"PY  - {m.date[:4]}\n" in ris
+        assert f"@misc{{{m.slug}," in bib and f"title = {{{m.title}}}" in bib and f"author = {{{{{m.author}}}}}" in bib
+        assert f"TI  - {m.title}\n" in ris and f"AU  - {m.author}\n" in ris and f"PY  - {m.date[:4]}\n" in ris
     hant = _downloads(site, "zh-Hant/", "edition.ris").read_text(encoding="utf-8")
     assert "LA  - zh-TW" in hant and "劉淇" in hant
 
@@ -161,6 +161,56 @@ def test_the_remark_on_an_occasion_stays_on_the_page_and_in_the_tei(edition):
         assert f'<note type="occasion-basis" resp="#editors">{m.occasion_basis}</note>' in tei
 
 
+NOTICE = "2010-07-23-central-office-notice"
+ISSUER = "中央创先争优活动领导小组办公室"  # the notice's letterhead and signature
+
+
+def test_a_notice_is_cited_as_its_issuers_not_as_the_speakers_it_prints(edition):
+    """The notice prints 李源潮's speech, but it is the office's document: the office is the
+    author in CSL-JSON (so in GB/T 7714 and Chicago), BibTeX, RIS, the meta tags and JSON-LD."""
+    doc = next(d for d in edition.docs if d.meta.slug == NOTICE)
+    assert doc.meta.kind == "notice" and doc.meta.author == doc.meta.issuer == ISSUER and doc.meta.speaker == "李源潮"
+    item = citations.csl_item(doc, edition.settings)
+    assert item["author"] == [{"literal": ISSUER}]
+    assert f"author = {{{{{ISSUER}}}}}" in citations.bibtex([item]) and f"AU  - {ISSUER}\n" in citations.ris([item])
+    for lang, found in citations.renderings(edition).items():
+        for style, text in found[NOTICE]["text"].items():
+            assert not text.startswith("李源潮") and text.startswith(ISSUER if lang == "zh-CN" else "中央創先爭優"), text
+    fields = citations.meta_fields(doc, edition.settings, lambda s: s, "zh-CN", "")
+    assert fields["citation_author"] == ISSUER
+    assert json.loads(fields["citation_jsonld"])["author"] == {"@type": "Organization", "name": ISSUER}
+    speech = next(d for d in edition.docs if d.meta.kind == "speech")
+    assert json.loads(citations.meta_fields(speech, edition.settings, lambda s: s, "zh-CN", "")["citation_jsonld"]
+                      )["author"]["@type"] == "Person"
+
+
+def test_the_notice_names_its_issuer_and_the_speaker_of_the_speech_on_its_page_and_in_its_tei(edition):
+    from build_tools.export.tei import tei_document
+    from build_tools.render import render_text_page, text_description
+
+    doc = next(d for d in edition.docs if d.meta.slug == NOTICE)
+    page = render_text_page(doc, lambda s: s)
+    assert f"- **发文机关**：{ISSUER}" in page and "- **讲话人**：李源潮" in page
+    assert text_description(doc, lambda s: s).startswith(f"{doc.meta.title}（{ISSUER}，")
+    tei = tei_document(doc, edition.settings, {})
+    assert tei.count(f"<author>{ISSUER}</author>") == 2 and "<author>李源潮</author>" not in tei
+    assert "<name>李源潮</name>" in tei
+
+
+def test_an_issuer_the_raw_text_does_not_name_is_refused(project):
+    from build_tools.errors import EditionError
+    from build_tools.load import load_text
+
+    spec = project / "source_texts" / f"{NOTICE}.yml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace(f"issuer: {ISSUER}", "issuer: 李源潮办公室"), encoding="utf-8")
+    with pytest.raises(EditionError, match=r"\.yml:\d+: 发文机关“李源潮办公室”不见于原文"):
+        load_text(spec)
+    spec.write_text("\n".join(line for line in text.splitlines() if not line.startswith("issuer:")), encoding="utf-8")
+    with pytest.raises(EditionError, match="missing required field 'issuer'"):
+        load_text(spec)
+
+
 def test_bibtex_escapes_braces():
     entry = {"id": "x", "title": "a{b}\\", "author": [{"literal": "某"}], "issued": {"date-parts": [[2010]]},
              "container-title": "汇编", "URL": "https://e.org/", "language": "zh-CN", "type": "document"}
@@ -180,7 +230,7 @@ def test_text_pages_have_citation_meta_and_json_ld(site, edition):
             ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S)[1])
             assert ld["name"] == meta["citation_title"] and ld["url"] == meta["citation_public_url"]
             if not prefix:
-                assert meta["citation_title"] == doc.meta.title and meta["citation_author"] == doc.meta.speaker
+                assert meta["citation_title"] == doc.meta.title and meta["citation_author"] == doc.meta.author
     assert "citation_title" not in (site / "glossary" / "index.html").read_text(encoding="utf-8")
 
 

@@ -45,6 +45,7 @@ FIELDS = {
                                 ("provenance",),
                                 ("structure", 4, "reason"), ("corrections", 0, "reason"), ("corrections", 0, "to")],
     "source_texts/2010-xinhua-qa.yml": [("debris", 0, "reason")],
+    "source_texts/2010-07-23-central-office-notice.yml": [("issuer",)],
     f"source_texts/annotations/{QA}.yml": [(0, "author"), (0, "sources", 0)],
     "source_texts/glossary.yml": [(0, "term"), (0, "aliases", 0), (0, "gloss"), (0, "sources", 0), (0, "related", 0),
                                   (-1, "events", 0, "label"), (-1, "events", 0, "source")],

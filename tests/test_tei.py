@@ -56,7 +56,7 @@ def test_header_has_the_metadata_and_every_intervention(tei_files, edition):
     for doc in edition.docs:
         tree, m = tei_files[doc.meta.slug], doc.meta
         assert tree.findtext(".//t:titleStmt/t:title", namespaces=NS) == m.title
-        assert tree.findtext(".//t:titleStmt/t:author", namespaces=NS) == m.speaker
+        assert tree.findtext(".//t:titleStmt/t:author", namespaces=NS) == m.author
         assert tree.find(".//t:sourceDesc//t:date", namespaces=NS).get("when") == m.date
         assert tree.findtext(".//t:sourceDesc//t:note[@type='provenance']", namespaces=NS) == m.provenance
         assert "OpenCC s2tw" in tree.findtext(".//t:projectDesc/t:p", namespaces=NS)

@@ -53,7 +53,7 @@ def csl_item(doc: Document, settings: dict, t=lambda s: s, lang: str = "zh-CN", 
     """One text as a CSL-JSON item, in the variant's script (every field through `t`)."""
     m = doc.meta
     item = {"id": m.slug, "type": CSL_TYPES.get(m.kind, "document"), "title": t(m.title),
-            "author": [{"literal": t(m.speaker)}],
+            "author": [{"literal": t(m.author)}],
             "issued": {"date-parts": [[int(p) for p in m.date.split("-")]]},
             "container-title": t(settings["site_name"]), "URL": text_url(settings, m.slug, variant_path), "language": lang}
     if m.kind == "speech":
@@ -242,13 +242,13 @@ def meta_fields(doc: Document, settings: dict, t, lang: str, variant_path: str) 
     url = text_url(settings, m.slug, variant_path)
     date = m.date.replace("-", "/")
     ld = {"@context": "https://schema.org", "@type": "CreativeWork", "name": t(m.title),
-          "author": {"@type": "Person" if m.kind == "speech" else "Organization", "name": t(m.speaker)},
+          "author": {"@type": "Organization" if m.issuer else "Person", "name": t(m.author)},
           "dateCreated": m.date, "inLanguage": lang, "url": url,
           "isPartOf": {"@type": "Collection", "name": t(settings["site_name"]), "url": text_url(settings, "", variant_path).removesuffix("texts//")},
           "publisher": {"@type": "Organization", "name": t(settings["site_name"])}}
     jsonld = json.dumps(ld, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     esc = lambda s: html.escape(s, quote=True)  # noqa: E731
-    return {"citation_title": esc(t(m.title)), "citation_author": esc(t(m.speaker)),
+    return {"citation_title": esc(t(m.title)), "citation_author": esc(t(m.author)),
             "citation_publication_date": esc(date), "citation_publisher": esc(t(settings["site_name"])),
             "citation_journal_title": esc(t(settings["site_name"])),
             "citation_public_url": esc(url), "citation_language": esc(lang), "citation_jsonld": jsonld}

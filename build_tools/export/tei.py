@@ -4,7 +4,7 @@ Why one script: the traditional text is derived, not witnessed. It is OpenCC `s2
 reviewed phrase overrides of source_texts/conversion.yml, applied to exactly this text, so the
 header states the derivation instead of encoding a second, dependent copy.
 
-- teiHeader: title, speaker, date, source description, provenance; the editorial declaration
+- teiHeader: title, author (a notice's issuer, else the speaker), date, source description, provenance; the editorial declaration
   lists every intervention (debris removed, paragraphs broken or joined, corrections,
   whitespace), with its reason.
 - body: one `div` with the title as `head`; each heading opens a `div` with its `head`;
@@ -99,7 +99,7 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     file_desc = _el(header, "fileDesc")
     title_stmt = _el(file_desc, "titleStmt")
     _el(title_stmt, "title", m.title)
-    _el(title_stmt, "author", m.speaker)
+    _el(title_stmt, "author", m.author)
     resp = _el(title_stmt, "respStmt", **{XML_ID: "editors"})
     _el(resp, "resp", "整理、分段、校改、注释")
     _el(resp, "name", f"{settings['site_name']}编辑部")
@@ -110,7 +110,11 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     _el(availability, "p", f"整理本在线版：{url}")
     source = _el(_el(file_desc, "sourceDesc"), "bibl")
     _el(source, "title", m.title)
-    _el(source, "author", m.speaker)
+    _el(source, "author", m.author)
+    if m.author != m.speaker:  # a notice printing a speech: the speech's speaker, beside its issuer
+        speech = _el(source, "respStmt")
+        _el(speech, "resp", "所印发讲话的讲话人")
+        _el(speech, "name", m.speaker)
     _el(source, "date", f"{m.date}（{m.date_basis}）", when=m.date)
     _el(source, "note", m.occasion, type="occasion")
     if m.occasion_basis:  # the editors' evidence for the occasion, apart from its name
