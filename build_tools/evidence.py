@@ -3,7 +3,8 @@ checked where it says.
 
 The convention (also in docs/contributing.md):
 - `sources` lists where a claim can be checked: corpus anchors `<slug>#pN`, or the label of a
-  public reference registered in `source_texts/references.yml` (title, publisher, date, URL).
+  public reference registered in `source_texts/references.yml` (title, publisher, URL, the date
+  the editors consulted it and, where the page states one, its publication date).
 - A quotation is written in Chinese double quotes “…” (inner quotes ‘…’). Every quotation in a
   gloss, explanation or note must occur verbatim (whitespace aside; ‘’ matching the text's “”)
   in one paragraph the claim cites: for a note, its own paragraph or an anchor in its sources.
@@ -36,8 +37,9 @@ class Reference:
     label: str
     title: str
     publisher: str
-    date: str  # publication date, or for a continuously edited page the date it was consulted
     url: str
+    accessed: str  # the date the editors consulted it (YYYY-MM-DD)
+    published: str = ""  # its own publication date; "" for a continuously edited page (a wiki article)
     quotes: tuple[str, ...] = ()  # words quoted from it in glosses and notes
 
 
@@ -56,8 +58,8 @@ def load_references(source_dir: Path) -> dict[str, Reference]:
         if raw["label"] in refs:
             raise EditionError(path, doc.line_of((i,)), f"文献“{raw['label']}”列了两次 (reference '{raw['label']}' is listed twice)",
                                "每个标签只留一项 (keep one entry per label)")
-        refs[raw["label"]] = Reference(raw["label"], raw["title"], raw["publisher"], raw["date"], raw["url"],
-                                       tuple(raw.get("quotes", [])))
+        refs[raw["label"]] = Reference(raw["label"], raw["title"], raw["publisher"], raw["url"], raw["accessed"],
+                                       raw.get("published", ""), tuple(raw.get("quotes", [])))
     return refs
 
 

@@ -114,14 +114,21 @@ def anchor_label(anchor: str, t) -> str:
     return {"p": "¶", "s": "§"}.get(anchor[0], "") + anchor[1:] if anchor != "top" else t("题头")
 
 
+def reference_dates(ref, t) -> str:
+    """A public reference's dates, each labelled: the publication date (when the page states
+    one) and the date the editors consulted it, which must never read as a publication date."""
+    published = [t(f"发布于 {ref.published}")] if ref.published else []
+    return "，".join([*published, t(f"访问于 {ref.accessed}")])
+
+
 def source_link(source: str, docs: dict[str, Document], up: str, t, refs: dict | None = None) -> str:
     """A source as Markdown: a corpus anchor becomes a link (from a page `up` below the root); a
     public reference registered in references.yml (`refs`: label -> Reference) becomes its label
-    linked to its URL, with its publisher and date; anything else is shown as text."""
+    linked to its URL, with its publisher and dates; anything else is shown as text."""
     match = ANCHOR.match(source)
     ref = (refs or {}).get(source)
     if ref:  # the URL is http(s), schema-checked; <…> keeps parentheses in it part of the link
-        return f"[{md_escape(t(ref.label))}](<{ref.url}>)，{md_escape(t(ref.publisher))}，{ref.date}"
+        return f"[{md_escape(t(ref.label))}](<{ref.url}>)，{md_escape(t(ref.publisher))}，{reference_dates(ref, t)}"
     if not match:
         return md_escape(t(source))
     doc = docs[match["slug"]]

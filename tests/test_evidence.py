@@ -21,7 +21,7 @@ def _doc(*paragraphs: str) -> Document:
     return Document(meta, tuple(Block("paragraph", text, f"p{i}") for i, text in enumerate(paragraphs, 1)))
 
 
-REF = Reference("某报2010-01-01《题》", "题", "某报", "2010-01-01", "https://example.org/a", ("报上的话",))
+REF = Reference("某报2010-01-01《题》", "题", "某报", "https://example.org/a", "2026-11-22", "2010-01-01", ("报上的话",))
 EV = Evidence([_doc("他说要结合纪念建党90周年活动，加强党史教育。", "4月6日，中央召开了总结大会。")], {REF.label: REF})
 
 
@@ -65,9 +65,35 @@ def test_the_edition_passes_the_evidence_check(edition):
     check(SOURCES, edition.docs)
 
 
-def test_every_reference_has_title_publisher_date_and_url():
+def test_every_reference_has_title_publisher_access_date_and_url():
     refs = load_references(SOURCES)
-    assert refs and all(r.title and r.publisher and r.date and r.url.startswith("http") for r in refs.values())
+    assert refs and all(r.title and r.publisher and r.accessed and r.url.startswith("http") for r in refs.values())
+    wiki = [r for r in refs.values() if r.publisher.startswith("维基百科")]
+    assert wiki and not any(r.published for r in wiki)  # a wiki article is edited continuously: no publication date
+
+
+def test_an_entry_page_and_the_timeline_print_a_wiki_articles_date_as_the_date_consulted(edition):
+    from build_tools.render_glossary import render_entry, render_timeline
+
+    docs = {d.meta.slug: d for d in edition.docs}
+    entry = next(e for e in edition.glossary.entries if e.term == "沈浩")  # 维基百科“沈浩”条, with an event
+    page = render_entry(entry, [], edition.glossary, docs, str, refs=edition.references)
+    timeline = render_timeline(edition.glossary, list(edition.docs), str, edition.references)
+    for text in (page, timeline):
+        assert "维基百科（Wikimedia Foundation），访问于 2026-11-22" in text
+        assert "（Wikimedia Foundation），2026-11-22" not in text
+    assert "中国日报网，发布于 2011-07-20，访问于 2026-11-22" in timeline
+
+
+def test_a_reference_labels_its_access_date_and_never_prints_it_bare():
+    """A wiki article's date is the day it was consulted: printed bare, it read as a publication date."""
+    from build_tools.render import source_link
+
+    wiki = Reference("维基百科“某”条", "某", "维基百科（Wikimedia Foundation）", "https://example.org/w", "2026-11-22")
+    refs = {REF.label: REF, wiki.label: wiki}
+    assert source_link(wiki.label, {}, "", str, refs) == \
+        "[维基百科“某”条](<https://example.org/w>)，维基百科（Wikimedia Foundation），访问于 2026-11-22"
+    assert source_link(REF.label, {}, "", str, refs).endswith("，某报，发布于 2010-01-01，访问于 2026-11-22")
 
 
 @pytest.mark.parametrize("old, new, message", [
@@ -147,7 +173,8 @@ def test_a_renumbering_that_shifts_cited_paragraphs_is_caught(project):
 def test_every_reference_shown_on_a_page_links_to_its_registered_url(site, edition):
     """Wherever a reader sees a public source (glossary entries, event lists, the timeline, the
     notes of a text), its label is a link to the URL registered in references.yml, followed by
-    its publisher and date; no label stands unlinked."""
+    its publisher and its labelled dates (发布于 … where the page states one, 访问于 …); no label
+    stands unlinked and no date stands bare."""
     from bs4 import BeautifulSoup
 
     from build_tools.convert import converter
@@ -173,6 +200,9 @@ def test_every_reference_shown_on_a_page_links_to_its_registered_url(site, editi
                 assert link.name == "a" and str(node) == label, f"{where} is not a link"
                 assert link["href"] == labels[label].url, where
                 after = link.next_sibling
-                assert str(after).startswith(f"，{t(labels[label].publisher)}，{labels[label].date}"), where
+                ref = labels[label]
+                dates = [f"发布于 {ref.published}"] if ref.published else []
+                dates.append(f"访问于 {ref.accessed}")
+                assert str(after).startswith(f"，{t(ref.publisher)}，{t('，'.join(dates))}"), where
                 seen.add(labels[label].label)
         assert seen == cited, f"{variant.code}: references not shown as links: {sorted(cited - seen)}"
