@@ -380,7 +380,7 @@ def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
     pages = []
     for k, (month, members) in enumerate(months.items()):
         title = t("文献目录：") + month_label(month, t)
-        steps = [f"[{t(label)}：{month_label(order[j], t)}]({order[j]}.md)"  # a sibling page
+        steps = [f"[{t(label)}：{month_label(order[j], t)}]({order[j]}.md){{: .month }}"  # a sibling page
                  for label, j in (("上一月", k - 1), ("下一月", k + 1)) if 0 <= j < len(order)]
         pages.append((catalogue_path(month), "\n".join([
             front_matter(title, t(f"{month_label(month, t)}的{len(members)}篇文献：日期、题目、讲话人和文体")),

@@ -268,8 +268,8 @@ def test_an_archive_s_text_links_its_month_and_each_month_its_neighbours(edition
     for before, month, after in zip([None, *months], months, [*months[1:], None]):
         page = pages[catalogue_path(month)]
         assert ("上一月" in page) == bool(before) and ("下一月" in page) == bool(after)
-        assert not before or f"[上一月：{month_label(before, str)}]({before}.md)" in page
-        assert not after or f"[下一月：{month_label(after, str)}]({after}.md)" in page
+        assert not before or f"[上一月：{month_label(before, str)}]({before}.md){{: .month }}" in page
+        assert not after or f"[下一月：{month_label(after, str)}]({after}.md){{: .month }}" in page
     doc = docs[len(docs) // 2]
     month = month_catalogue(doc, len(docs))
     assert month in pages and f"texts/{doc.meta.slug}/" in pages[month]
