@@ -181,6 +181,21 @@ def test_the_reading_control_is_remembered_across_pages_and_visits(browser, base
     context.close()
 
 
+CONTRAST = """(el, paper) => {
+  const rgba = c => { const v = c.match(/[\\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
+  const layers = [];  // the backgrounds behind the element, translucent ones (a :target tint) included
+  for (let node = el; node; node = node.parentElement) layers.push(rgba(getComputedStyle(node).backgroundColor));
+  const white = [255, 255, 255, 1];  // on paper: no background is printed
+  const back = paper ? white : layers.reverse().reduce((under, top) => over(top, under), white);
+  const fore = over(rgba(getComputedStyle(el).color), back);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const [L1, L2] = [lum(fore), lum(back)];
+  return (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);
+}"""
+
+
 @pytest.mark.parametrize("variant", ["", "zh-Hant/"])
 def test_print_shows_the_text_numbers_notes_and_citation_without_the_apparatus(page, base_url, variant):
     page.goto(base_url + variant + QA)
@@ -197,18 +212,27 @@ def test_print_shows_the_text_numbers_notes_and_citation_without_the_apparatus(p
     assert "@top-center" in margins and ("答新华社记者问" in margins or "答新華社記者問" in margins)
 
 
-CONTRAST = """el => {
-  const rgba = c => { const v = c.match(/[\\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
-  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
-  const layers = [];  // the backgrounds behind the element, translucent ones (a :target tint) included
-  for (let node = el; node; node = node.parentElement) layers.push(rgba(getComputedStyle(node).backgroundColor));
-  const back = layers.reverse().reduce((under, top) => over(top, under), [255, 255, 255, 1]);
-  const fore = over(rgba(getComputedStyle(el).color), back);
-  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
-                     return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const [L1, L2] = [lum(fore), lum(back)];
-  return (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);
-}"""
+NOTICE = "texts/2010-07-23-central-office-notice/index.html"  # letterhead, dateline, speaker
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_print_is_dark_on_white_whatever_the_screen_scheme(browser, base_url, variant, scheme):
+    """Paper has no page background (a browser prints none by default): every line of the title,
+    the metadata and the text reads at AA against white, also printed from a dark screen."""
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + variant + NOTICE)
+    page.emulate_media(media="print", color_scheme=scheme)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
+    # a light page, its margins too (the theme's script puts a dark color-scheme <meta> in the page)
+    assert page.evaluate("getComputedStyle(document.documentElement).color") == "rgb(0, 0, 0)"
+    lines = "article :is(h1, .apparatus, .admonition li, p.para, .note p, .citation, td)"
+    assert page.locator(".apparatus.speaker").count() == 1 and page.locator(".apparatus.dateline").count() == 1
+    on_paper = f"els => els.map(el => [el.className || el.tagName, ({CONTRAST})(el, true)])"
+    ratios = page.eval_on_selector_all(lines, on_paper)
+    assert len(ratios) > 20 and [r for r in ratios if r[1] < 4.5] == []
+    context.close()
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
