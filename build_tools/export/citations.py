@@ -232,7 +232,7 @@ def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None =
                         f'<a href="{root}tei/{html.escape(item["id"])}.xml">TEI P5</a>',
                         f'<a href="{root}annotations.jsonld">{t("W3C 注释")}</a>',
                         f"[{t('全部下载')}]({up}downloads.md)"])
-    lines += [f"{t('下载')}：{links}", ""]
+    lines += [f"{t('下载')}：{links}", "{: .screen-only }", ""]  # nothing to download from paper
     return lines
 
 

@@ -235,6 +235,24 @@ def test_print_is_dark_on_white_whatever_the_screen_scheme(browser, base_url, va
     context.close()
 
 
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_print_has_plain_numbers_and_no_links_or_controls(page, base_url, variant):
+    """On paper ¶N and every other link is plain text, paragraph numbers stay (the citation
+    anchors), and what only works on a screen (buttons, the download links) is not printed."""
+    page.goto(base_url + variant + QA)
+    page.locator("#p3 a.pnum").click()  # focused, its popover with the copy buttons open
+    page.emulate_media(media="print")
+    assert page.locator("#p3 a.pnum").is_visible() and page.locator("#p3 a.pnum").inner_text() == "3"
+    shown = "els => els.filter(el => el.getClientRects().length)"
+    decorated = page.eval_on_selector_all("article a, article .corr", shown + """.map(el => getComputedStyle(el))
+        .filter(s => s.textDecorationLine !== 'none' || s.borderBottomStyle !== 'none').length""")
+    assert decorated == 0
+    assert page.eval_on_selector_all("article a[href^='#p'], .note a", shown + ".length") > 5
+    assert page.eval_on_selector_all("button, .edition-popover", shown + ".length") == 0
+    assert page.locator("article a[href$='.bib']").is_hidden()  # the downloads
+    assert page.locator("#cite ~ .citation").first.is_visible() and page.locator("#editorial").is_visible()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", [390, 1280])
 def test_paragraph_numbers_meet_aa_contrast_with_a_24_px_target(browser, base_url, scheme, width):
