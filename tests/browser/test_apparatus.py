@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from build_tools.export import citations
+from tests.browser.test_pages import COLOUR_RULES, serious_violations
 
 QA = "texts/2010-xinhua-qa/index.html"
 LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
@@ -121,6 +122,28 @@ def test_the_popover_fits_a_320_px_screen(browser, base_url, kind):
     page.keyboard.press("Escape")
     assert page.evaluate("document.documentElement.scrollWidth") == width_open  # it widens nothing
     context.close()
+
+
+HECHENG = "texts/2010-hecheng-district-mobilisation/index.html"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_correction_does_not_look_like_a_glossary_term(browser, http_root, scheme):
+    """Both open a popover, but a correction is the editors' change to the text, a term a gloss:
+    a reader tells them apart at a glance, and the difference keeps AA contrast."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    look = "el => ['backgroundColor', 'borderBottomStyle', 'borderBottomColor', 'textDecorationLine']" \
+           ".map(p => getComputedStyle(el)[p])"
+    try:
+        for variant in ("", "zh-Hant/"):
+            page.goto(http_root + variant + HECHENG)
+            correction = page.locator("#p2 span.corr", has_text="下面，我就")
+            term = page.locator("#p2 a.term").first
+            assert correction.evaluate(look) != term.evaluate(look)
+            assert serious_violations(page, COLOUR_RULES) == []
+    finally:
+        context.close()
 
 
 def test_hover_inserts_nothing(page, base_url):
