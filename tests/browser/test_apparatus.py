@@ -146,6 +146,26 @@ def test_a_correction_does_not_look_like_a_glossary_term(browser, http_root, sch
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_differences_between_parallel_wordings_stand_out(browser, http_root, scheme):
+    """On the parallels page and in a text's 互见文句, what differs has a background a reader
+    sees at a glance, and the text on it keeps AA contrast."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for variant in ("", "zh-Hant/"):
+            for path in ("parallels.html", HECHENG):
+                page.goto(http_root + variant + path)
+                diffs = page.locator("article .diff")
+                assert diffs.count() > 3
+                lifts = diffs.evaluate_all(f"els => els.map(el => ({LIFT})(el))")
+                texts = diffs.evaluate_all(f"els => els.map(el => ({CONTRAST})(el))")
+                assert min(lifts) >= 1.3 and min(texts) >= 4.5, (path, min(lifts), min(texts))
+                assert serious_violations(page, COLOUR_RULES) == []
+    finally:
+        context.close()
+
+
 def test_hover_inserts_nothing(page, base_url):
     page.goto(base_url + QA)
     show_everything(page)
@@ -204,19 +224,26 @@ def test_the_reading_control_is_remembered_across_pages_and_visits(browser, base
     context.close()
 
 
-CONTRAST = """(el, paper) => {
+COLOURS = """
   const rgba = c => { const v = c.match(/[\\d.]+/g).map(Number); return v.length > 3 ? v : [...v, 1]; };
   const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3])).concat([1]);
-  const layers = [];  // the backgrounds behind the element, translucent ones (a :target tint) included
-  for (let node = el; node; node = node.parentElement) layers.push(rgba(getComputedStyle(node).backgroundColor));
-  const white = [255, 255, 255, 1];  // on paper: no background is printed
-  const back = paper ? white : layers.reverse().reduce((under, top) => over(top, under), white);
-  const fore = over(rgba(getComputedStyle(el).color), back);
+  const white = [255, 255, 255, 1];
+  const backdrop = el => {  // the backgrounds behind the element, translucent ones (a :target tint) included
+    const layers = [];
+    for (let node = el; node; node = node.parentElement) layers.push(rgba(getComputedStyle(node).backgroundColor));
+    return layers.reverse().reduce((under, top) => over(top, under), white);
+  };
   const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
                      return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-  const [L1, L2] = [lum(fore), lum(back)];
-  return (Math.max(L1, L2) + 0.05) / (Math.min(L1, L2) + 0.05);
+  const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+"""
+# Text against what is behind it; on paper (no background is printed), against white.
+CONTRAST = "(el, paper) => {" + COLOURS + """
+  const back = paper ? white : backdrop(el);
+  return ratio(over(rgba(getComputedStyle(el).color), back), back);
 }"""
+# How far an element's background stands out from its surroundings'.
+LIFT = "el => {" + COLOURS + "  return ratio(backdrop(el), backdrop(el.parentElement));\n}"
 
 
 @pytest.mark.parametrize("variant", ["", "zh-Hant/"])
