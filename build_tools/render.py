@@ -301,13 +301,14 @@ def _editorial_record(doc: Document, t, edit_url: str = "") -> list[str]:
     whitespace = "，另规范了原文的空白" if len(doc.interventions) > n else ""
     lines = ["---", "", f"## {t('编辑处理')} {{: #editorial }}", "",
              t(f"本文整理共有{n}处编辑处理{whitespace}；所依原则见[编辑说明](../../editorial.md#principles)。"), ""]
-    if doc.interventions:
-        lines += [f"| {t('处理')} | {t('涉及文字')} | {t('理由')} | {t('位置')} |", "|---|---|---|---|"]
+    if doc.interventions:  # in a `.record` box: on phones each row stacks (theme.css)
+        lines += ['<div class="record" markdown>', "",
+                  f"| {t('处理')} | {t('涉及文字')} | {t('理由')} | {t('位置')} |", "|---|---|---|---|"]
         for item in doc.interventions:
             where = f"[{anchor_label(item.anchor, t)}](#{item.anchor})" if item.anchor else ""
             lines.append(f"| {t(INTERVENTION_LABELS[item.kind])} | {md_escape(_clip(item.text))} "
                          f"| {md_escape(item.reason)} | {where} |")
-        lines.append("")
+        lines += ["", "</div>", ""]
     if edit_url:
         lines += [t(f"[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）"),
                   "{: .screen-only }", ""]

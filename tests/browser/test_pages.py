@@ -219,3 +219,29 @@ def test_the_catalogue_stacks_each_row_on_a_phone_and_keeps_its_columns_on_a_des
             assert all(title < 0.6 * row for title, row in widths), widths
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_texts_editorial_record_fits_a_phone(browser, http_root, scheme):
+    """The record's four column heads (5rem each in the theme) made the table wider than a phone,
+    its 位置 column cut off inside the table's scroll box: at 390 px every row fits."""
+    context = browser.new_context(viewport={"width": 390, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    cut = """() => {
+        const table = document.querySelector('#editorial ~ .record table'), cells = [...table.querySelectorAll('td')];
+        const edge = table.closest('.md-typeset__scrollwrap');  // the theme's scroll box: what it hides is cut
+        const right = Math.min(innerWidth, edge.getBoundingClientRect().right);
+        return [cells.length, table.getBoundingClientRect().right, edge.scrollWidth - edge.clientWidth,
+                cells.filter(td => td.getBoundingClientRect().right > right || td.scrollWidth > td.clientWidth)
+                     .map(td => td.textContent)];
+    }"""
+    try:
+        for variant in ("", "zh-Hant/"):
+            for slug in ("2010-hecheng-district-mobilisation", "2010-04-14-liu-qi-beijing"):
+                page.goto(f"{http_root}{variant}texts/{slug}/index.html#editorial")
+                cells, right, hidden, clipped = page.evaluate(cut)
+                assert cells >= 4 and right <= 390 and hidden <= 0 and clipped == [], (slug, right, hidden, clipped)
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390
+                assert serious_violations(page, None if scheme == "light" else COLOUR_RULES) == []
+    finally:
+        context.close()
