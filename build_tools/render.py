@@ -363,12 +363,13 @@ def render_home(docs: list[Document], intro: str, t) -> str:
 
 
 def month_lines(counts: dict[str, int], path_of: Callable[[str], str], t) -> list[str]:
-    """A line per year, each month linked to its page with its count: "- **2010年**　[4月（12）](…) · …"
+    """A line per year, each month linked to its page, its count after the link (a link's underline
+    would run on under the empty half of a full-width "）"): "- **2010年**　[4月](…)（12） · …"
     (`counts`: month -> count, in the catalogue's order; class "month": never broken inside)."""
     years: dict[str, list[str]] = {}
     for month, count in counts.items():
         label = f"{int(month[5:])}月" if "-" in month else t("月份不详")
-        years.setdefault(month[:4], []).append(f"[{label}（{count}）]({path_of(month)}){{: .month }}")
+        years.setdefault(month[:4], []).append(f'<span class="month">[{label}]({path_of(month)})（{count}）</span>')
     return [f"- **{year}年**　{' · '.join(months)}" for year, months in years.items()]
 
 

@@ -201,7 +201,7 @@ def test_an_archive_page_carries_only_its_own_group_of_texts(tmp_path, root):
     # At 60 texts the recombined paragraphs recur in a few texts each: more parallels than one page
     # lists, so the parallels page lists months, and each month's page links both texts of a pair.
     parallels = BeautifulSoup((project / "site" / "parallels.html").read_text(encoding="utf-8"), "html.parser")
-    months = [a["href"] for a in parallels.select("article a.month")]
+    months = [a["href"] for a in parallels.select("article .month a")]
     assert len(edition.parallels) > PARALLELS_LISTED and months
     rows = 0
     for href in months:

@@ -245,3 +245,35 @@ def test_a_texts_editorial_record_fits_a_phone(browser, http_root, scheme):
                 assert serious_violations(page, None if scheme == "light" else COLOUR_RULES) == []
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def archive_site(tmp_path_factory):
+    """The real texts built as an archive: the home page and the parallels page list months."""
+    from build_tools import counts, render, render_glossary, render_parallels
+
+    project = copy_project(ROOT, tmp_path_factory.mktemp("months") / "project")
+    with pytest.MonkeyPatch.context() as patch:
+        for module in (render, counts, render_glossary):
+            patch.setattr(module, "CATALOGUE_ROWS", 2)
+        patch.setattr(render_parallels, "PARALLELS_LISTED", 2)
+        build_site(load_edition(project), project / "site")
+    return project / "site"
+
+
+def test_a_month_link_is_underlined_under_its_words_and_never_broken(browser, archive_site):
+    """“7月（23）”: a link ending in a full-width “）” is underlined past it, under the bracket's
+    empty half; the month is the link and the count follows it, kept on the month's line."""
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    try:
+        for variant in ("", "zh-Hant/"):
+            for path in ("index.html", "parallels.html"):
+                page.goto((archive_site / variant / path).as_uri())
+                months = page.eval_on_selector_all("article .month", """ms => ms.map(m => [
+                    (m.matches('a') ? m : m.querySelector('a')).textContent, m.textContent,
+                    new Set([...m.getClientRects()].map(r => r.top)).size])""")  # lines
+                assert months, path
+                assert [m for m in months if m[0][-1] in "）)" or not m[1].endswith("）") or m[2] != 1] == [], path
+    finally:
+        context.close()
