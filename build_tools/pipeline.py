@@ -26,8 +26,9 @@ from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
-from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, display_date, month_catalogue,
-                                render_editorial, render_home, render_text_page, text_page_path, with_front_matter)
+from build_tools.render import (CATALOGUE_ROWS, Apparatus, Page, attr_escape, catalogue_pages, catalogue_path,
+                                display_date, month_catalogue, render_editorial, render_home, render_text_page,
+                                text_page_path, with_front_matter)
 from build_tools.render_glossary import (INDEX_PAGES, counts_per_text, edit_footer, glossary_pages, term_links,
                                         terms_panel)
 from build_tools.parallels import Parallel, by_text, detect
@@ -327,11 +328,13 @@ def offline_zip(edition: Edition) -> tuple[str, bool]:
     return f"{edition.settings['repo_url']}/releases/download/{OFFLINE_RELEASE}/{name}", False
 
 
-def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
+def text_nav(docs, t, limit: int = NAV_GROUP_OVER, catalogued: bool = False) -> list[dict]:
     """The texts in the sidebar: one list for a small edition; for an archive, a group per year,
     split by month where a year is itself long, a long month by ten-day period (旬), a long
     period by day, and a long day into runs of `limit`. With navigation.prune each page then
-    carries only its own group: at most about `limit` texts whatever the archive's size."""
+    carries only its own group: at most about `limit` texts whatever the archive's size.
+    `catalogued`: the archive has a catalogue page per month, listed first in its month's group,
+    so that a month in the sidebar (pruned: a link to its group's first page) opens its list."""
     def entries(group) -> list[dict]:  # the theme prints nav titles raw: escaped here
         return [{f"{display_date(d.meta.date)} {attr_escape(t(d.meta.short_title))}": text_page_path(d.meta.slug)}
                 for d in group]
@@ -360,7 +363,12 @@ def text_nav(docs, t, limit: int = NAV_GROUP_OVER) -> list[dict]:
         parts = by(group, part)
         if len(parts) == 1 and level > 1:  # one period or one day: no group of its own
             return grouped(group, level + 1)
-        return [{label(key): grouped(members, level + 1)} for key, members in parts]
+        def catalogue(key, members) -> list[dict]:
+            if not (catalogued and level == 1):
+                return []
+            return [{t("本月目录" if key else "目录"): catalogue_path(members[0].meta.date[:7])}]
+
+        return [{label(key): catalogue(key, members) + grouped(members, level + 1)} for key, members in parts]
 
     return entries(docs) if len(docs) <= limit else grouped(docs, 0)
 
@@ -404,7 +412,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
                                 "url": attr_escape(variant_url(edition.settings, v))}
                                for v in edition.variants]},
         "nav": [{t("首页"): "index.md"},
-                {t("文献"): text_nav(edition.docs, t)},
+                {t("文献"): text_nav(edition.docs, t, catalogued=len(edition.docs) > CATALOGUE_ROWS)},
                 {t("术语与索引"): [{t("术语表"): "glossary/index.md"},
                                   *[{t(label): f"glossary/{name}.md"} for name, (_, label) in INDEX_PAGES.items()],
                                   {t("大事年表"): "timeline.md"},

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from build_tools.model import Document, Meta
 from build_tools.pipeline import mkdocs_config, text_nav
+from build_tools.render import catalogue_path
 
 
 def doc(date: str, k: int) -> Document:
@@ -66,3 +67,13 @@ def test_nav_titles_and_names_reach_the_theme_as_escaped_text(edition):
         dumped = json.dumps(config, ensure_ascii=False)
         assert "<svg" not in dumped and "&lt;svg onload=alert" in dumped
         assert html.unescape(config["site_name"]) == payload  # attr_escape: the same text to a browser
+
+
+def test_an_archive_s_month_groups_open_their_catalogue_pages():
+    """Pruned, a month not shown links its group's first page: the month's catalogue."""
+    docs = [doc("2010-04-01", 1), doc("2010-05-02", 2), doc("2010", 3), doc("2011-01-01", 4)]
+    nav = text_nav(docs, str, limit=2, catalogued=True)
+    assert [next(iter(m.values()))[0] for m in nav[0]["2010年"]] == [
+        {"本月目录": catalogue_path("2010-04")}, {"本月目录": catalogue_path("2010-05")}, {"目录": catalogue_path("2010")}]
+    assert nav[1]["2011年"] == [{"2011年1月1日 文本4": "texts/2011-01-01-text-4/index.md"}]  # no months: no catalogue
+    assert "目录" not in str(text_nav(docs, str, limit=2))

@@ -250,11 +250,11 @@ def test_a_texts_editorial_record_fits_a_phone(browser, http_root, scheme):
 @pytest.fixture(scope="module")
 def archive_site(tmp_path_factory):
     """The real texts built as an archive: the home page and the parallels page list months."""
-    from build_tools import counts, render, render_glossary, render_parallels
+    from build_tools import counts, pipeline, render, render_glossary, render_parallels
 
     project = copy_project(ROOT, tmp_path_factory.mktemp("months") / "project")
     with pytest.MonkeyPatch.context() as patch:
-        for module in (render, counts, render_glossary):
+        for module in (render, counts, render_glossary, pipeline):
             patch.setattr(module, "CATALOGUE_ROWS", 2)
         patch.setattr(render_parallels, "PARALLELS_LISTED", 2)
         build_site(load_edition(project), project / "site")
@@ -277,3 +277,17 @@ def test_a_month_link_is_underlined_under_its_words_and_never_broken(browser, ar
                 assert [m for m in months if m[0][-1] in "）)" or not m[1].endswith("）") or m[2] != 1] == [], path
     finally:
         context.close()
+
+
+def test_an_archive_s_text_links_the_catalogue_of_its_month_which_lists_it(browser, archive_site):
+    page = browser.new_page()
+    try:
+        for variant in ("", "zh-Hant/"):
+            for text in sorted((archive_site / variant / "texts").iterdir()):
+                page.goto((text / "index.html").as_uri())
+                link = page.locator("article .admonition.info a", has_text=re.compile("同月文獻|同月文献"))
+                link.click()
+                assert "/catalogue/" in page.url, text.name
+                assert page.locator(f"article .catalogue a[href*='/{text.name}/']").count() == 1, text.name
+    finally:
+        page.close()
