@@ -39,6 +39,12 @@ CSL_TYPES = {"speech": "speech", "interview": "interview"}  # anything else is a
 LANGS = {True: "zh-CN", False: "zh-TW"}  # canonical (simplified) variant -> CSL locale
 SENTINEL = "987654321"  # the paragraph number a template is rendered with (no text has that many)
 PLACEHOLDER = "{n}"  # what edition.js replaces with the paragraph number (no metadata holds braces)
+# GB/T 7714-2015 cites an online text with the date it was consulted ([引用日期]): the reader's,
+# which edition.js writes in when the page opens. Every item is rendered as consulted on a
+# sentinel date, which the strings then hold as this placeholder (Chicago prints no access date
+# for a dated text, so only GB/T's strings hold it).
+ACCESSED_SENTINEL = [1111, 11, 11]
+ACCESSED = "{accessed}"
 UPDATE = "python -m build_tools.export.citations --update"
 
 log = logging.getLogger("build_tools")
@@ -68,10 +74,17 @@ def items(docs, settings: dict, t=lambda s: s, lang: str = "zh-CN", variant_path
 def render(by_lang: dict[str, list[dict]], paragraphs: dict[str, dict[str, list[str]]] | None = None) -> dict:
     """Render with citeproc-js (Node, offline). `paragraphs`: lang -> id -> paragraph numbers.
     Returns {"text": {lang: {style: {id: str}}}, "paragraph": {lang: {style: {id: {n: str}}}}}."""
-    payload = {lang: {"items": found, "paragraphs": (paragraphs or {}).get(lang, {})} for lang, found in by_lang.items()}
+    payload = {lang: {"items": [{**item, "accessed": {"date-parts": [ACCESSED_SENTINEL]}} for item in found],
+                      "paragraphs": (paragraphs or {}).get(lang, {})} for lang, found in by_lang.items()}
     done = subprocess.run(["node", str(RENDERER)], input=json.dumps(payload, ensure_ascii=False),
                           capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    sentinel = "-".join(f"{n:02d}" for n in ACCESSED_SENTINEL)  # as GB/T prints it
+    return json.loads(done.stdout.replace(sentinel, ACCESSED))
+
+
+def without_access_date(text: str) -> str:
+    """A rendered string as shown where no script writes in the reader's date."""
+    return text.replace(f"[{ACCESSED}]", "")
 
 
 def fingerprint() -> str:
@@ -79,6 +92,7 @@ def fingerprint() -> str:
     digest = hashlib.sha256()
     for path in [*sorted((HERE / "csl").iterdir()), RENDERER]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(json.dumps([ACCESSED_SENTINEL, ACCESSED]).encode())  # how render() marks the access date
     return digest.hexdigest()[:16]
 
 
@@ -212,7 +226,8 @@ def download_pages(docs, settings: dict, t, lang: str, variant_path: str) -> lis
 
 def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None = None) -> list[str]:
     """The 「引用本文」 section of a text page: the rendered strings, each with its paragraph
-    template (data-paragraph, filled in by edition.js for the paragraph-number popover), and the
+    template (data-paragraph, filled in by edition.js for the paragraph-number popover) and, for
+    GB/T 7714, "{accessed}" where edition.js writes the reader's date (shown without it), and the
     downloads. `root_up` leads to the canonical site root (the TEI and the annotations are
     published once, there)."""
     lines = [f"## {t('引用本文')} {{: #cite }}", ""]
@@ -223,7 +238,7 @@ def cite_block(item: dict, t, up: str, entry: dict | None, root_up: str | None =
             para = f' data-paragraph="{html.escape(template, quote=True)}"' if template else ""
             lines += [f'<p class="citation" data-citation-style="{key}" '
                       f'data-citation="{html.escape(text, quote=True)}"{para}>'
-                      f"<strong>{label}</strong>　{html.escape(text)}</p>", ""]
+                      f"<strong>{label}</strong>　{html.escape(without_access_date(text))}</p>", ""]
     base = f"{up}citations/{item['id']}"
     # raw HTML: MkDocs checks Markdown links against its own variant's files, and the TEI and the
     # annotations of the traditional pages are the one canonical file of each above them

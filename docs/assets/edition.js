@@ -47,6 +47,19 @@
     area.remove();
   }
 
+  // GB/T 7714-2015 cites an online text with the date it was consulted: today's, the reader's,
+  // written where the rendered strings hold "{accessed}" (build_tools/export/citations.py). The
+  // page without script shows them without it.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  var today = new Date();
+  var accessed = today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate());
+  window.editionAccessed = accessed;  // also what tests/browser fill citeproc-js's strings with
+  function consulted(text) { return text.split("{accessed}").join(accessed); }
+  document.querySelectorAll("article p.citation[data-citation]").forEach(function (p) {
+    p.dataset.citation = consulted(p.dataset.citation);
+    p.lastChild.textContent = "\u3000" + p.dataset.citation;  // after the style's name
+  });
+
   // A paragraph's citations: the page's 「引用本文」 strings each carry the citation citeproc-js
   // rendered for a paragraph of this text (Chicago: a note with the paragraph as locator;
   // GB/T 7714-2015: the entry whose URL is the paragraph's permalink), with "{n}" where the
@@ -57,7 +70,7 @@
     var base = (canonical ? canonical.href : location.href).split("#")[0].replace(/index\.html$/, "");
     var out = [[say("永久链接", "永久連結"), base + "#" + id]];
     document.querySelectorAll("article p.citation[data-paragraph]").forEach(function (p) {
-      out.push([p.querySelector("strong").textContent, p.dataset.paragraph.split("{n}").join(n)]);
+      out.push([p.querySelector("strong").textContent, consulted(p.dataset.paragraph.split("{n}").join(n))]);
     });
     return out;
   }

@@ -8,6 +8,7 @@ import json
 import shutil
 
 import pytest
+from bs4 import BeautifulSoup
 
 from build_tools.export import citations
 from tests.browser.test_pages import COLOUR_RULES, serious_violations
@@ -344,13 +345,16 @@ def test_paragraph_citations_are_what_citeproc_js_renders(page, base_url, paragr
         page.goto(f"{base_url}{prefix}texts/{slug}/index.html")
         numbers = [n for p, s, n in paragraph_citations if (p, s) == (prefix, slug)]
         shown = page.evaluate("ns => ns.map(n => window.editionParagraphCitations('p' + n).map(p => p[1]))", numbers)
-        assert shown == [paragraph_citations[prefix, slug, n] for n in numbers], (prefix, slug)
+        accessed = page.evaluate("window.editionAccessed")  # the reader's date, GB/T's [引用日期]
+        expected = {n: [c.replace(citations.ACCESSED, accessed) for c in paragraph_citations[prefix, slug, n]]
+                    for n in numbers}
+        assert shown == [expected[n] for n in numbers], (prefix, slug)
         labels = page.evaluate("window.editionParagraphCitations('p1').map(p => p[0])")
         assert labels[1:] == list(citations.STYLES.values())
         for n in (numbers[0], numbers[-1]):  # the control itself
             page.locator(f"#p{n} a.pnum").click()
             popover = page.locator(".edition-popover")
-            assert popover.locator(".edition-cite__text").all_inner_texts() == paragraph_citations[prefix, slug, n]
+            assert popover.locator(".edition-cite__text").all_inner_texts() == expected[n]
             page.keyboard.press("Escape")
 
 
@@ -375,3 +379,22 @@ def test_a_paragraph_citation_is_copied_from_the_keyboard(page, base_url):
     page.wait_for_selector(".edition-toast", state="visible", timeout=3000)  # after the clipboard promise
     page.keyboard.press("Escape")
     assert number.evaluate("m => m === document.activeElement")
+
+
+def test_gb_t_citations_carry_the_date_the_reader_consults_the_text(page, base_url, site):
+    """GB/T 7714-2015's [引用日期] for an online text: written in when the page opens; the page
+    without script shows the citation without it, never the placeholder."""
+    import datetime
+
+    for prefix in ("", "zh-Hant/"):
+        static = (site / prefix / LIU).read_text(encoding="utf-8")
+        assert citations.ACCESSED in static  # in the data the script fills
+        shown_static = BeautifulSoup(static, "html.parser").select_one('p.citation[data-citation-style="gb-t-7714-2015"]')
+        assert citations.ACCESSED not in shown_static.get_text() and "[Z/OL]" in shown_static.get_text()
+        page.goto(base_url + prefix + LIU)
+        accessed = page.evaluate("window.editionAccessed")
+        assert abs(datetime.date.fromisoformat(accessed) - datetime.date.today()) <= datetime.timedelta(days=1)
+        gbt = page.locator('article p.citation[data-citation-style="gb-t-7714-2015"]')
+        assert f"[{accessed}]. https://" in gbt.inner_text() and f"[{accessed}]" in gbt.get_attribute("data-citation")
+        assert citations.ACCESSED not in page.locator("article").inner_text()
+        assert f"[{accessed}]" not in page.locator('article p.citation[data-citation-style="chicago"]').inner_text()
