@@ -22,6 +22,12 @@ def date_order(date: str) -> str:
     return date.ljust(10, "~")
 
 
+def display_date(date: str) -> str:
+    """"2010-07-23" -> "2010年7月23日" (and "2010-07" -> "2010年7月", "2010" -> "2010年")."""
+    parts = [int(p) for p in date.split("-")]
+    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日"))
+
+
 @dataclass(frozen=True)
 class Meta:
     slug: str

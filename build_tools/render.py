@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, TypeVar
 
-from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document, date_order
+from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document, date_order, display_date
 
 T = TypeVar("T")
 
@@ -94,11 +94,6 @@ def with_front_matter(page: str, *stamp: str) -> str:
     fields, body = split_front_matter(page)
     return "\n".join([front_matter(fields.pop("title", ""), fields.pop("description", ""), **fields),
                       *stamp, body.rstrip()])
-
-
-def display_date(date: str) -> str:
-    parts = [int(p) for p in date.split("-")]
-    return "".join(f"{n}{unit}" for n, unit in zip(parts, "年月日"))
 
 
 def date_cell(date: str) -> str:

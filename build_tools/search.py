@@ -39,7 +39,7 @@ from typing import Callable, Iterator
 from build_tools.annotate import Note
 from build_tools.convert import opencc_dictionary
 from build_tools.enrich import Glossary
-from build_tools.model import Document
+from build_tools.model import Document, display_date
 
 INDEX_FILE = "assets/search-index.js"
 SHARD_DIR = "assets/search"
@@ -84,14 +84,15 @@ def units(canonical: list[Document], variant: list[Document], glossary: Glossary
         out.append(Unit(f"glossary/{entry.id}.html", "top", t(entry.term), "glossary", text, t(text)))
     for doc, vdoc in zip(canonical, variant):
         url = f"texts/{doc.meta.slug}/index.html"
+        page = f"{display_date(doc.meta.date)} {vdoc.meta.short_title}"  # as the sidebar names it
         for block, vblock in zip(doc.blocks, vdoc.blocks):
             if block.role == "title":
-                out.append(Unit(url, "top", vdoc.meta.short_title, "title", block.text, vblock.text))
+                out.append(Unit(url, "top", page, "title", block.text, vblock.text))
             elif block.id:
                 kind = "heading" if block.is_heading else "text"
-                out.append(Unit(url, block.id, vdoc.meta.short_title, kind, block.text, vblock.text))
+                out.append(Unit(url, block.id, page, kind, block.text, vblock.text))
         for note in notes.get(doc.meta.slug, ()):
-            out.append(Unit(url, f"note-{note.id}", vdoc.meta.short_title, "note", note.body, t(note.body)))
+            out.append(Unit(url, f"note-{note.id}", page, "note", note.body, t(note.body)))
     return out
 
 

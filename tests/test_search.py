@@ -9,6 +9,7 @@ import re
 import pytest
 
 from build_tools import search
+from build_tools.model import display_date
 from build_tools.search import (BASE, DIGITS, SHARD_DIR, Unit, encode, fold_map, layout, shard_of, term_shards, units,
                                 windowed_postings)
 from tests.search_queries import queries, source_units, truth
@@ -156,6 +157,7 @@ def test_units_come_in_reading_order_glossary_first(edition):
     assert first_text[0].kind == "title" and first_text[-1].kind == "note"
     doc = edition.docs[0]
     assert [u.anchor for u in first_text if u.kind in ("heading", "text")] == [b.id for b in doc.blocks if b.id]
+    assert {u.page for u in first_text} == {f"{display_date(doc.meta.date)} {doc.meta.short_title}"}  # as in the sidebar
 
 
 def test_layout_is_the_kinds_with_run_lengths():

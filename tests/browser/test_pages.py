@@ -163,6 +163,8 @@ def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
     assert not any(url.startswith("glossary/") for url in urls[first_text:])
     glossary = page.locator(".search-group").first
     assert glossary.locator("summary .search-page").inner_text() == "术语表"
+    first_page = page.locator(".search-group").nth(1).locator("summary .search-page").inner_text()
+    assert re.match(r"\d{4}年(\d{1,2}月(\d{1,2}日)?)? \S", first_page), first_page  # a text is named with its date
     per_batch = int(re.search(r"RESULTS_PER_BATCH = (\d+)", (site / "assets" / "edition-search.js").read_text()).group(1))
     assert glossary.locator("ol.search-results li a").count() == min(first_text, per_batch)  # one per term, named by it
     assert "术语表" not in glossary.locator("ol.search-results li a").all_inner_texts()
@@ -286,7 +288,8 @@ def test_an_archive_s_text_links_the_catalogue_of_its_month_which_lists_it(brows
             for text in sorted((archive_site / variant / "texts").iterdir()):
                 page.goto((text / "index.html").as_uri())
                 link = page.locator("article .admonition.info a", has_text=re.compile("同月文獻|同月文献"))
-                link.click()
+                with page.expect_navigation():
+                    link.click()
                 assert "/catalogue/" in page.url, text.name
                 assert page.locator(f"article .catalogue a[href*='/{text.name}/']").count() == 1, text.name
     finally:
