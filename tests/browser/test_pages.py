@@ -4,10 +4,14 @@ Markdown, YAML or HTML syntax shows as text. One browser, one page per pass, bot
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import zipfile
 from dataclasses import replace
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -110,6 +114,50 @@ def test_not_found_page_is_chinese_styled_and_leads_somewhere_from_file(page, si
     page.press(".edition-search-page input", "Enter")
     page.wait_for_selector(".search-group")
     assert page.url.startswith((site / variant / "search.html").as_uri())
+
+
+class _PagesHost(SimpleHTTPRequestHandler):
+    """A static host as GitHub Pages is one: the site under the path of its site_url, and the
+    root's 404.html, with status 404, at any address that has no file."""
+    prefix = "/"
+
+    def do_GET(self):
+        path = urlsplit(self.path).path
+        local = Path(self.directory, path.removeprefix(self.prefix))
+        local = local / "index.html" if local.is_dir() else local
+        if not path.startswith(self.prefix) or not local.is_file():
+            body = Path(self.directory, "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        self.path = "/" + self.path.removeprefix(self.prefix)
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("variant,heading", [("", "找不到该页"), ("zh-Hant/", "找不到該頁")])
+def test_a_missing_address_shows_its_own_script_s_not_found_page(page, site, edition, variant, heading):
+    prefix = urlsplit(edition.settings["site_url"]).path
+    handler = type("Host", (_PagesHost,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        address = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+        response = page.goto(f"{address}{variant}texts/no-such-text/index.html")
+        assert response.status == 404
+        page.wait_for_function("document.querySelector('h1')")
+        assert page.locator("h1").inner_text() == heading
+        assert page.evaluate("document.documentElement.lang").startswith("zh")
+        links = page.evaluate("[...document.querySelectorAll('article a[href]')].map(a => a.href)")
+        assert links and all(url.startswith(address + variant) for url in links)
+        assert page.request.get(links[0]).ok
+    finally:
+        server.shutdown()
 
 
 def test_offline_zip_pages_are_styled(page, site, edition, tmp_path):
