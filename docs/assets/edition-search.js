@@ -416,12 +416,14 @@
     var hits = [], groups = [], groupsBox = document.createElement("div"), bar = null, first = null;
     groupsBox.className = "search-groups";
 
-    /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits. */
+    /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits
+       in the texts (the glossary's group, first, opens without counting: a term's entries are
+       not where the reader will find it used). */
     function opens(batch) {
-      var budget = OPEN_HITS;
-      return batch.map(function (group, n) {
-        var open = n === 0 || budget > 0;
-        if (open) budget -= group.hits.length;
+      var budget = OPEN_HITS, texts = 0;
+      return batch.map(function (group) {
+        var open = texts === 0 || budget > 0;
+        if (open && group.key >= 0) { budget -= group.hits.length; texts++; }
         return open;
       });
     }

@@ -211,6 +211,7 @@ def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
     assert not any(url.startswith("glossary/") for url in urls[first_text:])
     glossary = page.locator(".search-group").first
     assert glossary.locator("summary .search-page").inner_text() == "术语表"
+    assert page.evaluate("[...document.querySelectorAll('.search-group')].slice(0, 2).every(g => g.open)")  # and a text
     first_page = page.locator(".search-group").nth(1).locator("summary .search-page").inner_text()
     assert re.match(r"\d{4}年(\d{1,2}月(\d{1,2}日)?)? \S", first_page), first_page  # a text is named with its date
     per_batch = int(re.search(r"RESULTS_PER_BATCH = (\d+)", (site / "assets" / "edition-search.js").read_text()).group(1))
