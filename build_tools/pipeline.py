@@ -406,7 +406,8 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
         # edition.js replaces.
         "extra": {"variant": attr_escape(variant.code), "alternate": True, "site_path": urlsplit(site_url).path,
-                  "search_label": attr_escape(t("全文检索")), "switch_label": attr_escape(t("简体／繁体")), "generator": False,  # the theme's English "Made with"
+                  "search_label": attr_escape(t("全文检索")), "switch_label": attr_escape(t("简体／繁体")),
+                  "generator": False,  # the theme's English "Made with"
                   "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,
                                 "link": up + (v.path + "/" if v.path else ""),
                                 "url": attr_escape(variant_url(edition.settings, v))}
