@@ -41,7 +41,7 @@ def units_of(site, variant=""):
              for letter, run in re.findall(r"([a-z])(\d*)", page) for _ in range(int(run or 1))]
     rows = [row for f in numbered_files(site, variant, "u") for row in load_script(f)]
     assert len(rows) == len(order) and len(names) == len(index["pages"].split(" "))
-    return [(f"{url}#{anchor}", shown) for url, (anchor, shown) in zip(order, rows)]
+    return [(f"{url}#{anchor}", shown) for url, (anchor, shown, *_) in zip(order, rows)]
 
 
 def decode(text):
@@ -158,6 +158,9 @@ def test_units_come_in_reading_order_glossary_first(edition):
     doc = edition.docs[0]
     assert [u.anchor for u in first_text if u.kind in ("heading", "text")] == [b.id for b in doc.blocks if b.id]
     assert {u.page for u in first_text} == {f"{display_date(doc.meta.date)} {doc.meta.short_title}"}  # as in the sidebar
+    notes = [u for u in made if u.kind == "note"]
+    assert notes and [u.number for u in notes] == [n.number for d in edition.docs for n in edition.notes[d.meta.slug]]
+    assert all(u.number for u in notes) and not any(u.number for u in made if u.kind != "note")
 
 
 def test_layout_is_the_kinds_with_run_lengths():

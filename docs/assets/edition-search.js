@@ -261,6 +261,7 @@
         var unit = parts["u" + Math.floor(h.order / index.chunk)][h.order % index.chunk];
         h.anchor = unit[0];
         h.shown = unit[1];
+        h.number = unit[2];  // a note's, as its marker shows it
       });
       return hits;
     });
@@ -278,7 +279,7 @@
 
   function anchorLabel(hit) {
     var L = index.labels, kind = hit.kind, anchor = hit.anchor;
-    if (kind === "note") return L.note;
+    if (kind === "note") return hit.number ? L.note + " " + hit.number : L.note;
     if (kind === "glossary") return hit.page;  // the glossary's entries share one group: each is named by its term
     if (anchor === "top") return L.title;
     return (anchor[0] === "s" ? "§" : "¶") + anchor.slice(1);
