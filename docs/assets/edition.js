@@ -206,14 +206,33 @@
     return marker.getAttribute("aria-label");
   }
 
-  function place(box, marker) {
+  // Below its marker, so that the passage it belongs to (the marker's line and those above it)
+  // stays in view. Where the window has too little room below, the page first scrolls the marker
+  // up (keeping a third of the window of text above it); only where the page cannot scroll
+  // further does the popover open above, on the side with more room. It is never taller than
+  // its room: what does not fit scrolls inside it.
+  function place(box, marker, mayScroll) {
+    var GAP = 6, EDGE = 8;
+    var header = document.querySelector(".md-header");
+    var top0 = header ? header.getBoundingClientRect().bottom : 0;
+    box.style.maxHeight = "";
+    var want = box.offsetHeight;
     var r = marker.getBoundingClientRect();
+    var below = window.innerHeight - r.bottom - GAP - EDGE;
+    if (mayScroll && want > below) {
+      var shift = Math.min(Math.ceil(want - below), r.top - top0 - window.innerHeight / 3);
+      if (shift > 0) {
+        window.scrollBy({ top: shift, behavior: "instant" });
+        r = marker.getBoundingClientRect();
+        below = window.innerHeight - r.bottom - GAP - EDGE;
+      }
+    }
+    var above = r.top - top0 - GAP - EDGE;
+    var onTop = want > below + 1 && above > below;  // a pixel's rounding is room enough
+    box.style.maxHeight = Math.max(0, Math.min(want, onTop ? above : below)) + "px";
     var width = document.documentElement.clientWidth;
     var left = Math.min(r.left - 16, width - box.offsetWidth - 8);  // starts at the marker, inside the screen
-    var top = r.bottom + 6;
-    if (top + box.offsetHeight > window.innerHeight && r.top - box.offsetHeight - 6 > 56) {
-      top = r.top - box.offsetHeight - 6;  // no room below, room above
-    }
+    var top = onTop ? r.top - GAP - box.offsetHeight : r.bottom + GAP;
     box.style.left = Math.max(8, left) + window.scrollX + "px";
     box.style.top = top + window.scrollY + "px";
   }
@@ -243,7 +262,7 @@
     box.appendChild(close);
     fill(box, marker, kind);
     document.body.appendChild(box);
-    place(box, marker);
+    place(box, marker, true);
     marker.setAttribute("aria-expanded", "true");
     open = { marker: marker, box: box };
     box.focus({ preventScroll: true });
@@ -287,7 +306,7 @@
     }
   });
 
-  window.addEventListener("resize", function () { if (open) place(open.box, open.marker); });
+  window.addEventListener("resize", function () { if (open) place(open.box, open.marker, false); });
 
   // Reading control: which apparatus the text shows. Remembered across pages and visits in
   // localStorage, or in window.name where a browser refuses storage to file:// pages.

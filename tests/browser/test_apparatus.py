@@ -125,6 +125,31 @@ def test_the_popover_fits_a_320_px_screen(browser, base_url, kind):
     context.close()
 
 
+@pytest.mark.parametrize("kind", ["note", "parallel", "paragraph"])
+def test_on_a_short_window_the_popover_opens_below_its_marker_and_fits(browser, base_url, kind):
+    """A note's or a parallel's passage ends at its marker: a popover opened above would cover what
+    it comments on. With the marker at the bottom of a short desktop window the page scrolls it up
+    and the popover opens below it, whole inside the window, the marker still in view."""
+    context = browser.new_context(viewport={"width": 1280, "height": 560})
+    page = context.new_page()
+    path, selector, words, _ = KINDS[kind]
+    page.goto(base_url + path)
+    show_everything(page)
+    marker = page.locator(selector)
+    marker.evaluate("m => scrollBy({ top: m.getBoundingClientRect().bottom - innerHeight + 30, behavior: 'instant' })")
+    assert 500 <= marker.bounding_box()["y"] <= 540, "the test needs its marker at the window's bottom"
+    marker.click()
+    popover = page.locator(".edition-popover")
+    popover.wait_for(state="visible", timeout=3000)
+    assert words in popover.inner_text()
+    m, b = marker.bounding_box(), popover.bounding_box()
+    header = page.locator(".md-header").bounding_box()
+    assert b["y"] >= m["y"] + m["height"], "the popover covers the passage above its marker"
+    assert b["y"] + b["height"] <= 560
+    assert m["y"] >= header["y"] + header["height"], "the marker scrolled out of view"
+    context.close()
+
+
 HECHENG = "texts/2010-hecheng-district-mobilisation/index.html"
 
 
