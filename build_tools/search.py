@@ -73,6 +73,7 @@ class Unit:
     canonical: str  # simplified text the query is matched against
     shown: str  # the same text in the variant's script (same length)
     number: int = 0  # a note's number on its page (its marker's [n]); 0 for any other unit
+    year: str = ""  # the text's year ("" for a glossary entry), for the results' year filter
 
 
 def units(canonical: list[Document], variant: list[Document], glossary: Glossary,
@@ -86,14 +87,15 @@ def units(canonical: list[Document], variant: list[Document], glossary: Glossary
     for doc, vdoc in zip(canonical, variant):
         url = f"texts/{doc.meta.slug}/index.html"
         page = f"{display_date(doc.meta.date)} {vdoc.meta.short_title}"  # as the sidebar names it
+        year = doc.meta.date[:4]
         for block, vblock in zip(doc.blocks, vdoc.blocks):
             if block.role == "title":
-                out.append(Unit(url, "top", page, "title", block.text, vblock.text))
+                out.append(Unit(url, "top", page, "title", block.text, vblock.text, year=year))
             elif block.id:
                 kind = "heading" if block.is_heading else "text"
-                out.append(Unit(url, block.id, page, kind, block.text, vblock.text))
+                out.append(Unit(url, block.id, page, kind, block.text, vblock.text, year=year))
         for note in notes.get(doc.meta.slug, ()):
-            out.append(Unit(url, f"note-{note.id}", page, "note", note.body, t(note.body), note.number))
+            out.append(Unit(url, f"note-{note.id}", page, "note", note.body, t(note.body), note.number, year))
     return out
 
 
@@ -259,14 +261,17 @@ def variant_index(variant_units: list[Unit], fold: dict[str, str], labels: dict[
     variant's root to the canonical root holding the term shards."""
     kinds: dict[str, list[str]] = defaultdict(list)
     titles: dict[str, str] = {}
+    years: list[list] = []  # [year, the first page of a run of its texts] (in date order: one run a year)
     for u in variant_units:  # a page's units are consecutive
         kinds[u.url].append(u.kind)
+        if u.url not in titles and u.year and (not years or years[-1][0] != u.year):
+            years.append([u.year, len(titles)])
         titles.setdefault(u.url, u.page)
     names = [[url[len("texts/"):-len("/index.html")] if url.startswith("texts/") else url, title]
              for url, title in titles.items()]
     # One string, the pages' layouts spaced: an archive's 10,000 array items took the browser twice
     # as long to load.
-    manifest = {"pages": " ".join(layout(k) for k in kinds.values()), "fold": "".join(k + v for k, v in fold.items()),
+    manifest = {"pages": " ".join(layout(k) for k in kinds.values()), "years": years, "fold": "".join(k + v for k, v in fold.items()),
                 "labels": labels, "digits": DIGITS, "base": BASE, "counts": COUNTS, "shards": shards, "window": WINDOW_UNITS,
                 "chunk": UNITS_PER_CHUNK, "names": NAMES_PER_FILE, "shared": shared_root + SHARD_DIR + "/",
                 "own": SHARD_DIR + "/"}

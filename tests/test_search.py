@@ -163,6 +163,20 @@ def test_units_come_in_reading_order_glossary_first(edition):
     assert all(u.number for u in notes) and not any(u.number for u in made if u.kind != "note")
 
 
+def test_each_year_starts_where_its_first_text_does(site, edition):
+    """The year filter's data: [year, first page] per run of a year's texts; every text page
+    falls in its own year's run and the glossary's pages in none."""
+    for variant in ("", "zh-Hant"):
+        index = load_index(site, variant)
+        names = [name for f in numbered_files(site, variant, "n") for name, _ in load_script(f)]
+        years = index["years"]
+        assert [y for y, _ in years] == sorted({d.meta.date[:4] for d in edition.docs})  # one run a year, in order
+        year_of_slug = {d.meta.slug: d.meta.date[:4] for d in edition.docs}
+        for page, name in enumerate(names):
+            runs = [y for y, first in years if first <= page]
+            assert (runs[-1] if runs else "") == year_of_slug.get(name, ""), name
+
+
 def test_layout_is_the_kinds_with_run_lengths():
     assert layout(["title", "text", "text", "heading", "text", "note", "note", "note"]) == "tp2hpn3"
     assert layout(["glossary"]) == "g"

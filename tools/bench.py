@@ -333,7 +333,7 @@ def reader_side(site: Path) -> dict:
 
 def search_figures(site: Path) -> dict:
     """Per query, in headless Chromium online and from file://: time to the first results drawn
-    (index loading included) and to the whole archive read (the count, the kind buttons), and
+    (index loading included) and to the whole archive read (the count, the filter buttons), and
     bytes of index read by each moment; then online again with the CPU slowed PHONE_CPU times,
     for a reader on a phone."""
     server, online = serve_site(site)
@@ -548,7 +548,7 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
               "caches as GitHub Pages does (files = decoded bodies, what a reader of the offline copy loads from disk). "
               "First results: from the results page asking for the index to its first pages of results drawn "
               "(before this index the first 50 results, after every part was read); whole archive: until the count "
-              "and the kind buttons are filled in (the whole index for the query read). Index read = bytes of every "
+              "and the filter buttons are filled in (the whole index for the query read). Index read = bytes of every "
               "index file loaded by then (manifest, term shards and parts, names, text chunks); online and file:// "
               f"read the same files. Phone: the same queries online with Chromium's CPU slowed {PHONE_CPU}× "
               "(Emulation.setCPUThrottlingRate, as Lighthouse's mobile runs), the network not throttled. "

@@ -300,6 +300,8 @@
   var GROUPS_PER_BATCH = 20;  // ... on thousands of pages: a first screen of them, the rest on request
   var OPEN_HITS = 20;  // the first pages are drawn open until about this many hits are shown
   var KINDS = [["text", ["text"]], ["title", ["title", "heading"]], ["glossary", ["glossary"]], ["note", ["note"]]];
+  var KIND_MEMBERS = {};
+  KINDS.forEach(function (k) { KIND_MEMBERS[k[0]] = k[1]; });
 
   /* "{q}" and "{n}" filled in one pass: a query such as $' or {n} stays as typed. */
   function format(template, values) {
@@ -365,48 +367,75 @@
     return { element: details, ready: open ? opened() : Promise.resolve() };
   }
 
-  /* The hits of one kind of KINDS ("" for all). */
-  function ofKind(hits, kind) {
-    var members = KINDS.filter(function (k) { return k[0] === kind; })[0];
-    return members ? hits.filter(function (h) { return members[1].indexOf(h.kind) >= 0; }) : hits;
+  /* The results' filters, each a bar of buttons: by kind (KINDS) and, in an edition of more
+     than one year, by year. A choice of "" keeps every hit. */
+  function yearOf(pageNo) {  // index.years: [year, first page of a run of its texts]; the glossary has none
+    var years = index.years || [];
+    for (var k = years.length - 1; k >= 0; k--) if (pageNo >= years[k][1]) return years[k][0];
+    return "";
+  }
+  function keeps(facet, choice, hit) {
+    if (!choice) return true;
+    if (facet === "year") return yearOf(hit.pageNo) === choice;
+    return KIND_MEMBERS[choice].indexOf(hit.kind) >= 0;
+  }
+  /* The hits that every filter's choice keeps, but `except`'s (a bar counts within the others). */
+  function filtered(hits, chosen, except) {
+    var facets = Object.keys(chosen).filter(function (f) { return f !== except && chosen[f]; });
+    return facets.length ? hits.filter(function (h) {
+      return facets.every(function (f) { return keeps(f, chosen[f], h); });
+    }) : hits;
   }
 
-  /* One button per kind; the counts come when the whole archive is read (buttons wait until then). */
-  function kindFilter(L, choose) {
+  function filterBar(facet, label, choices, choose) {
     var bar = document.createElement("div");
-    bar.className = "search-kinds";
+    bar.className = "search-filter";
+    bar.dataset.facet = facet;
     bar.setAttribute("role", "group");
-    bar.setAttribute("aria-label", L.kinds);
-    [["", L.all]].concat(KINDS.map(function (k) { return [k[0], L["kind_" + k[0]]]; })).forEach(function (choice) {
+    bar.setAttribute("aria-label", label);
+    choices.forEach(function (choice) {
       var button = document.createElement("button");
       button.type = "button";
-      button.dataset.kind = choice[0];
+      button.dataset.choice = choice[0];
       button.disabled = true;
       button.setAttribute("aria-pressed", String(choice[0] === ""));
       button.innerHTML = escapeHtml(choice[1]) + " <span class=\"search-n\">…</span>";
       button.addEventListener("click", function () {
         bar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
-        choose(choice[0]);
+        choose(facet, choice[0]);
       });
       bar.appendChild(button);
     });
     return bar;
   }
 
-  /* Counts in the kind buttons; a kind without hits is removed when nothing has been drawn below
-     the bar yet (`early`), otherwise kept, disabled, so that nothing moves. */
-  function countKinds(bar, hits, early) {
-    bar.querySelectorAll("button").forEach(function (button) {
-      var n = ofKind(hits, button.dataset.kind).length;
-      button.querySelector(".search-n").textContent = String(n);
-      button.disabled = n === 0;
-      if (n === 0 && early) button.remove();
+  /* The filter bars; their counts come when the whole archive is read (buttons wait until then). */
+  function filterBars(L, choose) {
+    var bars = [filterBar("kind", L.kinds, [["", L.all]].concat(KINDS.map(function (k) { return [k[0], L["kind_" + k[0]]]; })), choose)];
+    var years = (index.years || []).map(function (y) { return y[0]; }).filter(function (y, k, all) { return all.indexOf(y) === k; });
+    if (years.length > 1) {
+      bars.push(filterBar("year", L.years, [["", L.allYears]].concat(years.map(function (y) { return [y, format(L.year, { y: y })]; })), choose));
+    }
+    return bars;
+  }
+
+  /* Counts in the bars' buttons; a choice without hits is removed when nothing has been drawn
+     below the bars yet (`early`), otherwise kept, disabled, so that nothing moves. */
+  function countFilters(bars, hits, chosen, early) {
+    bars.forEach(function (bar) {
+      var facet = bar.dataset.facet, within = filtered(hits, chosen, facet);
+      bar.querySelectorAll("button").forEach(function (button) {
+        var n = within.filter(function (h) { return keeps(facet, button.dataset.choice, h); }).length;
+        button.querySelector(".search-n").textContent = String(n);
+        button.disabled = n === 0;
+        if (n === 0 && early) button.remove();
+      });
     });
   }
 
   /* The results area keeps its place (min-height in theme.css, the count line already in
      search.md): what arrives fills it without moving the page. The first pages of results are
-     drawn as soon as they are complete; the count, the kind buttons and the rest of the pages
+     drawn as soon as they are complete; the count, the filter buttons and the rest of the pages
      follow when the whole archive has been read. */
   function renderResults(container, query) {
     var started = performance.now();
@@ -414,7 +443,8 @@
     count.className = "search-count";
     count.setAttribute("role", "status");  // announced when the count arrives, not the whole list
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
-    var hits = [], groups = [], groupsBox = document.createElement("div"), bar = null, first = null;
+    var hits = [], groups = [], groupsBox = document.createElement("div"), bars = [], first = null;
+    var chosen = { kind: "", year: "" };
     groupsBox.className = "search-groups";
 
     /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits
@@ -449,9 +479,11 @@
         return made.length;
       });
     }
-    function draw(kind) {  // after the whole archive is read
-      var chosen = byPage(ofKind(hits, kind));
-      return drawGroups(chosen).then(function (drawn) { morePages(chosen, drawn); });
+    function choose(facet, choice) {  // after the whole archive is read
+      chosen[facet] = choice;
+      countFilters(bars, hits, chosen, false);
+      var shown = byPage(filtered(hits, chosen));
+      return drawGroups(shown).then(function (drawn) { morePages(shown, drawn); });
     }
     /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
     function morePages(chosen, drawn) {
@@ -475,7 +507,7 @@
       return drawGroups(groups).then(function () {
         container.replaceChildren(count);
         if (!whole) count.textContent = format(index.labels.searching, { q: query, n: hits.length });
-        if (hits.length) container.append(bar = kindFilter(index.labels, draw), groupsBox);
+        if (hits.length) container.append.apply(container, (bars = filterBars(index.labels, choose)).concat(groupsBox));
         document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
         window.editionSearch.firstLoaded = loaded.length;
       });
@@ -485,7 +517,7 @@
       var times = hits.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
       count.textContent = format(hits.length ? index.labels.found : index.labels.none,
                                  { q: query, c: times, n: hits.length, m: pages });
-      if (bar) countKinds(bar, hits, early);
+      countFilters(bars, hits, chosen, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
       document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);
       document.body.dataset.searchHits = String(hits.length);

@@ -70,7 +70,7 @@ def test_sharded_search_equals_a_linear_scan(page, synthetic, variant):
 
 def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_on_request(page, synthetic):
     """Held back, a frequent term's later parts cannot arrive: the first batch of pages is drawn
-    from the first parts alone, with its count and kind buttons pending; released, the count,
+    from the first parts alone, with its count and filter buttons pending; released, the count,
     the kinds and the other pages follow, a batch at a time."""
     edition, out = synthetic
     windows = {}  # part name -> first window, for the query's terms
@@ -96,7 +96,7 @@ def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_o
         assert held, "the query needs later parts"
         assert page.locator(".search-group").count() == batch
         assert "正在检索" in page.locator(".search-count").inner_text()
-        assert page.locator(".search-kinds button:disabled").count() == page.locator(".search-kinds button").count()
+        assert page.locator(".search-filter button:disabled").count() == page.locator(".search-filter button").count()
         assert page.evaluate("document.body.dataset.searchDoneMs") is None
         released.append(True)
         for route in held:
@@ -109,7 +109,7 @@ def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_o
         times = sum(n for _, n in found)
         assert times > len(hits)  # the count is of occurrences, the places of paragraphs, titles and notes
         assert f"共出现{times}次（{len(hits)}处），见于{len(set(hits))}页" in page.locator(".search-count").inner_text()
-        assert page.locator(".search-kinds button:disabled").count() == 0
+        assert page.locator(".search-filter button:disabled").count() == 0
         assert groups > batch, "the synthetic corpus has more than one batch of pages"
         drawn = batch
         while page.locator(".search-more-pages").count():
