@@ -12,7 +12,7 @@ from pathlib import Path
 
 from build_tools.errors import EditionError
 from build_tools.model import Document
-from build_tools.render import CATALOGUE_ROWS, KIND_LABELS, display_date
+from build_tools.render import KIND_LABELS, catalogued_by_month, display_date
 
 DIGITS = "零一二三四五六七八九"
 # Measure word per kind of text (三篇讲话, 一份通知); any other kind counts in 篇.
@@ -58,7 +58,7 @@ def kinds_summary(docs: list[Document]) -> str:
 def text_list(docs: list[Document]) -> str:
     """短题（日期） for every text in date order (full titles may hold 《》 themselves); for an
     archive past one catalogue table, the texts per year and a link to the catalogue instead."""
-    if len(docs) > CATALOGUE_ROWS:
+    if catalogued_by_month(len(docs)):
         years = Counter(d.meta.date[:4] for d in docs)
         return enumerate_zh([f"{year}年{chinese_number(n)}篇" for year, n in sorted(years.items())]) + \
             "（逐篇见[文献目录](index.md#texts)）"

@@ -26,7 +26,7 @@ from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
-from build_tools.render import (CATALOGUE_ROWS, Apparatus, Page, attr_escape, catalogue_pages, catalogue_path,
+from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, catalogue_path, catalogued_by_month,
                                 display_date, month_catalogue, render_editorial, render_home, render_text_page,
                                 text_page_path, with_front_matter)
 from build_tools.render_glossary import (INDEX_PAGES, counts_per_text, edit_footer, glossary_pages, term_links,
@@ -414,7 +414,7 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
                                 "url": attr_escape(variant_url(edition.settings, v))}
                                for v in edition.variants]},
         "nav": [{t("首页"): "index.md"},
-                {t("文献"): text_nav(edition.docs, t, catalogued=len(edition.docs) > CATALOGUE_ROWS)},
+                {t("文献"): text_nav(edition.docs, t, catalogued=catalogued_by_month(len(edition.docs)))},
                 {t("术语与索引"): [{t("术语表"): "glossary/index.md"},
                                   *[{t(label): f"glossary/{name}.md"} for name, (_, label) in INDEX_PAGES.items()],
                                   {t("大事年表"): "timeline.md"},

@@ -313,6 +313,12 @@ def _editorial_record(doc: Document, t, edit_url: str = "") -> list[str]:
 CATALOGUE_ROWS = 200  # more texts than this: the home page lists months, a page per month lists its texts
 
 
+def catalogued_by_month(docs_count: int) -> bool:
+    """An archive too long for one catalogue table: the home page, the timeline and the about page
+    list months, each month has its catalogue page, and a text links its month's."""
+    return docs_count > CATALOGUE_ROWS
+
+
 def catalogue_path(month: str) -> str:
     return f"catalogue/{month}.md"
 
@@ -350,7 +356,7 @@ def render_home(docs: list[Document], intro: str, t) -> str:
     per year with its months (each month's texts on a page of its own, `catalogue_pages`), so
     the home page stays one size whatever the archive's."""
     head = [with_front_matter(intro, GENERATED_STAMP), "", f"## {t('文献目录')} {{: #texts }}", ""]
-    if len(docs) <= CATALOGUE_ROWS:
+    if not catalogued_by_month(len(docs)):
         return "\n".join([*head, *_catalogue_table(docs, t), ""])
     counts = {month: len(members) for month, members in catalogue_months(docs).items()}
     return "\n".join([*head, t("按月列出，括号内为篇数；各月的目录另页列出日期、题目、讲话人和文体。"), "",
@@ -370,7 +376,7 @@ def month_lines(counts: dict[str, int], path_of: Callable[[str], str], t) -> lis
 
 def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
     """(path, Markdown) of the month catalogues of an archive too long for one table (none below)."""
-    if len(docs) <= CATALOGUE_ROWS:
+    if not catalogued_by_month(len(docs)):
         return []
     months = catalogue_months(docs)
     order = list(months)
@@ -390,7 +396,7 @@ def catalogue_pages(docs: list[Document], t) -> list[tuple[str, str]]:
 def month_catalogue(doc: Document, docs_count: int) -> str:
     """The catalogue page listing a text among its month's, for an archive ("" for an edition
     whose home page lists every text)."""
-    return catalogue_path(doc.meta.date[:7]) if docs_count > CATALOGUE_ROWS else ""
+    return catalogue_path(doc.meta.date[:7]) if catalogued_by_month(docs_count) else ""
 
 
 def render_editorial(docs: list[Document], intro: str, t) -> str:

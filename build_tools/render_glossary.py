@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
 from build_tools.model import Document
-from build_tools.render import (CATALOGUE_ROWS, GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_months,
+from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_months, catalogued_by_month,
                                 catalogue_path, date_cell, display_date, front_matter, md_escape, source_link,
                                 text_page_path)
 
@@ -145,7 +145,7 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
 
 def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | None = None) -> str:
     by_slug = {d.meta.slug: d for d in docs}
-    if len(docs) <= CATALOGUE_ROWS:
+    if not catalogued_by_month(len(docs)):
         rows = [(d.meta.date, f"**{md_escape(d.meta.short_title)}**", f"[{t('全文')}]({text_page_path(d.meta.slug)})")
                 for d in docs]
     else:  # an archive: a row per month, as the home page's catalogue, so the page keeps its size

@@ -332,12 +332,11 @@ def test_a_texts_editorial_record_fits_a_phone(browser, http_root, scheme):
 @pytest.fixture(scope="module")
 def archive_site(tmp_path_factory):
     """The real texts built as an archive: the home page and the parallels page list months."""
-    from build_tools import counts, pipeline, render, render_glossary, render_parallels
+    from build_tools import render, render_parallels
 
     project = copy_project(ROOT, tmp_path_factory.mktemp("months") / "project")
     with pytest.MonkeyPatch.context() as patch:
-        for module in (render, counts, render_glossary, pipeline):
-            patch.setattr(module, "CATALOGUE_ROWS", 2)
+        patch.setattr(render, "CATALOGUE_ROWS", 2)
         patch.setattr(render_parallels, "PARALLELS_LISTED", 2)
         build_site(load_edition(project), project / "site")
     return project / "site"
