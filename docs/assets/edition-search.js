@@ -300,8 +300,8 @@
   var GROUPS_PER_BATCH = 20;  // ... on thousands of pages: a first screen of them, the rest on request
   var OPEN_HITS = 20;  // the first pages are drawn open until about this many hits are shown
   var KINDS = [["text", ["text"]], ["title", ["title", "heading"]], ["glossary", ["glossary"]], ["note", ["note"]]];
-  var KIND_MEMBERS = {};
-  KINDS.forEach(function (k) { KIND_MEMBERS[k[0]] = k[1]; });
+  var KIND_CHOICE = {};  // a unit's kind -> the filter's choice holding it
+  KINDS.forEach(function (k) { k[1].forEach(function (member) { KIND_CHOICE[member] = k[0]; }); });
 
   /* "{q}" and "{n}" filled in one pass: a query such as $' or {n} stays as typed. */
   function format(template, values) {
@@ -374,10 +374,11 @@
     for (var k = years.length - 1; k >= 0; k--) if (pageNo >= years[k][1]) return years[k][0];
     return "";
   }
+  function choiceOf(facet, hit) {
+    return facet === "year" ? yearOf(hit.pageNo) : KIND_CHOICE[hit.kind];
+  }
   function keeps(facet, choice, hit) {
-    if (!choice) return true;
-    if (facet === "year") return yearOf(hit.pageNo) === choice;
-    return KIND_MEMBERS[choice].indexOf(hit.kind) >= 0;
+    return !choice || choiceOf(facet, hit) === choice;
   }
   /* The hits that every filter's choice keeps, but `except`'s (a bar counts within the others). */
   function filtered(hits, chosen, except) {
@@ -423,9 +424,10 @@
      below the bars yet (`early`), otherwise kept, disabled, so that nothing moves. */
   function countFilters(bars, hits, chosen, early) {
     bars.forEach(function (bar) {
-      var facet = bar.dataset.facet, within = filtered(hits, chosen, facet);
+      var facet = bar.dataset.facet, within = filtered(hits, chosen, facet), tally = {};
+      within.forEach(function (h) { var c = choiceOf(facet, h); tally[c] = (tally[c] || 0) + 1; });
       bar.querySelectorAll("button").forEach(function (button) {
-        var n = within.filter(function (h) { return keeps(facet, button.dataset.choice, h); }).length;
+        var n = button.dataset.choice ? tally[button.dataset.choice] || 0 : within.length;
         button.querySelector(".search-n").textContent = String(n);
         button.disabled = n === 0;
         if (n === 0 && early) button.remove();
