@@ -362,7 +362,8 @@ def search_figures(site: Path) -> dict:
     return out
 
 
-SEARCH_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8"></head><body>'
+SEARCH_PAGE = ('<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+               '<link rel="preload" href="assets/search-index.js" as="script"></head><body>'
                '<div id="edition-search-results"></div><script src="assets/edition-search.js"></script></body></html>')
 
 

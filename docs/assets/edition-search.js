@@ -460,10 +460,11 @@
         return open;
       });
     }
-    /* While the archive is still read, what the first screen will show (its pages' names, the
-       text of its open hits) is asked for as soon as those hits are found. */
-    function prefetch() {
-      var batch = groups.slice(0, GROUPS_PER_BATCH), quiet = function () {};
+    /* What the first screen will show (its pages' names, the text of its open hits) is asked
+       for at once, together: while the archive is still read, as soon as those hits are found,
+       and when they are drawn (the names and the text are not read one after the other). */
+    function prefetch(chosen) {
+      var batch = chosen.slice(0, GROUPS_PER_BATCH), quiet = function () {};
       nameGroups(batch).catch(quiet);
       opens(batch).forEach(function (open, n) {
         if (open) load(batch[n].hits.slice(0, RESULTS_PER_BATCH)).catch(quiet);
@@ -472,6 +473,7 @@
     /* Draw these groups, the first ones open, once their open hits are read: nothing moves. */
     function drawGroups(chosen) {
       var made;
+      prefetch(chosen);
       return nameGroups(chosen.slice(0, GROUPS_PER_BATCH)).then(function (batch) {
         var open = opens(batch);
         made = batch.map(function (group, n) { return groupElement(group, query, index.labels, open[n]); });
@@ -534,7 +536,7 @@
         first = drawFirst(false);
         return first;  // read on once it is drawn: decoding windows meanwhile would hold up its files' onload
       }
-      if (!first && found.length) prefetch();
+      if (!first && found.length) prefetch(groups);
     }).then(function () {
       var early = !first;
       (first || drawFirst(true)).then(function () { finish(early); });

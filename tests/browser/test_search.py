@@ -53,3 +53,19 @@ def test_results_page_is_addressable_by_url(page, base_url):
     page.wait_for_selector("ol.search-results li")
     assert page.locator("ol.search-results li").count() == hit_count(page, "两张皮")
     assert "兩張皮" in page.locator("#edition-search-results").inner_text()  # shown in the page's script
+
+
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_the_results_page_fetches_its_manifest_with_the_page_and_uses_it(page, http_root, variant):
+    """The manifest is the first thing a query needs: preloaded by the results page, so that it
+    is not asked for only after the page's scripts have run; preloaded and used, read once."""
+    requests, warnings = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: warnings.append(message.text) if message.type == "warning" else None)
+    page.goto(http_root + variant + "search.html?q=创先")
+    page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+    page.wait_for_timeout(3500)  # Chromium warns of a preload not used within about three seconds
+    manifest = http_root + variant + "assets/search-index.js"
+    assert page.locator('head link[rel=preload][as=script][href="assets/search-index.js"]').count() == 1
+    assert requests.count(manifest) == 1
+    assert [w for w in warnings if "preload" in w] == []
