@@ -381,10 +381,10 @@
     return !choice || choiceOf(facet, hit) === choice;
   }
   /* The hits that every filter's choice keeps, but `except`'s (a bar counts within the others). */
-  function filtered(hits, chosen, except) {
-    var facets = Object.keys(chosen).filter(function (f) { return f !== except && chosen[f]; });
+  function filtered(hits, filters, except) {
+    var facets = Object.keys(filters).filter(function (f) { return f !== except && filters[f]; });
     return facets.length ? hits.filter(function (h) {
-      return facets.every(function (f) { return keeps(f, chosen[f], h); });
+      return facets.every(function (f) { return keeps(f, filters[f], h); });
     }) : hits;
   }
 
@@ -422,9 +422,9 @@
 
   /* Counts in the bars' buttons; a choice without hits is removed when nothing has been drawn
      below the bars yet (`early`), otherwise kept, disabled, so that nothing moves. */
-  function countFilters(bars, hits, chosen, early) {
+  function countFilters(bars, hits, filters, early) {
     bars.forEach(function (bar) {
-      var facet = bar.dataset.facet, within = filtered(hits, chosen, facet), tally = {};
+      var facet = bar.dataset.facet, within = filtered(hits, filters, facet), tally = {};
       within.forEach(function (h) { var c = choiceOf(facet, h); tally[c] = (tally[c] || 0) + 1; });
       bar.querySelectorAll("button").forEach(function (button) {
         var n = button.dataset.choice ? tally[button.dataset.choice] || 0 : within.length;
@@ -446,7 +446,7 @@
     count.setAttribute("role", "status");  // announced when the count arrives, not the whole list
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
     var hits = [], groups = [], groupsBox = document.createElement("div"), bars = [], first = null;
-    var chosen = { kind: "", year: "" };
+    var filters = { kind: "", year: "" };  // each bar's choice
     groupsBox.className = "search-groups";
 
     /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits
@@ -484,9 +484,9 @@
       });
     }
     function choose(facet, choice) {  // after the whole archive is read
-      chosen[facet] = choice;
-      countFilters(bars, hits, chosen, false);
-      var shown = byPage(filtered(hits, chosen));
+      filters[facet] = choice;
+      countFilters(bars, hits, filters, false);
+      var shown = byPage(filtered(hits, filters));
       return drawGroups(shown).then(function (drawn) { morePages(shown, drawn); });
     }
     /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
@@ -521,7 +521,7 @@
       var times = hits.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
       count.textContent = format(hits.length ? index.labels.found : index.labels.none,
                                  { q: query, c: times, n: hits.length, m: pages });
-      countFilters(bars, hits, chosen, early);
+      countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
       document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);
       document.body.dataset.searchHits = String(hits.length);
