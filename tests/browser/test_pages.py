@@ -209,13 +209,17 @@ def test_results_are_filtered_by_year_within_the_chosen_kind(page, site, variant
     page.goto((site / variant / "search.html").as_uri() + "?q=创先争优")
     page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
     found = page.evaluate("editionSearch.search('创先争优').then(hits => hits.map(h => [h.url, h.kind]))")
-    year_of = {p.parent.name: p.parent.name[:4] for p in (site / "texts").glob("*/index.html")}
+    year_of_slug = {p.parent.name: p.parent.name[:4] for p in (site / "texts").glob("*/index.html")}
+
+    def year_of(url):  # a text page's year; None for a glossary entry
+        return year_of_slug.get(url.split("/")[1])
+
     year_bar = page.locator(".search-filter[data-facet=year]")
-    years = sorted(set(year_of.values()))
+    years = sorted(set(year_of_slug.values()))
     assert year_bar.locator("button").all_inner_texts()[1:] == [
-        f"{y}年 {sum(1 for url, _ in found if year_of.get(url.split('/')[1]) == y)}" for y in years]
+        f"{y}年 {sum(1 for url, _ in found if year_of(url) == y)}" for y in years]
     page.click(".search-filter[data-facet=kind] button[data-choice=note]")
-    notes_in = {y: sum(1 for url, kind in found if kind == "note" and year_of.get(url.split("/")[1]) == y) for y in years}
+    notes_in = {y: sum(1 for url, kind in found if kind == "note" and year_of(url) == y) for y in years}
     for y in years:  # counted within the kind chosen; a year without notes is left disabled
         button = year_bar.locator(f"button[data-choice='{y}']")
         assert button.locator(".search-n").inner_text() == str(notes_in[y])
@@ -225,12 +229,12 @@ def test_results_are_filtered_by_year_within_the_chosen_kind(page, site, variant
     year_bar.locator(f"button[data-choice='{year}']").click()
     page.wait_for_function("y => [...document.querySelectorAll('.search-group .search-page')]"
                            ".every(p => p.textContent.startsWith(y + '年'))", arg=year)
-    expected = len({url for url, _ in found if year_of.get(url.split("/")[1]) == year})
+    expected = len({url for url, _ in found if year_of(url) == year})
     while page.locator(".search-more-pages").count():
         page.click(".search-more-pages")
     assert page.locator(".search-group").count() == expected
     kind_total = page.locator(".search-filter[data-facet=kind] button[data-choice=''] .search-n").inner_text()
-    assert kind_total == str(sum(1 for url, _ in found if year_of.get(url.split("/")[1]) == year))
+    assert kind_total == str(sum(1 for url, _ in found if year_of(url) == year))
 
 
 def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
