@@ -388,7 +388,23 @@
     }) : hits;
   }
 
-  function filterBar(facet, label, choices, choose) {
+  /* The filters are kept in the address (?q=…&kind=…&year=…): a filtered search can be shared,
+     reloaded, and is found again on coming back from a result. */
+  var FACETS = ["kind", "year"];
+  function filtersIn(search) {
+    var params = new URLSearchParams(search), filters = {};
+    FACETS.forEach(function (facet) { filters[facet] = params.get(facet) || ""; });
+    return filters;
+  }
+  function keepInAddress(filters) {
+    var params = new URLSearchParams(location.search);
+    FACETS.forEach(function (facet) { if (filters[facet]) params.set(facet, filters[facet]); else params.delete(facet); });
+    try {
+      history.replaceState(history.state, "", "?" + params.toString() + location.hash);
+    } catch (error) {}  // a browser that refuses (file://, some): the filters still apply
+  }
+
+  function filterBar(facet, label, choices, chosen, choose) {
     var bar = document.createElement("div");
     bar.className = "search-filter";
     bar.dataset.facet = facet;
@@ -399,7 +415,7 @@
       button.type = "button";
       button.dataset.choice = choice[0];
       button.disabled = true;
-      button.setAttribute("aria-pressed", String(choice[0] === ""));
+      button.setAttribute("aria-pressed", String(choice[0] === chosen));
       button.innerHTML = escapeHtml(choice[1]) + " <span class=\"search-n\">…</span>";
       button.addEventListener("click", function () {
         bar.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
@@ -411,11 +427,13 @@
   }
 
   /* The filter bars; their counts come when the whole archive is read (buttons wait until then). */
-  function filterBars(L, choose) {
-    var bars = [filterBar("kind", L.kinds, [["", L.all]].concat(KINDS.map(function (k) { return [k[0], L["kind_" + k[0]]]; })), choose)];
+  function filterBars(L, filters, choose) {
+    var bars = [filterBar("kind", L.kinds, [["", L.all]].concat(KINDS.map(function (k) { return [k[0], L["kind_" + k[0]]]; })),
+                          filters.kind, choose)];
     var years = (index.years || []).map(function (y) { return y[0]; }).filter(function (y, k, all) { return all.indexOf(y) === k; });
     if (years.length > 1) {
-      bars.push(filterBar("year", L.years, [["", L.allYears]].concat(years.map(function (y) { return [y, format(L.year, { y: y })]; })), choose));
+      bars.push(filterBar("year", L.years, [["", L.allYears]].concat(years.map(function (y) { return [y, format(L.year, { y: y })]; })),
+                          filters.year, choose));
     }
     return bars;
   }
@@ -446,7 +464,7 @@
     count.setAttribute("role", "status");  // announced when the count arrives, not the whole list
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
     var hits = [], groups = [], groupsBox = document.createElement("div"), bars = [], first = null;
-    var filters = { kind: "", year: "" };  // each bar's choice
+    var filters = filtersIn(location.search);  // each bar's choice; `groups` holds the hits they keep
     groupsBox.className = "search-groups";
 
     /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits
@@ -485,6 +503,7 @@
     }
     function choose(facet, choice) {  // after the whole archive is read
       filters[facet] = choice;
+      keepInAddress(filters);
       countFilters(bars, hits, filters, false);
       var shown = byPage(filtered(hits, filters));
       return drawGroups(shown).then(function (drawn) { morePages(shown, drawn); });
@@ -511,13 +530,13 @@
       return drawGroups(groups).then(function () {
         container.replaceChildren(count);
         if (!whole) count.textContent = format(index.labels.searching, { q: query, n: hits.length });
-        if (hits.length) container.append.apply(container, (bars = filterBars(index.labels, choose)).concat(groupsBox));
+        if (hits.length) container.append.apply(container, (bars = filterBars(index.labels, filters, choose)).concat(groupsBox));
         document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
         window.editionSearch.firstLoaded = loaded.length;
       });
     }
     function finish(early) {
-      var pages = groups.reduce(function (sum, group) { return sum + group.pages; }, 0);
+      var pages = byPage(hits).reduce(function (sum, group) { return sum + group.pages; }, 0);
       var times = hits.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
       count.textContent = format(hits.length ? index.labels.found : index.labels.none,
                                  { q: query, c: times, n: hits.length, m: pages });
@@ -528,8 +547,8 @@
     }
     scan(query, function (found, upTo) {
       found.forEach(function (hit) {
-        addToGroups(groups, hit);
         hits.push(hit);
+        if (filtered([hit], filters).length) addToGroups(groups, hit);
       });
       var done = groups.length - (groups.length && groups[groups.length - 1].end > upTo ? 1 : 0);  // only the last page may go on
       if (!first && done >= GROUPS_PER_BATCH) {
@@ -538,6 +557,11 @@
       }
       if (!first && found.length) prefetch(groups);
     }).then(function () {
+      if (hits.length && !groups.length) {  // the address's filters keep nothing (or name no choice): all, then
+        filters = filtersIn("");
+        keepInAddress(filters);
+        groups = byPage(hits);
+      }
       var early = !first;
       (first || drawFirst(true)).then(function () { finish(early); });
     });

@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -235,6 +235,38 @@ def test_results_are_filtered_by_year_within_the_chosen_kind(page, site, variant
     assert page.locator(".search-group").count() == expected
     kind_total = page.locator(".search-filter[data-facet=kind] button[data-choice=''] .search-n").inner_text()
     assert kind_total == str(sum(1 for url, _ in found if year_of(url) == year))
+
+
+@pytest.mark.parametrize("variant", ["", "zh-Hant/"])
+def test_the_chosen_filters_are_kept_in_the_address(page, site, variant):
+    """A filtered search is shared, reloaded, and found again on coming back from a result: the
+    address holds the filters. Filters that keep nothing fall back to every result."""
+    page.goto((site / variant / "search.html").as_uri() + "?q=创先争优")
+    page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+    year = page.locator(".search-filter[data-facet=year] button[data-choice]:not([data-choice=''])").last
+    chosen_year = year.get_attribute("data-choice")
+    year.click()
+    page.click(".search-filter[data-facet=kind] button[data-choice=text]")
+    page.wait_for_function("document.querySelector('.search-filter[data-facet=kind] button[data-choice=text]')"
+                           ".getAttribute('aria-pressed') === 'true'")
+
+    def shown():
+        page.wait_for_function("document.querySelector('.search-groups .search-group') !== null")
+        return (page.locator(".search-group .search-page").all_inner_texts(),
+                page.locator(".search-filter button[aria-pressed=true]").evaluate_all("bs => bs.map(b => b.dataset.choice)"))
+
+    filtered = shown()
+    params = parse_qs(urlsplit(page.url).query)
+    assert params == {"q": ["创先争优"], "kind": ["text"], "year": [chosen_year]}
+    assert filtered[1] == ["text", chosen_year]
+    assert all(name.startswith(chosen_year + "年") for name in filtered[0])
+    page.reload()
+    page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+    assert shown() == filtered
+    page.goto((site / variant / "search.html").as_uri() + "?q=创先争优&year=1900&kind=text")
+    page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+    assert shown()[1] == ["", ""]
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["创先争优"]}
 
 
 def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
