@@ -601,20 +601,23 @@
   }
 
   /* The header box is in the page (overrides/partials/alternate.html); this keeps ?q= working
-     from file:// too and starts reading the index when the reader begins to type. */
-  function wireHeaderBox() {
+     from file:// too, keeps the chosen filters for a new query asked on the results page, and
+     starts reading the index when the reader begins to type. */
+  function wireHeaderBox(onResultsPage) {
     var form = document.querySelector(".md-header .edition-search");
     if (!form) return;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      location.href = form.action + "?q=" + encodeURIComponent(form.q.value);
+      var params = new URLSearchParams(onResultsPage ? location.search : "");
+      params.set("q", form.q.value);
+      location.href = form.action + "?" + params.toString();
     });
     form.q.addEventListener("focus", function () { ready(function () {}); }, { once: true });
   }
 
   var query = new URLSearchParams(location.search).get("q") || "";
-  wireHeaderBox();
   var results = document.getElementById("edition-search-results");
+  wireHeaderBox(Boolean(results));
   if (results) {
     var box = document.querySelector(".edition-search input");
     if (box) box.value = query;

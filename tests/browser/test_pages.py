@@ -240,7 +240,8 @@ def test_results_are_filtered_by_year_within_the_chosen_kind(page, site, variant
 @pytest.mark.parametrize("variant", ["", "zh-Hant/"])
 def test_the_chosen_filters_are_kept_in_the_address(page, site, variant):
     """A filtered search is shared, reloaded, and found again on coming back from a result: the
-    address holds the filters. Filters that keep nothing fall back to every result."""
+    address holds the filters, and a new query asked on the results page keeps them. Filters
+    that keep nothing fall back to every result."""
     page.goto((site / variant / "search.html").as_uri() + "?q=创先争优")
     page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
     year = page.locator(".search-filter[data-facet=year] button[data-choice]:not([data-choice=''])").last
@@ -263,6 +264,11 @@ def test_the_chosen_filters_are_kept_in_the_address(page, site, variant):
     page.reload()
     page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
     assert shown() == filtered
+    page.fill(".md-header .edition-search input", "活动")  # a new query asked here keeps them
+    page.press(".md-header .edition-search input", "Enter")
+    page.wait_for_url("**q=%E6%B4%BB%E5%8A%A8**")
+    page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+    assert shown()[1] == ["text", chosen_year]
     page.goto((site / variant / "search.html").as_uri() + "?q=创先争优&year=1900&kind=text")
     page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
     assert shown()[1] == ["", ""]
