@@ -92,10 +92,10 @@ def timed(timings: dict[str, float] | None, stage: str):
 
 def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition:
     settings = load_settings(root).data
-    for folder in ("source_texts", "docs", "overrides"):
-        project_files(root / folder)  # refuses a symlink leading out of the project
     source_dir = root / "source_texts"
     with timed(timings, "load"):
+        for folder in ("source_texts", "docs", "overrides"):
+            project_files(root / folder)  # refuses a symlink leading out of the project
         try:
             specs = load_texts(source_dir)
         except EditionError as err:  # report the glossary's and notes' form errors in the same run

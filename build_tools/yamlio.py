@@ -117,8 +117,7 @@ def project_files(folder: Path) -> list[Path]:
             path = Path(here) / name
             if path.is_symlink():
                 confined(path, root)
-            if name in files:
-                found.append(path)
+        found.extend(Path(here) / name for name in files)
     return sorted(found)
 
 
