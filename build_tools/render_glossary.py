@@ -45,7 +45,7 @@ def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
 
 def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t,
                  in_context: int = IN_CONTEXT, listed_texts: int = LISTED_TEXTS, refs: dict | None = None) -> str:
-    by_term = glossary.by_term()
+    by_term = glossary.by_term
     lines = [front_matter(t(entry.term), f"{t(entry.term)}（{t(CATEGORY_LABELS[entry.category])}）：{t(entry.gloss)}"),
              GENERATED_STAMP, "",
              f"# {md_escape(t(entry.term))} {{: #top .entry-title }}", "",
@@ -62,7 +62,7 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
         lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t, refs)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
-    listed = [slug for slug in docs if slug in counts][:listed_texts]  # in date order
+    listed = list(counts)[:listed_texts]  # in date order, as `hits` are (occurrences)
     lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
               t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
               + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
@@ -135,7 +135,7 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
     for e in members:
         counts = Counter(h.slug for h in occ[e.id])
         where = "、".join(f"[{md_escape(docs[s].meta.short_title)}](../{text_page_path(s)})（{n}）"
-                         for s, n in [(s, counts[s]) for s in docs if s in counts][:LISTED_TEXTS])
+                         for s, n in list(counts.items())[:LISTED_TEXTS])  # in date order, as occ's hits
         if len(counts) > LISTED_TEXTS:
             where += t(f"等{len(counts)}篇（[详见条目]({e.id}.md#occurrences)）")  # the entry too lists a part
         lines += [f"## {md_escape(t(e.term))} {{: #{e.id} }}", "", f"{md_escape(t(e.gloss))} [{t('详见条目')}]({e.id}.md)",
@@ -176,7 +176,7 @@ def terms_panel(doc: Document, glossary: Glossary, counts: Counter, t) -> list[s
     """The "terms in this text" panel; `counts` is this text's entry id -> occurrences."""
     if not counts:
         return []
-    entries = sorted((e for e in glossary.entries if e.id in counts), key=lambda e: (-counts[e.id], e.id))
+    entries = sorted((glossary.by_id[i] for i in counts), key=lambda e: (-counts[e.id], e.id))
     items = "、".join(f"[{md_escape(t(e.term))}](../../{entry_path(e.id)})（{counts[e.id]}）" for e in entries)
     return [f'??? abstract "{t("本文术语")}（{len(entries)}）"', "", f"    {items}", ""]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_tools.enrich import LINK_POLICIES, hits_by_text, link, load_glossary, tokenize
+from build_tools.enrich import LINK_POLICIES, hits_by_text, link, load_glossary, tokenizer
 from build_tools.errors import EditionError
 
 ALPHABET = "创先争优活动小组五个好"
@@ -16,7 +18,7 @@ FORMS = st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=5), min_size=1,
 @given(FORMS, st.text(alphabet=ALPHABET, max_size=60))
 def test_longest_leftmost_without_overlap(forms, text):
     table = {f: f"e{i}" for i, f in enumerate(forms)}
-    hits = tokenize(text, table)
+    hits = tokenizer(table)(text)
     covered = set()
     for start, end, entry in hits:
         assert text[start:end] in table and table[text[start:end]] == entry
@@ -28,16 +30,29 @@ def test_longest_leftmost_without_overlap(forms, text):
         assert not any(text.startswith(f, i) for f in forms)  # nothing left unmatched
 
 
+@given(FORMS, st.text(alphabet=ALPHABET, max_size=60))
+def test_the_tokenizer_finds_what_a_longest_first_alternation_finds(forms, text):
+    """The reference: Python's regex takes the first alternative matching at the leftmost
+    position, so longer forms listed first give leftmost-longest matches (as the tokenizer once was)."""
+    table = {f: f"e{i}" for i, f in enumerate(forms)}
+    alternation = re.compile("|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))))
+    assert tokenizer(table)(text) == [(m.start(), m.end(), table[m.group()]) for m in alternation.finditer(text)]
+
+
+def test_no_forms_find_nothing():
+    assert tokenizer({})("创先争优") == []
+
+
 def test_longest_match_prefers_the_longer_entry(edition):
     forms = edition.glossary.forms()
     text = "各级党委都成立了中央创先争优活动领导小组，深入开展创先争优活动"
-    matched = [text[s:e] for s, e, _ in tokenize(text, forms)]
+    matched = [text[s:e] for s, e, _ in tokenizer(forms)(text)]
     assert matched == ["中央创先争优活动领导小组", "创先争优活动"]
 
 
 def test_aliases_resolve_to_their_entry(edition):
     forms = edition.glossary.forms()
-    ids = edition.glossary.by_term()
+    ids = edition.glossary.by_term
     assert forms["中组部"] == forms["中央组织部"] == ids["中央组织部"].id
 
 
@@ -176,11 +191,11 @@ def test_stated_pinyin_drives_slug_order_and_keeps_the_old_url(project):
 
     docs = _docs(project)
     glossary, occ = load_glossary(project / GLOSSARY, docs)
-    entry = glossary.by_term()["李长春"]
+    entry = glossary.by_term["李长春"]
     assert entry.id == "li-chang-chun"  # from the stated cháng, not pypinyin's zhǎng
     path, _ = edit_glossary(project, "  pinyin: lǐ cháng chūn\n", "  pinyin: lǐ zhǎng chūn\n")
     restated, occ2 = load_glossary(path, docs)
-    assert restated.by_term()["李长春"].id == "li-zhang-chun"
+    assert restated.by_term["李长春"].id == "li-zhang-chun"
     by_pinyin = render_index(glossary, occ, str).split("{: #by-pinyin }")[1]
     assert by_pinyin.index("(li-chang-chun.md)") < by_pinyin.index("(li-yuan-chao.md)")  # chang < yuan
     pages = {p.path: p.content for p in glossary_pages(glossary, occ, list(docs), str)}
@@ -188,7 +203,7 @@ def test_stated_pinyin_drives_slug_order_and_keeps_the_old_url(project):
 
 
 def test_digits_stay_in_the_pinyin_and_the_slug(edition):
-    entry = edition.glossary.by_term()["建党90周年"]
+    entry = edition.glossary.by_term["建党90周年"]
     assert entry.pinyin == "jiàn dǎng 90 zhōu nián" and entry.id == "jian-dang-90-zhou-nian"
 
 

@@ -125,11 +125,10 @@ def make_site(project: Path) -> dict:
 
 def clear_caches() -> None:
     """Cold runs, as `make site` is: drop the in-process caches that serve live preview."""
-    from build_tools import enrich, parallels, safety
+    from build_tools import parallels, safety
 
     parallels._detect.cache_clear()
     safety.unsafe_reason.cache_clear()
-    enrich._alternation.cache_clear()
 
 
 def pipeline_times(project: Path) -> dict[str, float]:
