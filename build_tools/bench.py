@@ -4,7 +4,9 @@ real work (segmentation data, glossary hits, notes, parallels), and the measurem
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import itertools
 import random
 import re
 import shutil
@@ -13,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from build_tools import manifest
+from build_tools.enrich import Entry, Glossary, is_han, occurrences
 from build_tools.load import load_texts
 from build_tools.pipeline import load_edition
 from build_tools.segment import segment
@@ -162,3 +165,32 @@ def make_long_text(root: Path, dest: Path, chars: int, seed: int = 1921) -> Path
     edition = load_edition(project)
     manifest.write(edition.manifest_path, list(edition.docs))
     return project
+
+
+def grown_glossary(glossary: Glossary, docs, size: int, seed: int = 1949) -> Glossary:
+    """The glossary with synthetic entries added up to `size`: words of two to four Han
+    characters drawn from the texts, each kept only if it is matched somewhere (not only inside
+    a longer form), as the editors' check requires. For timing the matching and the glossary's
+    pages against the glossary's size; such entries would not pass the other checks."""
+    rng, serial = random.Random(seed), itertools.count()
+    blocks = [b.text for d in docs for b in d.blocks if len(b.text) > 4]
+    entries, forms = list(glossary.entries), set(glossary.forms())
+    while len(entries) < size:
+        drawn: set[str] = set()
+        while len(drawn) < size - len(entries):
+            text = rng.choice(blocks)
+            start = rng.randrange(len(text) - 4)
+            word = text[start:start + rng.choice([2, 3, 4])]
+            if word not in forms and all(is_han(ch) for ch in word):
+                drawn.add(word)
+        forms |= drawn
+        trial = Glossary(tuple(entries) + tuple(_synthetic_entry(glossary.entries[0], next(serial), word)
+                                               for word in sorted(drawn)))
+        found = occurrences(trial, docs)
+        entries = [e for e in trial.entries if found[e.id] or e in glossary.entries]
+    return Glossary(tuple(entries[:size]))
+
+
+def _synthetic_entry(model: Entry, serial: int, word: str) -> Entry:
+    return dataclasses.replace(model, id=f"synthetic-{serial}", term=word, aliases=(), sources=(), related=(),
+                               events=(), gloss=word, explanation=word)

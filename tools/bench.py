@@ -40,14 +40,18 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools.bench import copy_project, make_corpus, make_long_text  # noqa: E402
+from build_tools.bench import copy_project, grown_glossary, make_corpus, make_long_text  # noqa: E402
+from build_tools.enrich import occurrences  # noqa: E402
 from build_tools.convert import converter  # noqa: E402
 from build_tools.pipeline import load_edition, render_all  # noqa: E402
+from build_tools.render_glossary import IN_CONTEXT, counts_per_text, glossary_pages, terms_panel  # noqa: E402
 from build_tools.site import HOST_BYTES, HOST_FILES, site_files, write_markdown  # noqa: E402
 
 STAGES = ["load", "segment", "enrich", "convert", "render", "search", "write"]
 QUERIES = ["两张皮", "创先争优", "党建带团建", "善洲", "科学发展", "窗口单位", "體內循環", "五帶頭", "发", "学习实践活动"]
 LONG_SIZES = [75_000, 150_000, 300_000]
+GLOSSARY_SIZES = [100, 1000, 3000]  # entries: an archive's glossary grows with it
+GLOSSARY_TEXTS = 1000
 PHONE_CPU = 4  # CPU slowdown for a phone: what Lighthouse applies for its mobile runs
 BARE_UP_TO = 1000  # sizes above: `make site` alone, once
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1300000000"}
@@ -431,6 +435,37 @@ def long_text(work: Path) -> dict:
     return out
 
 
+# --- the glossary's size ----------------------------------------------------------------------
+
+def glossary_scaling(work: Path) -> dict:
+    """What the glossary's size costs at a fixed archive: finding every occurrence, and the
+    pages that list them (entries, indexes, each text's term panel), both scripts' worth of the
+    latter. In-process CPU seconds, median of 3: synthetic entries would not pass the editors'
+    checks that a whole `make site` runs first."""
+    project = make_corpus(ROOT, work / "glossary", GLOSSARY_TEXTS)
+    edition = load_edition(project)
+    docs = list(edition.docs)
+    out = {"texts": GLOSSARY_TEXTS, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sizes": {}}
+    for size in GLOSSARY_SIZES:
+        glossary = grown_glossary(edition.glossary, docs, size)
+        matching, pages = [], []
+        for _ in range(3):
+            started = time.process_time()
+            found = occurrences(glossary, docs)
+            matched = time.process_time()
+            per_text = counts_per_text(found)
+            for _script in range(2):
+                glossary_pages(glossary, found, docs, str)
+                for d in docs:
+                    terms_panel(d, glossary, per_text[d.meta.slug], str)
+            matching.append(matched - started)
+            pages.append(time.process_time() - matched)
+        out["sizes"][str(size)] = {"entries": len(glossary.entries), "hits": sum(map(len, found.values())),
+                                   "matching_s": median(matching), "pages_s": median(pages)}
+    shutil.rmtree(project, ignore_errors=True)
+    return out
+
+
 # --- one size ---------------------------------------------------------------------------------
 
 def measure(n: int, runs: int, work: Path, preview: bool) -> dict:
@@ -477,7 +512,7 @@ def search_cells(sr: dict) -> str:
                     + [pair(sr.get("phone"), key, "ms") for key in ("", "done_")])
 
 
-def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> str:
+def report(results: list[dict], long: dict | None, archive: list[dict] = (), glossary: dict | None = None) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     mb = lambda b: f"{b / 1e6:.0f} MB"  # noqa: E731
@@ -589,6 +624,18 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = ()) -> 
                   f"page at its last paragraph (#{long['jump_to']}) until it is in view {long['jump_s']:.2f} s; "
                   f"opening the last note's popover {long['note_ms']:.0f} ms "
                   f"({'opened' if long['note_open'] else 'did NOT open'})."]
+    if glossary:
+        lines += ["", f"## The glossary's size ({glossary['texts']:,} texts, measured {glossary['date']})", "",
+                  "Finding every occurrence, and the pages listing them (entry and index pages, each text's term "
+                  "panel; both scripts), in-process CPU time, median of 3. The real entries first, then words "
+                  f"drawn from the texts. An entry's page shows at most its first {IN_CONTEXT} occurrences in context, "
+                  "so the pages cost per entry, the finding per occurrence.", "",
+                  "| entries | occurrences | finding them | per 100,000 occurrences | their pages | per entry |",
+                  "|---|---|---|---|---|---|"]
+        for g in glossary["sizes"].values():
+            lines.append(f"| {g['entries']:,} | {g['hits']:,} | {g['matching_s']:.2f} s | "
+                         f"{g['matching_s'] / g['hits'] * 1e5:.2f} s | {g['pages_s']:.2f} s | "
+                         f"{g['pages_s'] / g['entries'] * 1e3:.1f} ms |")
     notes = ROOT / "bench" / "notes.md"  # what the figures cannot say: load, commits, what was not run
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
@@ -602,6 +649,7 @@ def main() -> int:
     parser.add_argument("--preview", default=os.environ.get("BENCH_PREVIEW", "5,1000"),
                         help="sizes at which to time edit-to-preview")
     parser.add_argument("--no-long", action="store_true", help="skip the long-text figures")
+    parser.add_argument("--no-glossary", action="store_true", help="skip the glossary-size figures")
     parser.add_argument("--archive", default=os.environ.get("BENCH_ARCHIVE", ""),
                         help="sizes to measure without MkDocs: pipeline process and search only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
@@ -615,6 +663,7 @@ def main() -> int:
             measured[str(n)] = measure(n, args.runs if n <= 1000 else 1, work, n in previews)
         archive = {str(n): archive_without_renderer(int(n), work) for n in args.archive.split(",") if n}
         long = None if args.no_long else long_text(work)
+        glossary = None if args.no_glossary else glossary_scaling(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     kept = json.loads(store.read_text(encoding="utf-8")) if store.exists() else {}  # read late: runs may overlap
@@ -622,10 +671,13 @@ def main() -> int:
     kept.setdefault("archive", {}).update(archive)
     if long:
         kept["long"] = long
+    if glossary:
+        kept["glossary"] = glossary
     store.parent.mkdir(parents=True, exist_ok=True)
     store.write_text(json.dumps(kept, ensure_ascii=False, indent=1), encoding="utf-8")
     results = [kept["sizes"][k] for k in sorted(kept["sizes"], key=int)]
-    text = report(results, kept.get("long"), [kept["archive"][k] for k in sorted(kept.get("archive", {}), key=int)])
+    text = report(results, kept.get("long"), [kept["archive"][k] for k in sorted(kept.get("archive", {}), key=int)],
+                  kept.get("glossary"))
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
