@@ -504,6 +504,7 @@
     function choose(facet, choice) {  // after the whole archive is read
       filters[facet] = choice;
       keepInAddress(filters);
+      describe();
       countFilters(bars, hits, filters, false);
       var shown = byPage(filtered(hits, filters));
       return drawGroups(shown).then(function (drawn) { morePages(shown, drawn); });
@@ -535,11 +536,19 @@
         window.editionSearch.firstLoaded = loaded.length;
       });
     }
+    /* The count line says what is listed: with filters chosen, within them, and names them. */
+    function describe() {
+      var L = index.labels, shown = filtered(hits, filters);
+      var pages = byPage(shown).reduce(function (sum, group) { return sum + group.pages; }, 0);
+      var times = shown.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
+      var within = FACETS.filter(function (f) { return filters[f]; }).map(function (f) {
+        return f === "year" ? format(L.year, { y: filters.year }) : L["kind_" + filters.kind];
+      }).join("、");
+      count.textContent = format(!hits.length ? L.none : within ? L.foundIn : L.found,
+                                 { q: query, c: times, n: shown.length, m: pages, f: within });
+    }
     function finish(early) {
-      var pages = byPage(hits).reduce(function (sum, group) { return sum + group.pages; }, 0);
-      var times = hits.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
-      count.textContent = format(hits.length ? index.labels.found : index.labels.none,
-                                 { q: query, c: times, n: hits.length, m: pages });
+      describe();
       countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
       document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);

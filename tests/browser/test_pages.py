@@ -257,6 +257,12 @@ def test_the_chosen_filters_are_kept_in_the_address(page, site, variant):
                 page.locator(".search-filter button[aria-pressed=true]").evaluate_all("bs => bs.map(b => b.dataset.choice)"))
 
     filtered = shown()
+    found = page.evaluate("editionSearch.search('创先争优').then(hits => hits.map(h => [h.url, h.kind, h.count]))")
+    listed = [(url, n) for url, kind, n in found if kind == "text" and url.split("/")[1].startswith(chosen_year)]
+    head, numbers = page.locator(".search-count").inner_text().split("：", 1)  # says what is listed, and within what
+    assert re.findall(r"\d+", numbers) == [str(sum(n for _, n in listed)), str(len(listed)), str(len({u for u, _ in listed}))]
+    kind_label = page.locator(".search-filter[data-facet=kind] button[data-choice=text]").inner_text().split()[0]
+    assert head.endswith(f"在{kind_label}、{chosen_year}年中")
     params = parse_qs(urlsplit(page.url).query)
     assert params == {"q": ["创先争优"], "kind": ["text"], "year": [chosen_year]}
     assert filtered[1] == ["text", chosen_year]
