@@ -299,6 +299,7 @@
   var RESULTS_PER_BATCH = 50;  // an archive-wide query can hit tens of thousands of paragraphs
   var GROUPS_PER_BATCH = 20;  // ... on thousands of pages: a first screen of them, the rest on request
   var OPEN_HITS = 20;  // the first pages are drawn open until about this many hits are shown
+  var GLOSSARY_OPEN = 5;  // the glossary's group is drawn open up to this many entries (else the texts sink below it)
   var KINDS = [["text", ["text"]], ["title", ["title", "heading"]], ["glossary", ["glossary"]], ["note", ["note"]]];
   var KIND_CHOICE = {};  // a unit's kind -> the filter's choice holding it
   KINDS.forEach(function (k) { k[1].forEach(function (member) { KIND_CHOICE[member] = k[0]; }); });
@@ -467,14 +468,15 @@
     var filters = filtersIn(location.search);  // each bar's choice; `groups` holds the hits they keep
     groupsBox.className = "search-groups";
 
-    /* Which of these groups are drawn open: the first, and the next until about OPEN_HITS hits
-       in the texts (the glossary's group, first, opens without counting: a term's entries are
-       not where the reader will find it used). */
+    /* Which of these groups are drawn open: the first text, and the next until about OPEN_HITS
+       hits. The glossary's group, first, opens when it is short or alone: a long one (创先争优 is
+       named in dozens of entries) would push the texts, where a term is used, screens down. */
     function opens(batch) {
       var budget = OPEN_HITS, texts = 0;
       return batch.map(function (group) {
+        if (group.key < 0) return group.hits.length <= GLOSSARY_OPEN || batch.length === 1;
         var open = texts === 0 || budget > 0;
-        if (open && group.key >= 0) { budget -= group.hits.length; texts++; }
+        if (open) { budget -= group.hits.length; texts++; }
         return open;
       });
     }

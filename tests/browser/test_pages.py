@@ -281,6 +281,15 @@ def test_the_chosen_filters_are_kept_in_the_address(page, site, variant):
     assert parse_qs(urlsplit(page.url).query) == {"q": ["创先争优"]}
 
 
+@pytest.mark.parametrize("query", ["两张皮", "小岗村"])
+def test_a_short_glossary_group_is_drawn_open(page, site, query):
+    page.goto((site / "search.html").as_uri() + f"?q={query}")
+    page.wait_for_function("document.body.dataset.searchHits !== undefined")
+    glossary = page.locator(".search-group").first
+    assert glossary.locator("summary .search-page").inner_text() == "术语表"
+    assert glossary.evaluate("g => g.open") and glossary.locator("ol.search-results li").count() > 0
+
+
 def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
     page.goto((site / "search.html").as_uri() + "?q=的")
     page.wait_for_function("document.body.dataset.searchHits !== undefined")
@@ -290,10 +299,14 @@ def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
     assert not any(url.startswith("glossary/") for url in urls[first_text:])
     glossary = page.locator(".search-group").first
     assert glossary.locator("summary .search-page").inner_text() == "术语表"
-    assert page.evaluate("[...document.querySelectorAll('.search-group')].slice(0, 2).every(g => g.open)")  # and a text
+    script = (site / "assets" / "edition-search.js").read_text()
+    per_batch, glossary_open = (int(re.search(rf"{name} = (\d+)", script).group(1)) for name in ("RESULTS_PER_BATCH", "GLOSSARY_OPEN"))
+    assert first_text > glossary_open
+    # a long glossary group is drawn closed, so that the first text, open, is on the first screen
+    assert page.evaluate("[...document.querySelectorAll('.search-group')].slice(0, 2).map(g => g.open)") == [False, True]
     first_page = page.locator(".search-group").nth(1).locator("summary .search-page").inner_text()
     assert re.match(r"\d{4}年(\d{1,2}月(\d{1,2}日)?)? \S", first_page), first_page  # a text is named with its date
-    per_batch = int(re.search(r"RESULTS_PER_BATCH = (\d+)", (site / "assets" / "edition-search.js").read_text()).group(1))
+    glossary.locator("summary").click()
     assert glossary.locator("ol.search-results li a").count() == min(first_text, per_batch)  # one per term, named by it
     assert "术语表" not in glossary.locator("ol.search-results li a").all_inner_texts()
     assert f"见于{len(set(urls))}页" in page.locator(".search-count").inner_text()
