@@ -182,7 +182,7 @@ def _meta_card(doc: Document, t, month_page: str = "") -> list[str]:
     """Document metadata (already in the variant's script) under converted labels; `month_page`:
     the catalogue of the text's month, linked from its date."""
     m = doc.meta
-    month = f" · [{t('同月文献')}](../../{month_page})" if month_page else ""
+    month = f" · [{t('同月文献')}](../../{month_page}#{m.slug})" if month_page else ""  # its row, marked
     who = [(t("发文机关"), md_escape(m.issuer))] if m.issuer else []  # a notice's author
     if m.speaker != m.issuer:  # a notice may print a speech: its speaker too
         who.append((t("受访者" if m.kind == "interview" else "讲话人"), md_escape(m.speaker)))
@@ -324,11 +324,12 @@ def catalogue_path(month: str) -> str:
 
 
 def _catalogue_table(docs: list[Document], t, up: str = "") -> list[str]:
-    """The catalogue table, in a `.catalogue` box: on phones each row stacks (theme.css)."""
+    """The catalogue table, in a `.catalogue` box: on phones each row stacks (theme.css). A text's
+    title carries its slug as id, so that a text's 同月文献 link lands on its own row."""
     rows = [f"| {t('日期')} | {t('题目')} | {t('讲话人／署名')} | {t('文体')} |", "|---|---|---|---|"]
     for doc in docs:
         m = doc.meta
-        rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({up}{text_page_path(m.slug)}) "
+        rows.append(f"| {date_cell(m.date)} | [{md_escape(m.title)}]({up}{text_page_path(m.slug)}){{: #{m.slug} }} "
                     f"| {md_escape(m.author)} | {t(KIND_LABELS[m.kind])} |")
     return ['<div class="catalogue" markdown>', "", *rows, "", "</div>"]
 

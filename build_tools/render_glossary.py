@@ -67,14 +67,19 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
               t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
               + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
     if len(counts) > listed_texts:  # an archive: a page per entry stays the same size whatever its size
+        def search(form: str, year: str = "") -> str:
+            return f"../search.md?q={quote(t(form))}" + (f"&year={year}" if year else "")
+
         lines += [t(f"下面只列出前{listed_texts}篇中的出现位置，另{len(counts) - listed_texts}篇从略；"
-                    "各年的篇数与次数见下表，全部出处可用全文检索列出："), "",
-                  f"[{t('在全文检索中列出全部出处')}](../search.md?q={quote(t(entry.term))}){{: .search-all }}", "",
-                  f"| {t('年份')} | {t('文献')} | {t('次数')} |", "|---|---|---|"]
+                    "各年的篇数与次数见下表，每年的出处可在全文检索中列出。"), "",
+                  t("全文检索按字面查找，包含在更长词条中的出现也算在内，次数因而可能多于本页：") + " · ".join(
+                      f"[{md_escape(t(form))}]({search(form)})" for form in entry.forms), "",
+                  f"| {t('年份')} | {t('文献')} | {t('次数')} | {t('全文检索')} |", "|---|---|---|---|"]
         by_year: dict[str, Counter] = defaultdict(Counter)
         for slug, n in counts.items():
             by_year[docs[slug].meta.date[:4]][slug] += n
-        lines += [f"| {year} | {len(texts)} | {sum(texts.values())} |" for year, texts in sorted(by_year.items())]
+        lines += [f"| {year} | {len(texts)} | {sum(texts.values())} | [{t('列出')}]({search(entry.term, year)}) |"
+                  for year, texts in sorted(by_year.items())]
     elif hits:
         lines += [f"| {t('文献')} | {t('次数')} |", "|---|---|"]
         lines += [f"| [{md_escape(docs[slug].meta.short_title)}](#in-{slug}) | {counts[slug]} |" for slug in listed]
@@ -107,7 +112,7 @@ def render_index(glossary: Glossary, occ: dict[str, list[Hit]], t) -> str:
     lines = [front_matter(t("术语表"), t("活动术语、提法、人物、地点、机构、会议、文件和事件的释义、出处与出现位置")),
              GENERATED_STAMP, "", f"# {t('术语表')} {{: #top }}", "",
              t(f"共{len(glossary.entries)}条，收录文中的活动术语、提法、人物、地点、机构、会议、文件和事件，"
-               "每条列出释义、出处和全部出现位置（括号内为出现次数）。"), "",
+               "每条列出释义、出处和出现位置（括号内为出现次数）。"), "",
              f"[{t('按类别')}](#by-category) · [{t('按拼音')}](#by-pinyin) · "
              + " · ".join(f"[{t(label)}]({name}.md)" for name, (_, label) in INDEX_PAGES.items())
              + f" · [{t('大事年表')}](../timeline.md)", "",

@@ -160,10 +160,12 @@ def test_an_entry_page_of_an_archive_lists_a_bounded_number_of_texts_and_counts_
     assert [s for s in texts if f"#in-{s}" in listing] == texts[:2]  # the first two texts, no more
     assert f"另{len(texts) - 2}篇从略" in listing
     years = Counter(docs[s].meta.date[:4] for s in texts)
-    rows = dict((y, (int(n), int(c))) for y, n, c in re.findall(r"^\| (\d{4}) \| (\d+) \| (\d+) \|$", listing, re.M))
-    assert {y: n for y, (n, _) in rows.items()} == dict(years)
-    assert sum(c for _, c in rows.values()) == len(hits)  # every occurrence counted
-    assert f"../search.md?q={quote(entry.term)}" in listing  # and every one findable
+    rows = {y: (int(n), int(c), link) for y, n, c, link in
+            re.findall(r"^\| (\d{4}) \| (\d+) \| (\d+) \| \[列出\]\(([^)]+)\) \|$", listing, re.M)}
+    assert {y: n for y, (n, _, _) in rows.items()} == dict(years)
+    assert sum(c for _, c, _ in rows.values()) == len(hits)  # every occurrence counted
+    assert all(link == f"../search.md?q={quote(entry.term)}&year={y}" for y, (_, _, link) in rows.items())  # findable
+    assert all(f"](../search.md?q={quote(form)})" in listing for form in entry.forms)  # by each of its forms
 
 
 # Front matter: first in the file (MkDocs reads it nowhere else) and escaped, because the theme
@@ -273,5 +275,5 @@ def test_an_archive_s_text_links_its_month_and_each_month_its_neighbours(edition
     doc = docs[len(docs) // 2]
     month = month_catalogue(doc, len(docs))
     assert month in pages and f"texts/{doc.meta.slug}/" in pages[month]
-    assert f"[同月文献](../../{month})" in render_text_page(doc, str, month_page=month)
+    assert f"[同月文献](../../{month}#{doc.meta.slug})" in render_text_page(doc, str, month_page=month)
     assert month_catalogue(doc, CATALOGUE_ROWS) == "" and "同月文献" not in render_text_page(doc, str)

@@ -190,7 +190,7 @@
       var more = paragraph("edition-popover__more");
       var link = document.createElement("a");
       link.href = marker.getAttribute("href");
-      link.textContent = say("查看词条与全部出处 →", "查看詞條與全部出處 →");
+      link.textContent = say("查看词条与出现位置 →", "查看詞條與出現位置 →");
       more.appendChild(link);
       box.appendChild(more);
     } else {

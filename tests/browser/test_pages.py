@@ -421,6 +421,13 @@ def test_a_month_link_is_underlined_under_its_words_and_never_broken(browser, ar
         context.close()
 
 
+# an element's background is the accent's transparent tint, as a :target paragraph's
+MARKED = """el => { const probe = document.createElement('div');
+    probe.style.background = 'var(--md-accent-fg-color--transparent)'; el.closest('article').append(probe);
+    const tint = getComputedStyle(probe).backgroundColor; probe.remove();
+    return getComputedStyle(el).backgroundColor === tint; }"""
+
+
 def test_an_archive_s_text_links_the_catalogue_of_its_month_which_lists_it(browser, archive_site):
     page = browser.new_page()
     try:
@@ -430,7 +437,11 @@ def test_an_archive_s_text_links_the_catalogue_of_its_month_which_lists_it(brows
                 link = page.locator("article .admonition.info a", has_text=re.compile("同月文獻|同月文献"))
                 with page.expect_navigation():
                     link.click()
-                assert "/catalogue/" in page.url, text.name
+                assert "/catalogue/" in page.url and page.url.endswith("#" + text.name), text.name
                 assert page.locator(f"article .catalogue a[href*='/{text.name}/']").count() == 1, text.name
+                row = page.locator(f"article .catalogue tr:has(a[href*='/{text.name}/'])")  # marked, and in view
+                row.evaluate("r => Promise.all(r.getAnimations().map(a => a.finished))")  # the theme fades rows in
+                assert row.evaluate(MARKED) and row.evaluate("r => r.getBoundingClientRect().top > 0 && "
+                                                             "r.getBoundingClientRect().bottom < innerHeight"), text.name
     finally:
         page.close()
