@@ -397,6 +397,12 @@
     FACETS.forEach(function (facet) { filters[facet] = params.get(facet) || ""; });
     return filters;
   }
+  /* What the results page keeps in its history entry, to be found again on coming back. */
+  function remember(what) {
+    try {
+      history.replaceState(Object.assign({}, history.state, what), "");
+    } catch (error) {}
+  }
   function keepInAddress(filters) {
     var params = new URLSearchParams(location.search);
     FACETS.forEach(function (facet) { if (filters[facet]) params.set(facet, filters[facet]); else params.delete(facet); });
@@ -466,7 +472,11 @@
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
     var hits = [], groups = [], groupsBox = document.createElement("div"), bars = [], first = null;
     var filters = filtersIn(location.search);  // each bar's choice; `groups` holds the hits they keep
+    var left = history.state || {};  // coming back from a result: how many groups were drawn, and where
     groupsBox.className = "search-groups";
+    groupsBox.addEventListener("click", function (event) {
+      if (event.target.closest("a")) remember({ scrollY: window.scrollY });
+    });
 
     /* Which of these groups are drawn open: the first text, and the next until about OPEN_HITS
        hits. The glossary's group, first, opens when it is short or alone: a long one (创先争优 is
@@ -506,6 +516,7 @@
     function choose(facet, choice) {  // after the whole archive is read
       filters[facet] = choice;
       keepInAddress(filters);
+      remember({ drawn: 0 });
       describe();
       countFilters(bars, hits, filters, false);
       var shown = byPage(filtered(hits, filters));
@@ -520,14 +531,17 @@
       var left = chosen.length - drawn;
       button.dataset.left = String(left);
       button.textContent = format(left > GROUPS_PER_BATCH ? L.morePages : L.restPages, { n: GROUPS_PER_BATCH, m: left });
-      button.addEventListener("click", function () {
-        nameGroups(chosen.slice(drawn, drawn + GROUPS_PER_BATCH)).then(function (batch) {
-          var next = batch.map(function (group) { return groupElement(group, query, L, false).element; });
-          button.replaceWith.apply(button, next);
-          morePages(chosen, drawn + next.length);
-        });
-      });
+      button.addEventListener("click", function () { drawMore(chosen, drawn, GROUPS_PER_BATCH, button); });
       groupsBox.appendChild(button);
+    }
+    /* `n` more groups, closed, in place of the button; how many are drawn is remembered. */
+    function drawMore(chosen, drawn, n, button) {
+      return nameGroups(chosen.slice(drawn, drawn + n)).then(function (batch) {
+        var next = batch.map(function (group) { return groupElement(group, query, index.labels, false).element; });
+        button.replaceWith.apply(button, next);
+        remember({ drawn: drawn + next.length });
+        morePages(chosen, drawn + next.length);
+      });
     }
     function drawFirst(whole) {
       return drawGroups(groups).then(function () {
@@ -553,6 +567,10 @@
       describe();
       countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
+      var more = groupsBox.querySelector(".search-more-pages"), back = left.drawn - GROUPS_PER_BATCH;
+      (more && back > 0 ? drawMore(groups, GROUPS_PER_BATCH, back, more) : Promise.resolve()).then(function () {
+        if (left.scrollY) window.scrollTo(0, left.scrollY);  // where the reader was, once it is drawn again
+      });
       document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);
       document.body.dataset.searchHits = String(hits.length);
     }

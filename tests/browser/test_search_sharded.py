@@ -141,3 +141,27 @@ def test_reading_waits_while_the_first_pages_of_results_are_drawn(page, syntheti
             route.continue_()
         page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
         assert set(asked) > before, "later parts are read once the first pages are drawn"
+
+
+def test_coming_back_from_a_result_finds_the_results_as_they_were_left(page, synthetic):
+    """Pages drawn on request and the place on the page survive a visit to a result and Back."""
+    _, out = synthetic
+    with served(out) as address:
+        page.goto(address + "search.html?q=创先争优")
+        page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+        first = page.locator(".search-group").count()
+        page.click(".search-more-pages")
+        page.wait_for_function("n => document.querySelectorAll('.search-group').length > n", arg=first)
+        drawn = page.locator(".search-group").count()
+        group = page.locator(".search-group").nth(drawn - 2)
+        group.locator("summary").click()
+        link = group.locator("ol.search-results li a").first
+        link.scroll_into_view_if_needed()
+        at = page.evaluate("scrollY")
+        assert at > 500
+        with page.expect_navigation():
+            link.click()
+        page.go_back()
+        page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+        page.wait_for_function("n => document.querySelectorAll('.search-group').length === n", arg=drawn)
+        page.wait_for_function("at => Math.abs(scrollY - at) < 5", arg=at)
