@@ -71,14 +71,14 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
             return f"../search.md?q={quote(t(form))}" + (f"&year={year}" if year else "")
 
         lines += [t(f"下面只列出前{listed_texts}篇中的出现位置，另{len(counts) - listed_texts}篇从略；"
-                    "各年的篇数与次数见下表，每年的出处可在全文检索中列出。"), "",
+                    "各年的篇数与次数见下表，点年份可在全文检索中列出该年的出处。"), "",
                   t("全文检索按字面查找，包含在更长词条中的出现也算在内，次数因而可能多于本页：") + " · ".join(
                       f"[{md_escape(t(form))}]({search(form)})" for form in entry.forms), "",
-                  f"| {t('年份')} | {t('文献')} | {t('次数')} | {t('全文检索')} |", "|---|---|---|---|"]
+                  f"| {t('年份')} | {t('文献')} | {t('次数')} |", "|---|---|---|"]
         by_year: dict[str, Counter] = defaultdict(Counter)
         for slug, n in counts.items():
             by_year[docs[slug].meta.date[:4]][slug] += n
-        lines += [f"| {year} | {len(texts)} | {sum(texts.values())} | [{t('列出')}]({search(entry.term, year)}) |"
+        lines += [f"| [{year}]({search(entry.term, year)}) | {len(texts)} | {sum(texts.values())} |"
                   for year, texts in sorted(by_year.items())]
     elif hits:
         lines += [f"| {t('文献')} | {t('次数')} |", "|---|---|"]

@@ -160,8 +160,8 @@ def test_an_entry_page_of_an_archive_lists_a_bounded_number_of_texts_and_counts_
     assert [s for s in texts if f"#in-{s}" in listing] == texts[:2]  # the first two texts, no more
     assert f"另{len(texts) - 2}篇从略" in listing
     years = Counter(docs[s].meta.date[:4] for s in texts)
-    rows = {y: (int(n), int(c), link) for y, n, c, link in
-            re.findall(r"^\| (\d{4}) \| (\d+) \| (\d+) \| \[列出\]\(([^)]+)\) \|$", listing, re.M)}
+    rows = {y: (int(n), int(c), link) for y, link, n, c in
+            re.findall(r"^\| \[(\d{4})\]\(([^)]+)\) \| (\d+) \| (\d+) \|$", listing, re.M)}
     assert {y: n for y, (n, _, _) in rows.items()} == dict(years)
     assert sum(c for _, c, _ in rows.values()) == len(hits)  # every occurrence counted
     assert all(link == f"../search.md?q={quote(entry.term)}&year={y}" for y, (_, _, link) in rows.items())  # findable
