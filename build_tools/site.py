@@ -14,6 +14,7 @@ import gc
 import gzip
 import logging
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +22,7 @@ import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
+from html import unescape
 from pathlib import Path
 
 import yaml
@@ -161,6 +163,8 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                     archive.add_tree(place, staging)
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(zip_draft, target)
+            for variant, _, _ in builds:  # the offline copy, zipped above, goes without: it is the download
+                label_download_sizes(staging / variant.path / DOWNLOADS_PAGE, staging, {zip_at: target})
         except BaseException:
             pool.stop()  # a build of input that failed its checks could run for minutes
             shutil.rmtree(staging, ignore_errors=True)
@@ -171,6 +175,36 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             zip_draft.unlink(missing_ok=True)
             shutil.rmtree(index_dir, ignore_errors=True)
         publish(staging, site_dir)
+
+
+DOWNLOADS_PAGE = "downloads.html"
+ARTICLE_LINK = re.compile(r'<a [^>]*href="([^"#?]+)"[^>]*>.*?</a>', re.S)
+
+
+def label_download_sizes(page: Path, site: Path, elsewhere: dict[str, Path]) -> None:
+    """After each file a built page's article links (not a page), its size: a reader on a phone
+    sees what a tap downloads. `elsewhere`: addresses of files published outside the site (an
+    archive's offline zip, a release asset) -> the file."""
+    html = page.read_text(encoding="utf-8")
+    start, end = html.find("<article"), html.find("</article>")
+
+    def sized(link: re.Match) -> str:
+        href = unescape(link.group(1))
+        if href in elsewhere:
+            path = elsewhere[href]
+        elif "://" in href or href.startswith(("/", "mailto:")):
+            return link.group(0)
+        else:
+            path = (page.parent / href).resolve()
+        if not path.is_file() or path.suffix == ".html" or (href not in elsewhere and site.resolve() not in path.parents):
+            return link.group(0)
+        return f'{link.group(0)}<span class="file-size">（{file_size(path.stat().st_size)}）</span>'
+
+    page.write_text(html[:start] + ARTICLE_LINK.sub(sized, html[start:end]) + html[end:], encoding="utf-8")
+
+
+def file_size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{max(1, round(size / 1e3))} KB"
 
 
 def split_sitemap_file(folder: Path, base_url: str) -> None:

@@ -16,7 +16,7 @@ from build_tools.load import load_texts
 from build_tools.pipeline import OFFLINE_RELEASE, load_edition, variant_url
 from build_tools.render_parallels import PARALLELS_LISTED
 from build_tools.segment import strip_ws
-from build_tools.site import build_site
+from build_tools.site import build_site, file_size
 from tests.sitecheck import block_texts, broken_links, external_references, html_pages
 from tests.test_segment import raw_minus_debris
 
@@ -228,8 +228,29 @@ def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(
     artifact = project / "build" / "offline" / "cxzy-edition-offline.zip"
     assert set(zipfile.ZipFile(artifact).namelist()) == names  # the same site, now beside it
     for variant in ("", "zh-Hant"):
-        downloads = (project / "site" / variant / "downloads.html").read_text(encoding="utf-8")
-        assert f"/releases/download/{OFFLINE_RELEASE}/cxzy-edition-offline.zip" in downloads
+        labels = download_labels(project / "site" / variant / "downloads.html")
+        release = next(href for href in labels if href.endswith(f"/releases/download/{OFFLINE_RELEASE}/cxzy-edition-offline.zip"))
+        assert labels[release] == f"（{file_size(artifact.stat().st_size)}）"  # its size, though it is elsewhere
+
+
+def download_labels(page) -> dict[str, str | None]:
+    """The downloads page's links: href -> the size shown after the link (None: no size)."""
+    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+    def label(a):
+        after = a.find_next_sibling()
+        return after.get_text() if after is not None and "file-size" in after.get("class", []) and a.next_sibling is after else None
+    return {a["href"]: label(a) for a in article.find_all("a", href=True)}
+
+
+def test_the_downloads_page_gives_the_size_of_each_file_it_links(site):
+    for variant in ("", "zh-Hant"):
+        page = site / variant / "downloads.html"
+        labels = download_labels(page)
+        files = {href: (page.parent / href).resolve() for href in labels if "://" not in href}
+        files = {href: path for href, path in files.items() if path.is_file() and path.suffix != ".html"}
+        assert len(files) >= 5 and any(href.endswith(".zip") for href in files)
+        assert {href: labels[href] for href in files} == {href: f"（{file_size(path.stat().st_size)}）" for href, path in files.items()}
+        assert all(labels[href] is None for href in labels if href not in files)  # pages and other sites: none
 
 
 def test_a_sitemap_past_the_protocol_limit_is_published_as_an_index_of_its_parts(project, site, edition, monkeypatch):
