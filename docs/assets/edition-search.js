@@ -397,18 +397,17 @@
     FACETS.forEach(function (facet) { filters[facet] = params.get(facet) || ""; });
     return filters;
   }
-  /* What the results page keeps in its history entry, to be found again on coming back. */
-  function remember(what) {
+  /* What the results page keeps in its history entry (and, given, its new address), to be found
+     again on coming back. A browser that refuses (some, from file://): the page still works. */
+  function remember(what, address) {
     try {
-      history.replaceState(Object.assign({}, history.state, what), "");
+      history.replaceState(Object.assign({}, history.state, what), "", address);
     } catch (error) {}
   }
   function keepInAddress(filters) {
     var params = new URLSearchParams(location.search);
     FACETS.forEach(function (facet) { if (filters[facet]) params.set(facet, filters[facet]); else params.delete(facet); });
-    try {
-      history.replaceState(history.state, "", "?" + params.toString() + location.hash);
-    } catch (error) {}  // a browser that refuses (file://, some): the filters still apply
+    remember({}, "?" + params.toString() + location.hash);
   }
 
   function filterBar(facet, label, choices, chosen, choose) {
@@ -472,7 +471,7 @@
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
     var hits = [], groups = [], groupsBox = document.createElement("div"), bars = [], first = null;
     var filters = filtersIn(location.search);  // each bar's choice; `groups` holds the hits they keep
-    var left = history.state || {};  // coming back from a result: how many groups were drawn, and where
+    var returned = history.state || {};  // coming back from a result: how many groups were drawn, and where
     groupsBox.className = "search-groups";
     groupsBox.addEventListener("click", function (event) {
       if (event.target.closest("a")) remember({ scrollY: window.scrollY });
@@ -516,7 +515,7 @@
     function choose(facet, choice) {  // after the whole archive is read
       filters[facet] = choice;
       keepInAddress(filters);
-      remember({ drawn: 0 });
+      remember({ drawn: 0, scrollY: 0 });  // a new list, from its top
       describe();
       countFilters(bars, hits, filters, false);
       var shown = byPage(filtered(hits, filters));
@@ -567,9 +566,9 @@
       describe();
       countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
-      var more = groupsBox.querySelector(".search-more-pages"), back = left.drawn - GROUPS_PER_BATCH;
+      var more = groupsBox.querySelector(".search-more-pages"), back = returned.drawn - GROUPS_PER_BATCH;
       (more && back > 0 ? drawMore(groups, GROUPS_PER_BATCH, back, more) : Promise.resolve()).then(function () {
-        if (left.scrollY) window.scrollTo(0, left.scrollY);  // where the reader was, once it is drawn again
+        if (returned.scrollY) window.scrollTo(0, returned.scrollY);  // where the reader was, once it is drawn again
       });
       document.body.dataset.searchDoneMs = (performance.now() - started).toFixed(1);
       document.body.dataset.searchHits = String(hits.length);
