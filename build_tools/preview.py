@@ -94,11 +94,14 @@ class Preview:
         from build_tools.incremental import changed_files, only_notes, snapshot
 
         started = time.perf_counter()
-        self.stop_completing()
         inputs = snapshot(self.root, self.last.inputs if self.last else None)
         changed = changed_files(self.last.inputs, inputs) if self.last else None
         if changed is not None and not changed:
-            return ""  # back to the inputs of the last good build, which the pages show
+            # back to the inputs of the last good build, which the pages show; its search index,
+            # still being written, goes on (a save is often seen twice: stopping it here left the
+            # index stale until the next real change)
+            return ""
+        self.stop_completing()
         fast = changed is not None and only_notes(self.root, changed)
         try:
             written = self.fast(changed, inputs) if fast else self.full(inputs)

@@ -96,3 +96,30 @@ def test_preview_serves_both_scripts_and_shows_a_bad_save_in_the_page(project, t
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_save_that_changes_nothing_lets_the_search_index_be_finished(project, tmp_path):
+    """A save is often seen twice. The second, finding nothing changed, must not stop the
+    background process that writes the search index after a notes-only rebuild."""
+    from build_tools.preview import Preview
+    from build_tools.renderers import Renderers
+
+    renderers = Renderers(2)
+    preview = Preview(project, tmp_path / "served", "http://127.0.0.1:1/", renderers)
+    try:
+        assert preview.rebuild() == ""  # the whole pipeline
+        notes = project / NOTES
+        wording = "预览新措辞：这是一处测试用的修改"
+        notes.write_text(notes.read_text(encoding="utf-8").replace("即2010年5月7日。", f"即2010年5月7日。{wording}", 1),
+                         encoding="utf-8")
+        assert preview.rebuild() == ""  # notes only: the index follows in the background
+        completing = preview.completing
+        assert completing is not None and completing.is_alive()
+        assert preview.rebuild() == ""  # the same save, seen again
+        completing.join(120)
+        assert completing.exitcode == 0
+        md = project / "build" / "md" / "zh-Hans"
+        assert any(wording in p.read_text(encoding="utf-8") for p in md.rglob("*.js"))
+    finally:
+        preview.stop_completing()
+        renderers.close()
