@@ -192,11 +192,11 @@ def tokenizer(forms: dict[str, str]) -> Callable[[str], list[tuple[int, int, str
     Aho-Corasick (in C) finds every match in one pass, whose cost per character does not grow
     with the glossary (an alternation regex tries each form in turn: ten times the entries, ten
     times the time); the leftmost-longest choice among them is made here."""
+    if not forms:
+        return lambda text: []
     automaton = ahocorasick.Automaton()
     for form, entry in forms.items():
         automaton.add_word(form, (len(form), entry))
-    if not forms:
-        return lambda text: []
     automaton.make_automaton()
 
     def tokenize(text: str) -> list[tuple[int, int, str]]:

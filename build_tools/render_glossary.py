@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from itertools import islice
 from typing import Callable
 from urllib.parse import quote
 
@@ -62,7 +63,7 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
         lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t, refs)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
-    listed = list(counts)[:listed_texts]  # in date order, as `hits` are (occurrences)
+    listed = list(islice(counts, listed_texts))  # in date order, as `hits` are (occurrences)
     lines += ["", f"## {t('文中出现')} {{: #occurrences }}", "",
               t(f"共{len(hits)}次，见于{len(counts)}篇文献。")
               + (t("出现次数多，后面各篇只列段号（括号内为次数）。") if len(hits) > in_context else ""), ""]
@@ -140,7 +141,7 @@ def render_category_page(category: str, label: str, glossary: Glossary, occ, doc
     for e in members:
         counts = Counter(h.slug for h in occ[e.id])
         where = "、".join(f"[{md_escape(docs[s].meta.short_title)}](../{text_page_path(s)})（{n}）"
-                         for s, n in list(counts.items())[:LISTED_TEXTS])  # in date order, as occ's hits
+                         for s, n in islice(counts.items(), LISTED_TEXTS))  # in date order, as occ's hits
         if len(counts) > LISTED_TEXTS:
             where += t(f"等{len(counts)}篇（[详见条目]({e.id}.md#occurrences)）")  # the entry too lists a part
         lines += [f"## {md_escape(t(e.term))} {{: #{e.id} }}", "", f"{md_escape(t(e.gloss))} [{t('详见条目')}]({e.id}.md)",

@@ -196,7 +196,9 @@ def label_download_sizes(page: Path, site: Path, elsewhere: dict[str, Path]) -> 
             return link.group(0)
         else:
             path = (page.parent / href).resolve()
-        if not path.is_file() or path.suffix == ".html" or (href not in elsewhere and site.resolve() not in path.parents):
+            if site.resolve() not in path.parents:
+                return link.group(0)
+        if not path.is_file() or path.suffix == ".html":
             return link.group(0)
         return f'{link.group(0)}<span class="file-size">（{file_size(path.stat().st_size)}）</span>'
 

@@ -381,12 +381,13 @@
   function keeps(facet, choice, hit) {
     return !choice || choiceOf(facet, hit) === choice;
   }
-  /* The hits that every filter's choice keeps, but `except`'s (a bar counts within the others). */
+  /* Whether every filter's choice, but `except`'s (a bar counts within the others), keeps a hit. */
+  function passes(hit, filters, except) {
+    return FACETS.every(function (f) { return f === except || keeps(f, filters[f], hit); });
+  }
   function filtered(hits, filters, except) {
-    var facets = Object.keys(filters).filter(function (f) { return f !== except && filters[f]; });
-    return facets.length ? hits.filter(function (h) {
-      return facets.every(function (f) { return keeps(f, filters[f], h); });
-    }) : hits;
+    var chosen = FACETS.some(function (f) { return f !== except && filters[f]; });
+    return chosen ? hits.filter(function (h) { return passes(h, filters, except); }) : hits;
   }
 
   /* The filters are kept in the address (?q=…&kind=…&year=…): a filtered search can be shared,
@@ -516,9 +517,9 @@
       filters[facet] = choice;
       keepInAddress(filters);
       remember({ drawn: 0, scrollY: 0 });  // a new list, from its top
-      describe();
-      countFilters(bars, hits, filters, false);
       var shown = byPage(filtered(hits, filters));
+      describe(shown);
+      countFilters(bars, hits, filters, false);
       return drawGroups(shown).then(function (drawn) { morePages(shown, drawn); });
     }
     /* An archive-wide query can hit thousands of pages: their groups are made a batch at a time. */
@@ -552,18 +553,21 @@
       });
     }
     /* The count line says what is listed: with filters chosen, within them, and names them. */
-    function describe() {
-      var L = index.labels, shown = filtered(hits, filters);
-      var pages = byPage(shown).reduce(function (sum, group) { return sum + group.pages; }, 0);
-      var times = shown.reduce(function (sum, hit) { return sum + hit.count; }, 0);  // as the glossary counts
+    function describe(shown) {  // the groups listed
+      var L = index.labels, pages = 0, places = 0, times = 0;
+      shown.forEach(function (group) {
+        pages += group.pages;
+        places += group.hits.length;
+        group.hits.forEach(function (hit) { times += hit.count; });  // as the glossary counts
+      });
       var within = FACETS.filter(function (f) { return filters[f]; }).map(function (f) {
         return f === "year" ? format(L.year, { y: filters.year }) : L["kind_" + filters.kind];
       }).join("、");
       count.textContent = format(!hits.length ? L.none : within ? L.foundIn : L.found,
-                                 { q: query, c: times, n: shown.length, m: pages, f: within });
+                                 { q: query, c: times, n: places, m: pages, f: within });
     }
     function finish(early) {
-      describe();
+      describe(groups);
       countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
       var more = groupsBox.querySelector(".search-more-pages"), back = returned.drawn - GROUPS_PER_BATCH;
@@ -576,7 +580,7 @@
     scan(query, function (found, upTo) {
       found.forEach(function (hit) {
         hits.push(hit);
-        if (filtered([hit], filters).length) addToGroups(groups, hit);
+        if (passes(hit, filters)) addToGroups(groups, hit);
       });
       var done = groups.length - (groups.length && groups[groups.length - 1].end > upTo ? 1 : 0);  // only the last page may go on
       if (!first && done >= GROUPS_PER_BATCH) {
