@@ -132,6 +132,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
         zip_draft = staging.with_name(f"{staging.name}.zip")
         index_dir = staging.with_name(f"{staging.name}.search")
         urls = {v.code: variant_url(edition.settings, v) for v in edition.variants}
+        edition_url = edition.settings["site_url"]
         builds = []
         try:
             for variant in write_variants(edition, with_search_shards=False):
@@ -160,10 +161,15 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                     split_sitemap_file(place, urls[variant.code])
                     if variant.canonical:
                         move_files(index_dir, place)
-                    archive.add_tree(place, staging)
+                    # The sizes of all the files but the zip, not made yet; in the offline copy,
+                    # which is the zip, the zip's link goes to the site's.
+                    downloads = place / DOWNLOADS_PAGE
+                    label_download_sizes(downloads, staging, {})
+                    archive.add_tree(place, staging, {downloads: linking_online(
+                        downloads, staging, target, edition_url + zip_at) if in_site else None})
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(zip_draft, target)
-            for variant, _, _ in builds:  # the offline copy, zipped above, goes without: it is the download
+            for variant, _, _ in builds:
                 label_download_sizes(staging / variant.path / DOWNLOADS_PAGE, staging, {zip_at: target})
         except BaseException:
             pool.stop()  # a build of input that failed its checks could run for minutes
@@ -178,31 +184,46 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
 
 
 DOWNLOADS_PAGE = "downloads.html"
-ARTICLE_LINK = re.compile(r'<a [^>]*href="([^"#?]+)"[^>]*>.*?</a>', re.S)
+ARTICLE_LINK = re.compile(r'<a [^>]*href="([^"#?]+)"[^>]*>.*?</a>(<span class="file-size">)?', re.S)
 
 
 def label_download_sizes(page: Path, site: Path, elsewhere: dict[str, Path]) -> None:
     """After each file a built page's article links (not a page), its size: a reader on a phone
     sees what a tap downloads. `elsewhere`: addresses of files published outside the site (an
-    archive's offline zip, a release asset) -> the file."""
-    html = page.read_text(encoding="utf-8")
-    start, end = html.find("<article"), html.find("</article>")
-
-    def sized(link: re.Match) -> str:
-        href = unescape(link.group(1))
-        if href in elsewhere:
-            path = elsewhere[href]
-        elif "://" in href or href.startswith(("/", "mailto:")):
-            return link.group(0)
-        else:
-            path = (page.parent / href).resolve()
-            if site.resolve() not in path.parents:
-                return link.group(0)
-        if not path.is_file() or path.suffix == ".html":
+    archive's offline zip, a release asset) -> the file. A link already labelled is left as it is,
+    so a page labelled before the zip existed gets only the zip's size."""
+    def sized(link: re.Match, path: Path) -> str:
+        if link.group(2) or not path.is_file() or path.suffix == ".html":
             return link.group(0)
         return f'{link.group(0)}<span class="file-size">（{file_size(path.stat().st_size)}）</span>'
 
-    page.write_text(html[:start] + ARTICLE_LINK.sub(sized, html[start:end]) + html[end:], encoding="utf-8")
+    page.write_text(edit_file_links(page, site, elsewhere, sized), encoding="utf-8")
+
+
+def linking_online(page: Path, site: Path, file: Path, url: str) -> str:
+    """The page with its links to `file` (in the site, left out of the offline copy) going to `url`."""
+    def online(link: re.Match, path: Path) -> str:
+        return link.group(0).replace(f'href="{link.group(1)}"', f'href="{url}"', 1) if path == file.resolve() else link.group(0)
+
+    return edit_file_links(page, site, {}, online)
+
+
+def edit_file_links(page: Path, site: Path, elsewhere: dict[str, Path], edit) -> str:
+    """The page's HTML with `edit(link, file)` made of each link of its article to a file (in the
+    site, or named in `elsewhere`), whether that file exists or not."""
+    html = page.read_text(encoding="utf-8")
+    start, end = html.find("<article"), html.find("</article>")
+
+    def edited(link: re.Match) -> str:
+        href = unescape(link.group(1))
+        if href in elsewhere:
+            return edit(link, elsewhere[href])
+        if "://" in href or href.startswith(("/", "mailto:")):
+            return link.group(0)
+        path = (page.parent / href).resolve()
+        return edit(link, path) if site.resolve() in path.parents else link.group(0)
+
+    return html[:start] + ARTICLE_LINK.sub(edited, html[start:end]) + html[end:]
 
 
 def file_size(size: int) -> str:
@@ -358,14 +379,17 @@ class OfflineZip:
         self.archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
         self.level = 3  # given to each writestr: a ZipInfo entry ignores the archive's compresslevel
 
-    def add_tree(self, folder: Path, site_dir: Path) -> None:
+    def add_tree(self, folder: Path, site_dir: Path, replaced: dict[Path, str | None] | None = None) -> None:
         """Every file under `folder` (a variant, added before any variant placed inside it),
-        named by its path in `site_dir`."""
+        named by its path in `site_dir`; `replaced`: files whose text the zip holds instead."""
+        replaced = replaced or {}
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(path.relative_to(site_dir).as_posix(), date_time=self.stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            self.archive.writestr(info, path.read_bytes(), compresslevel=self.level)
+            text = replaced.get(path)
+            self.archive.writestr(info, path.read_bytes() if text is None else text.encode("utf-8"),
+                                  compresslevel=self.level)
 
     def __enter__(self):
         return self

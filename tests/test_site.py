@@ -233,9 +233,9 @@ def test_offline_zip_holds_both_variants_and_leaves_the_site_past_the_threshold(
         assert labels[release] == f"（{file_size(artifact.stat().st_size)}）"  # its size, though it is elsewhere
 
 
-def download_labels(page) -> dict[str, str | None]:
+def download_labels(page, html: str | None = None) -> dict[str, str | None]:
     """The downloads page's links: href -> the size shown after the link (None: no size)."""
-    article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("article")
+    article = BeautifulSoup(html or page.read_text(encoding="utf-8"), "html.parser").find("article")
     def label(a):
         after = a.find_next_sibling()
         return after.get_text() if after is not None and "file-size" in after.get("class", []) and a.next_sibling is after else None
@@ -251,6 +251,20 @@ def test_the_downloads_page_gives_the_size_of_each_file_it_links(site):
         assert len(files) >= 5 and any(href.endswith(".zip") for href in files)
         assert {href: labels[href] for href in files} == {href: f"（{file_size(path.stat().st_size)}）" for href, path in files.items()}
         assert all(labels[href] is None for href in labels if href not in files)  # pages and other sites: none
+
+
+def test_the_offline_copys_downloads_page_gives_sizes_and_links_the_online_zip(site, edition):
+    import zipfile
+
+    offline = zipfile.ZipFile(site / "downloads" / "cxzy-edition-offline.zip")
+    site_url = edition.settings["site_url"]
+    for variant in ("", "zh-Hant"):
+        page = site / variant / "downloads.html"
+        online = download_labels(page)
+        in_copy = download_labels(page, offline.read(f"{variant}/downloads.html".lstrip("/")).decode("utf-8"))
+        zip_link = next(href for href in online if href.endswith(".zip"))
+        assert in_copy.pop(site_url + "downloads/cxzy-edition-offline.zip") is None  # not in the copy: the site's
+        assert in_copy == {href: label for href, label in online.items() if href != zip_link}
 
 
 def test_a_sitemap_past_the_protocol_limit_is_published_as_an_index_of_its_parts(project, site, edition, monkeypatch):
