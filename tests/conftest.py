@@ -22,7 +22,8 @@ settings.load_profile("edition")
 
 def pytest_sessionstart(session):
     """A mistake in the editorial data is reported once, as the editor's message, instead of
-    failing every test that uses the edition with the same traceback."""
+    failing every test that uses the edition with the same traceback. This is the test that the
+    repository's own texts, manifest, notes and evidence pass every check."""
     from build_tools.errors import EditionError
     from build_tools.pipeline import check
     from build_tools.wording import grouped

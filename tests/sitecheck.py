@@ -21,7 +21,10 @@ def ids(path: Path) -> frozenset[str]:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    """Every page of a built site (never none: a test looping over them would check nothing)."""
+    pages = sorted(site.rglob("*.html"))
+    assert pages, f"no pages in {site}"
+    return pages
 
 
 def broken_links(site: Path, url_prefix: str = "/") -> list[str]:

@@ -82,13 +82,19 @@ def test_harness_accepts_every_correct_sample(path):
         assert violations(annotation) == []
 
 
+TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+NOT_JSON = {"anno1.json"}  # "this is not json"
+
+
 @pytest.mark.parametrize("path", samples("incorrect"), ids=lambda p: p.name)
 def test_harness_rejects_every_incorrect_sample(path):
-    try:
-        annotation = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError:
-        return  # not even JSON: rejected
-    assert violations(annotation) != []
+    # Most samples end an object with a comma; that is not the defect their label names.
+    text = TRAILING_COMMA.sub(r"\1", path.read_text(encoding="utf-8"))
+    if path.name in NOT_JSON:
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(text)
+        return
+    assert violations(json.loads(text)) != []
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +104,7 @@ def exported(site):
 
 def test_every_exported_annotation_passes_every_must_assertion(exported):
     items = exported["first"]["items"]
-    assert len(items) >= 40
+    assert items  # every note: test_export_shape counts them
     failures = {a["id"]: v for a in items if (v := violations(a))}
     assert failures == {}
 

@@ -70,8 +70,12 @@ def test_corrections_terms_notes_and_parallels_are_encoded(tei_files, edition, s
         tree = tei_files[doc.meta.slug]
         sics = [s.text for s in tree.iterfind(".//t:choice/t:sic", namespaces=NS)]
         assert sics == [c.original for b in doc.blocks for c in b.corrections]
-        for name in tree.iterfind(".//t:body//*[@ref]", namespaces=NS):
-            assert (site / "tei" / name.get("ref")).resolve().is_file()
+        names = tree.findall(".//t:body//*[@ref]", namespaces=NS)
+        assert all((site / "tei" / name.get("ref")).resolve().is_file() for name in names)
+        # every glossary span, in order, but one crossing a correction (TEI elements nest)
+        assert [("".join(name.itertext()), name.get("ref").rsplit("/", 1)[-1]) for name in names] == \
+            [(b.text[s.start:s.end], f"{s.ref}.html") for b in doc.blocks for s in sorted(b.spans, key=lambda s: (s.start, s.end))
+             if s.kind == "term" and not any(c.start < s.end and s.start < c.end for c in b.corrections)]
         notes = tree.findall(".//t:back//t:note", namespaces=NS)
         assert [(n.get(XML_ID), n.get("target")) for n in notes] == \
             [(f"note-{n.id}", f"#{n.paragraph}") for n in edition.notes[doc.meta.slug]]

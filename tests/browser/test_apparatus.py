@@ -335,7 +335,9 @@ def test_paragraph_numbers_meet_aa_contrast_with_a_24_px_target(browser, base_ur
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
     page = context.new_page()
     page.goto(base_url + QA + "#p3")
-    for number in page.locator("article a.pnum").all()[:4]:
+    numbers = page.locator("article a.pnum").all()[:4]
+    assert len(numbers) == 4
+    for number in numbers:
         box = number.bounding_box()
         assert box["width"] >= 24 and box["height"] >= 24
         assert number.evaluate(CONTRAST) >= 4.5

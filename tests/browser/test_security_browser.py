@@ -123,37 +123,49 @@ def test_the_theme_never_turns_a_title_into_html():
     assert "content.tooltips" not in features
 
 
-def probe(page, url: str) -> tuple[str | None, list[str]]:
-    """Load, hover every element with a tooltip or a link, click every control of the text:
-    what ran (window.__pwned) and which dialogs opened."""
+HOVERED = (".md-content [title], .md-content a, .md-content mark, .md-nav__link, "
+           ".md-content [data-note], .md-content button")
+NEAR_PAYLOAD = ("els => els.map(el => !!el.closest('.md-content')"
+                " && !!el.closest('p, li, td, h1, h2, h3, h4')?.textContent.includes('__pwned'))")
+
+
+def probe(page, url: str) -> tuple[str | None, list[str], int]:
+    """Load, hover every element with a tooltip or a link (those in a block holding a payload
+    first), click every control of the text: what ran (window.__pwned), which dialogs opened and
+    how many elements beside a payload were hovered."""
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(url)
     page.wait_for_load_state("load")
-    for el in page.locator(".md-content [title], .md-content a, .md-content mark, .md-nav__link, "
-                           ".md-content [data-note], .md-content button").all()[:400]:
+    hovered = page.locator(HOVERED)
+    elements = list(zip(hovered.evaluate_all(NEAR_PAYLOAD), hovered.all()))
+    near_payload = 0
+    for near, el in sorted(elements, key=lambda e: not e[0])[:400]:
         try:
             el.hover(timeout=300, force=True)
         except Exception:  # detached or hidden by an earlier hover: nothing to hover
-            pass
+            continue
+        near_payload += near
     page.evaluate("""() => {
         const controls = document.querySelectorAll('.md-content a[href^="#"], .md-content button, '
             + '.md-content [role=button], .md-content [aria-expanded], .md-content [data-note], .md-content sup a');
         for (const el of controls) { try { el.click(); } catch (e) {} }
     }""")
     page.wait_for_timeout(200)
-    return page.evaluate("window.__pwned || null"), dialogs
+    return page.evaluate("window.__pwned || null"), dialogs, near_payload
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=["simplified", "traditional"])
 @pytest.mark.parametrize("rel", PAGES)
 def test_no_payload_runs_on_load_hover_or_click(page, poisoned, variant, rel):
-    pwned, dialogs = probe(page, (poisoned / variant / rel).as_uri())
+    pwned, dialogs, near_payload = probe(page, (poisoned / variant / rel).as_uri())
     assert pwned is None and dialogs == [], (rel, variant, pwned, dialogs)
+    # every page that shows a payload had the links and marks beside it hovered
+    assert (near_payload > 0) == ("__pwned" in page.locator(".md-content").inner_text()), (rel, variant)
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=["simplified", "traditional"])
 def test_search_results_show_payloads_as_text(page, poisoned, variant):
-    pwned, dialogs = probe(page, (poisoned / variant / "search.html").as_uri() + "?q=pwned")
+    pwned, dialogs, _ = probe(page, (poisoned / variant / "search.html").as_uri() + "?q=pwned")
     assert pwned is None and dialogs == []
     assert "window.__pwned" in page.locator(".md-content").inner_text()
