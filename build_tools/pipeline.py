@@ -247,7 +247,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     yield Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"]))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：共出现{c}次（{n}处），见于{m}页"),
               "none": t("“{q}”：没有找到"), "foundIn": t("“{q}”在{f}中：共出现{c}次（{n}处），见于{m}页"),
-              "searching": t("“{q}”：正在检索其余……"),
+              "searching": t("“{q}”：正在检索其余……"), "progress": t("检索进度"),
               "more": t("再显示下面的结果（还有{n}处）"), "morePages": t("再显示{n}页（还有{m}页）"),
               "restPages": t("再显示其余{m}页"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释"),

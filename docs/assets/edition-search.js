@@ -471,6 +471,7 @@
     count.setAttribute("role", "status");  // announced when the count arrives, not the whole list
     if (!query.replace(/\s+/g, "")) { count.textContent = ""; return; }
     var hits = [], groups = [], groupsBox = document.createElement("div"), bars = [], first = null;
+    var progress = null, readUpTo = 0;  // how far into the archive, shown while the rest is read
     var filters = filtersIn(location.search);  // each bar's choice; `groups` holds the hits they keep
     var returned = history.state || {};  // coming back from a result: how many groups were drawn, and where
     groupsBox.className = "search-groups";
@@ -546,7 +547,16 @@
     function drawFirst(whole) {
       return drawGroups(groups).then(function () {
         container.replaceChildren(count);
-        if (!whole) count.textContent = format(index.labels.searching, { q: query, n: hits.length });
+        if (!whole) {
+          count.textContent = format(index.labels.searching, { q: query, n: hits.length });
+          /* Not in the status line: a screen reader would announce every step. */
+          progress = document.createElement("progress");
+          progress.className = "search-progress";
+          progress.max = unitCount;
+          progress.value = readUpTo;
+          progress.setAttribute("aria-label", index.labels.progress);
+          container.append(progress);
+        }
         if (hits.length) container.append.apply(container, (bars = filterBars(index.labels, filters, choose)).concat(groupsBox));
         document.body.dataset.searchMs = (performance.now() - started).toFixed(1);
         window.editionSearch.firstLoaded = loaded.length;
@@ -567,6 +577,7 @@
                                  { q: query, c: times, n: places, m: pages, f: within });
     }
     function finish(early) {
+      if (progress) progress.remove();
       describe(groups);
       countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
@@ -578,6 +589,8 @@
       document.body.dataset.searchHits = String(hits.length);
     }
     scan(query, function (found, upTo) {
+      readUpTo = Math.min(upTo, unitCount);
+      if (progress) progress.value = readUpTo;
       found.forEach(function (hit) {
         hits.push(hit);
         if (passes(hit, filters)) addToGroups(groups, hit);

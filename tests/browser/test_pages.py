@@ -306,7 +306,8 @@ def test_glossary_hits_come_first_as_one_group_named_by_term(page, site):
     assert page.evaluate("[...document.querySelectorAll('.search-group')].slice(0, 2).map(g => g.open)") == [False, True]
     first_page = page.locator(".search-group").nth(1).locator("summary .search-page").inner_text()
     assert re.match(r"\d{4}年(\d{1,2}月(\d{1,2}日)?)? \S", first_page), first_page  # a text is named with its date
-    glossary.locator("summary").click()
+    glossary.locator("summary").click()  # its hits' text is read on opening, then drawn
+    glossary.locator("ol.search-results li a").first.wait_for()
     assert glossary.locator("ol.search-results li a").count() == min(first_text, per_batch)  # one per term, named by it
     assert "术语表" not in glossary.locator("ol.search-results li a").all_inner_texts()
     assert f"见于{len(set(urls))}页" in page.locator(".search-count").inner_text()

@@ -98,10 +98,14 @@ def test_first_pages_of_results_are_drawn_while_the_rest_is_read_then_the_rest_o
         assert "正在检索" in page.locator(".search-count").inner_text()
         assert page.locator(".search-filter button:disabled").count() == page.locator(".search-filter button").count()
         assert page.evaluate("document.body.dataset.searchDoneMs") is None
+        # how far it has read: past the first windows, short of the held half, named for a screen reader
+        read, whole = page.evaluate("(p => [p.value, p.max])(document.querySelector('progress.search-progress'))")
+        assert 0 < read < whole and page.locator("progress.search-progress").get_attribute("aria-label") == "检索进度"
         released.append(True)
         for route in held:
             route.continue_()
         page.wait_for_function("document.body.dataset.searchDoneMs !== undefined")
+        assert page.locator("progress").count() == 0  # read to the end: the count line says the rest
         found = page.evaluate("editionSearch.search('创先争优').then(hits => hits.map(h => [h.url, h.count]))")
         hits = [url for url, _ in found]
         groups = len(dict.fromkeys(url for url in hits if not url.startswith("glossary/"))) + any(
