@@ -166,7 +166,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                     downloads = place / DOWNLOADS_PAGE
                     label_download_sizes(downloads, staging, {})
                     archive.add_tree(place, staging, {downloads: linking_online(
-                        downloads, staging, target, edition_url + zip_at) if in_site else None})
+                        downloads, staging, target, edition_url + zip_at)} if in_site else {})
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(zip_draft, target)
             for variant, _, _ in builds:
@@ -379,7 +379,7 @@ class OfflineZip:
         self.archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
         self.level = 3  # given to each writestr: a ZipInfo entry ignores the archive's compresslevel
 
-    def add_tree(self, folder: Path, site_dir: Path, replaced: dict[Path, str | None] | None = None) -> None:
+    def add_tree(self, folder: Path, site_dir: Path, replaced: dict[Path, str] | None = None) -> None:
         """Every file under `folder` (a variant, added before any variant placed inside it),
         named by its path in `site_dir`; `replaced`: files whose text the zip holds instead."""
         replaced = replaced or {}
