@@ -115,6 +115,14 @@ def _overrides(doc) -> tuple[Override, ...]:
             raise EditionError(path, line, f"转换例外“{entry['simplified']}”改变了字数 (override '{entry['simplified']}' changes the length)",
                                "简繁转换逐字对应；请核对繁体写法 "
                                "(script conversion maps character to character; check the traditional form)")
+        forms = traditional_forms()
+        for simp, trad in zip(entry["simplified"], entry["traditional"]):
+            if trad not in forms.get(simp, {simp}):  # a typo or a simplified character would be published as is
+                what = (f"“{trad}”是简体字形 ('{trad}' is the simplified form)" if trad == simp else
+                        f"“{trad}”不是“{simp}”的繁体写法 ('{trad}' is not a traditional form of '{simp}')")
+                raise EditionError(path, line, f"转换例外“{entry['simplified']}”：{what}",
+                                   f"繁体只换字形，不换字；OpenCC 知道的写法：{'、'.join(sorted(forms.get(simp, {simp})))} "
+                                   "(conversion changes script only: use one of these forms)")
         out.append(Override(entry["simplified"], entry["traditional"], entry["reason"],
                             tuple(entry.get("variants", ())), line, entry["opencc_gives"], entry["example"]))
     return tuple(out)
@@ -193,6 +201,15 @@ def opencc_dictionary(name: str) -> dict[str, tuple[str, ...]]:
                         "-o", str(out), "-f", "ocd2", "-t", "text"], check=True, capture_output=True)
         lines = out.read_text(encoding="utf-8").splitlines()
     return {key: tuple(values.split()) for key, _, values in (line.partition("\t") for line in lines) if values}
+
+
+@cache
+def traditional_forms() -> dict[str, frozenset[str]]:
+    """Simplified character -> every traditional form OpenCC gives it (its candidates, and their
+    Taiwan and Hong Kong variants); a character OpenCC leaves as it is is absent."""
+    regional = (opencc_dictionary("TWVariants"), opencc_dictionary("HKVariants"))
+    return {simp: frozenset(f for t in trads for f in (t, *(v for table in regional for v in table.get(t, ()))))
+            for simp, trads in opencc_dictionary("STCharacters").items()}
 
 
 def load_variants(edition: dict) -> tuple[Variant, ...]:

@@ -304,11 +304,13 @@ def take_in(root: Path, src: Path, slug: str | None = None) -> tuple[Path, Path,
     return target, spec, found
 
 
-def open_reviews(source_dir: Path) -> list[str]:
-    """`file:line: mark` for every REVIEW mark still in a structure file."""
+def open_reviews(source_dir: Path) -> list[EditionError]:
+    """Every REVIEW mark still in a structure file: a guess nobody has confirmed is not published."""
     out = []
     for path in sorted(source_dir.glob("*.yml")):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if REVIEW in line and not line.lstrip().startswith("#"):
-                out.append(f"{path}:{n}: {line.split(REVIEW, 1)[1].strip()}")
+                out.append(EditionError(path, n, f"待核对 (not yet reviewed): {line.split(REVIEW, 1)[1].strip()}",
+                                        "核对这一行，改好后删去行尾的 “# REVIEW: …” 标记 "
+                                        "(check this line, then delete its # REVIEW mark)"))
     return out

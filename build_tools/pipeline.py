@@ -26,6 +26,7 @@ from build_tools.export import citations
 from build_tools.export.tei import tei_document
 from build_tools.load import handwritten_files, load_settings, load_texts
 from build_tools.model import Document
+from build_tools.newtext import open_reviews
 from build_tools.render import (Apparatus, Page, attr_escape, catalogue_pages, catalogue_path, catalogued_by_month,
                                 display_date, month_catalogue, render_editorial, render_home, render_text_page,
                                 text_page_path, with_front_matter)
@@ -123,9 +124,16 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
                    references=evidence.load_references(source_dir))
 
 
-def check(edition: Edition) -> None:
-    """Everything that can fail on editorial input, short of rendering."""
-    manifest.check(edition.manifest_path, list(edition.docs), references.scan(edition.root))
+def check(edition: Edition, drafts: bool = False) -> None:
+    """Everything that can fail on editorial input, short of rendering. `drafts`: a new text's
+    guesses still marked # REVIEW pass (the live preview, where the editor reviews them)."""
+    reviews = [] if drafts else open_reviews(edition.source_dir)
+    try:
+        manifest.check(edition.manifest_path, list(edition.docs), references.scan(edition.root))
+    except EditionError as err:  # a new draft fails both: its marks first, then its ids
+        raise EditionErrors(reviews + problems(err)) from None
+    if reviews:
+        raise EditionErrors(reviews)
     evidence.check(edition.source_dir, edition.docs)
     check_final_markdown(edition)
 

@@ -117,12 +117,15 @@ class Preview:
 
     def full(self, inputs) -> int:
         from build_tools.incremental import LastBuild
+        from build_tools.newtext import open_reviews
         from build_tools.pipeline import check, load_edition
         from build_tools.site import write_markdown
 
         self.last = None  # until this build is good: a failure may leave part of it written
         edition = load_edition(self.root)
-        check(edition)
+        check(edition, drafts=True)  # a draft is previewed while its # REVIEW marks are worked through
+        for mark in open_reviews(edition.source_dir):
+            log.warning(mark.message)
         write_markdown(edition)  # writes only changed pages, so dirty builds stay small
         self.build(edition, [v.code for v in edition.variants])
         self.last = LastBuild(edition, inputs)

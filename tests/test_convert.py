@@ -69,6 +69,20 @@ def test_override_changing_length_is_refused(tmp_path):
         load_rules(path)
 
 
+@pytest.mark.parametrize("traditional, problem", [
+    ("個中共", "“共”不是“央”的繁体写法"),  # a typo would change the published wording
+    ("个中央", "“个”是简体字形"),  # a simplified character would be published on the traditional page
+])
+def test_override_must_only_change_script(tmp_path, traditional, problem):
+    path = tmp_path / "conversion.yml"
+    path.write_text(f"overrides:\n  - simplified: 个中央\n    traditional: {traditional}\n    opencc_gives: 箇中央\n"
+                    "    example: 122个中央和国家机关\n    reason: test\n", encoding="utf-8")
+    with pytest.raises(EditionError, match=f"conversion.yml:2: 转换例外“个中央”：{problem}"):
+        load_rules(path)
+    path.write_text(path.read_text(encoding="utf-8").replace(traditional, "個中央"), encoding="utf-8")
+    assert load_rules(path).overrides[0].traditional == "個中央"
+
+
 def test_a_passage_tagged_with_a_script_is_not_converted():
     from build_tools.convert import keeping_tagged_script
 

@@ -72,12 +72,20 @@ def test_a_new_text_goes_from_raw_file_to_published_page(project):
     raw, spec = source / f"{SLUG}.txt", source / f"{SLUG}.yml"
     assert raw.read_bytes() == FIXTURE.read_bytes()
     assert (source / "annotations" / f"{SLUG}.yml").exists()
-    assert any(str(spec) in mark for mark in open_reviews(source))
+    marks = open_reviews(source)
+    assert marks and all(mark.path == spec for mark in marks)
 
-    # Before the manifest records the new ids, the check names them and the command.
+    # Before the editor has reviewed the draft and the manifest records the new ids, the check
+    # names every open mark at its line, then the ids and the command; the build publishes nothing.
     check = run_cli(project, "check")
     assert check.returncode == 1 and f"{spec}: 新文本 {SLUG} 的段号尚未登记" in check.stderr
+    assert all(f"{spec}:{mark.line}: 待核对" in check.stderr for mark in marks)
     assert "make manifest" in check.stderr and "python -m" not in check.stderr
+    built = run_cli(project, "site")
+    assert built.returncode == 1 and "待核对" in built.stderr and not (project / "site").exists()
+    # …and the manifest will not make a guessed id permanent.
+    refused = run_cli(project, "manifest", "--update")
+    assert refused.returncode == 1 and f"{spec}:{marks[0].line}: 待核对" in refused.stderr
 
     # The editor reviews the draft: drops the 第一/第二/第三 breaks, names the source, confirms.
     text = spec.read_text(encoding="utf-8")
