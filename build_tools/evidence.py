@@ -5,7 +5,8 @@ The convention (also in docs/contributing.md):
 - `sources` lists where a claim can be checked: corpus anchors `<slug>#pN`, or the label of a
   public reference registered in `source_texts/references.yml` (title, publisher, URL, the date
   the editors consulted it and, where the page states one, its publication date).
-- A quotation is written in Chinese double quotes “…” (inner quotes ‘…’). Every quotation in a
+- A quotation is written in Chinese double quotes “…” (inner quotes ‘…’; "…" and 「…」 around
+  Chinese words are refused, as what they quote would go unchecked). Every quotation in a
   gloss, explanation or note must occur verbatim (whitespace aside; ‘’ matching the text's “”)
   in one paragraph the claim cites: for a note, its own paragraph or an anchor in its sources.
   A quotation cut with “……” must have all its pieces in that one paragraph. A quotation from a
@@ -27,6 +28,10 @@ from build_tools.segment import strip_ws
 from build_tools.yamlio import fold_cjk, load_yaml
 
 QUOTATION = re.compile(r"“([^“”]*(?:‘[^’]*’[^“”]*)*)”")
+# Other quotation marks around Chinese words: what they quote would go unchecked. A title in 《》
+# keeps its own marks (a Japanese title's 「」).
+OTHER_QUOTES = re.compile(r'"[^"\n]*[\u3400-\u9fff][^"\n]*"|[「『＂][^」』＂]*[」』＂]')
+TITLE = re.compile(r"《[^》]*》")
 ELLIPSIS = re.compile(r"……|…")
 
 
@@ -102,6 +107,9 @@ class Evidence:
         held = [self.paragraphs[s] for s in sources if s in self.paragraphs]
         exempt = {_fold(q) for s in sources if s in self.references for q in self.references[s].quotes}
         exempt |= {_fold(m) for m in mentions}
+        out += [f"{m.group(0)}：引文要写在中文双引号“…”里（内层‘…’），才能与原文核对 "
+                f"(write quotations in “…”, inner ‘…’, so that they are checked against the text)"
+                for m in OTHER_QUOTES.finditer(TITLE.sub("", text))]
         for q in quotations(text):
             if _fold(q) not in exempt and not any(_holds(p, q) for p in held):
                 held_by = [s for s in sources if s in self.paragraphs]

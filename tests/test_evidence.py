@@ -39,6 +39,15 @@ def test_a_cut_quotation_needs_every_piece_in_one_paragraph():
     assert EV.problems("“他说要……总结大会”", ("2010-test#p1", "2010-test#p2"))
 
 
+@pytest.mark.parametrize("marks", ['"{}"', "「{}」", "『{}』"])
+def test_a_quotation_in_other_marks_is_refused_as_it_would_go_unchecked(marks):
+    quoted = marks.format("最担心的是结合不紧")  # not in the cited paragraph, in any marks
+    assert EV.problems(f"他说{quoted}", ("2010-test#p1",)) == [
+        f"{quoted}：引文要写在中文双引号“…”里（内层‘…’），才能与原文核对 "
+        "(write quotations in “…”, inner ‘…’, so that they are checked against the text)"]
+    assert EV.problems('见《「十二五」計画綱要》与 "Beijing Review"', ("2010-test#p1",)) == []  # a title; no Chinese
+
+
 def test_mentions_and_reference_quotes_are_exempt_and_only_they():
     assert EV.problems("“地”与“报上的话”", ("2010-test#p1", REF.label), mentions=("地",)) == []
     assert EV.problems("“地”", ("2010-test#p1",))
