@@ -13,7 +13,7 @@ from pathlib import Path
 from build_tools import references
 from build_tools.errors import EditionError, EditionErrors, label as label_of
 from build_tools.references import Ref
-from build_tools.model import Document, Intervention
+from build_tools.model import Block, Document, Intervention
 from build_tools.segment import strip_ws
 from build_tools.wording import clipped
 
@@ -24,12 +24,23 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
+def as_received(block: Block) -> str:
+    """The block's words before the editors' corrections: a correction changes a paragraph's
+    wording, not which paragraph its id names (so it never asks for `make manifest`)."""
+    text = block.text
+    for c in sorted(block.corrections, key=lambda c: c.start, reverse=True):
+        text = text[:c.start] + c.original + text[c.end:]
+    return text
+
+
 def anchors_of(docs: list[Document]) -> dict[str, dict[str, str]]:
-    return {d.meta.slug: {b.id: fingerprint(b.text) for b in d.blocks if b.id} for d in docs}
+    return {d.meta.slug: {b.id: fingerprint(as_received(b)) for b in d.blocks if b.id} for d in docs}
 
 
 def dumps(anchors: dict[str, dict[str, str]]) -> str:
-    return json.dumps(anchors, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Texts by slug (the same order whatever order the texts load in, so an update's diff shows
+    only what changed), each text's ids in reading order."""
+    return json.dumps(dict(sorted(anchors.items())), ensure_ascii=False, indent=1) + "\n"
 
 
 def write(path: Path, docs: list[Document]) -> None:
@@ -73,7 +84,7 @@ def check(path: Path, docs: list[Document], refs: list[Ref] = ()) -> None:
             continue
         gone = [i for i in ids if i not in now]
         moved = [i for i, print_ in ids.items() if i in now and now[i] != print_]
-        look = f"已发布的段落应保持不变：查看 source_texts/{slug}.yml 中分段、残留或校改的改动；"
+        look = f"已发布的段落应保持不变：查看 source_texts/{slug}.yml 中分段或残留的改动；"
         for found, what in ((moved, "现在指向另一段文字 (now points at different text)"),
                             (gone, "已不存在 (disappeared)")):
             if not found:
@@ -115,14 +126,13 @@ def check_references(path: Path, current: dict[str, dict[str, str]], refs: list[
 
 
 def _decision_near(doc: Document, block_id: str) -> Intervention | None:
-    """The editorial decision (break, join or correction, with its .yml line) that stands in the
-    block whose text changed, or in the block before it: where an editor should look first."""
+    """The editorial decision (break or join, with its .yml line) that stands in the block whose
+    text changed, or in the block before it: where an editor should look first."""
     index = next(i for i, b in enumerate(doc.blocks) if b.id == block_id)
     for block in (doc.blocks[index], *doc.blocks[max(0, index - 1):index]):
         text = strip_ws(block.text)
         for item in doc.interventions:
-            if item.line and ((item.kind in ("break", "join") and strip_ws(item.text) in text)
-                              or (item.kind == "correction" and item.anchor == block.id)):
+            if item.line and item.kind in ("break", "join") and strip_ws(item.text) in text:
                 return item
     return None
 

@@ -52,6 +52,21 @@ def test_removing_a_break_fails_and_names_the_yml_line_where_the_text_changed(pr
     assert "make manifest" in text
 
 
+def test_a_correction_keeps_its_paragraphs_id_without_a_manifest_update(project):
+    spec = project / "source_texts" / f"{LIU}.yml"
+    edition = load_edition(project)
+    before = edition.docs[[d.meta.slug for d in edition.docs].index(LIU)].block("p5").text
+    wrong, right = before[:6], "某" * 6  # any emendation of the received words
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text + f"corrections:\n  - from: {wrong}\n    to: {right}\n    reason: 测试\n"
+                    if "corrections:" not in text else
+                    text.replace("corrections:\n", f"corrections:\n  - from: {wrong}\n    to: {right}\n    reason: 测试\n"),
+                    encoding="utf-8")
+    edition = load_edition(project)
+    assert edition.docs[[d.meta.slug for d in edition.docs].index(LIU)].block("p5").text.startswith(right)
+    manifest.check(edition.manifest_path, list(edition.docs))  # p5 is still p5: nothing to record
+
+
 def test_deliberate_update_is_accepted(project):
     remove_break(project, "五是要加快城镇化")
     edition = load_edition(project)
