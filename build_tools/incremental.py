@@ -31,6 +31,7 @@ from build_tools.pipeline import (Edition, TextPages, annotations_page, check_fi
                                   tei_pages)
 from build_tools.render import Page
 from build_tools.render_glossary import counts_per_text
+from build_tools.yamlio import read_text
 
 # What load_edition and the renderer configs read: a change anywhere here is a change of input.
 INPUTS = ("source_texts", "docs", "overrides", "schemas", "mkdocs.yml", "edition.yml", "anchors.manifest.json")
@@ -124,7 +125,7 @@ class LastBuild:
         slugs = {p.stem for p in changed}
         new = with_notes(old, sorted(changed), self.cite_anchors)
         refs = [r for p in sorted(changed) if p.exists()
-                for r in references.find_references(p, p.read_text(encoding="utf-8"), p.stem)]
+                for r in references.find_references(p, read_text(p), p.stem)]
         manifest.check_references(old.manifest_path, self.anchors, refs)
         problems = evidence.note_problems(self.evidence, sorted(changed), {d.meta.slug for d in old.docs})
         if problems:

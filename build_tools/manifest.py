@@ -16,6 +16,7 @@ from build_tools.references import Ref
 from build_tools.model import Block, Document, Intervention
 from build_tools.segment import strip_ws
 from build_tools.wording import clipped
+from build_tools.yamlio import read_text
 
 UPDATE_HINT = "若是有意的改动，运行 make manifest 并提交 anchors.manifest.json (if deliberate, run make manifest and commit it)"
 
@@ -60,7 +61,7 @@ def update(path: Path, docs: list[Document], refs: list[Ref] = (), accepted: fro
 
 
 def _read(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         return json.loads(text), text
     except json.JSONDecodeError as err:

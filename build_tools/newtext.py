@@ -58,6 +58,7 @@ class Draft:
 
 
 def lines_of(raw: str) -> list[str]:
+    raw = raw.removeprefix("\ufeff")  # a byte-order mark is not part of the title
     return [line.strip(" \t\u3000\u00a0") for line in raw.splitlines() if line.strip()]
 
 
@@ -293,11 +294,17 @@ def take_in(root: Path, src: Path, slug: str | None = None) -> tuple[Path, Path,
         if existing.exists() and existing.resolve() != src.resolve():
             raise EditionError(existing, None, "已有同名文件，未作改动 (already exists, nothing changed)",
                                "用 SLUG=… 另取标识，或先删除旧文件")
+    digest = sha256_of(src)
+    for other in sorted(source_dir.glob("*.yml")):
+        if re.search(rf"(?m)^source_sha256:\s*{digest}\b", read_text(other)):
+            raise EditionError(src, None, f"这份原文已收录为 {other.stem}（SHA-256 相同），未作改动 "
+                               f"(already in the edition as {other.stem}: the same SHA-256; nothing changed)",
+                               f"不必再收录；要改这篇的处理，编辑 {other.relative_to(root)}")
     if src.resolve().parent == source_dir.resolve():
         src.rename(target)  # already in source_texts/: give it its slug, bytes untouched
     else:
         shutil.copyfile(src, target)
-    spec.write_text(render_yaml(found, src.name, sha256_of(target)), encoding="utf-8")
+    spec.write_text(render_yaml(found, src.name, digest), encoding="utf-8")
     notes = source_dir / "annotations" / f"{found.slug.value}.yml"
     if not notes.exists():
         notes.write_text(f"# Notes on {found.slug.value} (see the 参与编辑 page). None yet.\n", encoding="utf-8")
@@ -308,7 +315,7 @@ def open_reviews(source_dir: Path) -> list[EditionError]:
     """Every REVIEW mark still in a structure file: a guess nobody has confirmed is not published."""
     out = []
     for path in sorted(source_dir.glob("*.yml")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        for n, line in enumerate(read_text(path).splitlines(), start=1):
             if REVIEW in line and not line.lstrip().startswith("#"):
                 out.append(EditionError(path, n, f"待核对 (not yet reviewed): {line.split(REVIEW, 1)[1].strip()}",
                                         "核对这一行，改好后删去行尾的 “# REVIEW: …” 标记 "

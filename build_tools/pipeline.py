@@ -42,7 +42,7 @@ from build_tools.schema import validate_files
 from build_tools.search import fold_map, term_shard_count, term_shards, units, variant_index
 from build_tools.segment import segment
 from build_tools.wording import problems
-from build_tools.yamlio import project_files
+from build_tools.yamlio import project_files, read_text
 
 PAGE_INTROS = {"home.md": "index.md", "editorial.md": "editorial.md"}  # intro file -> generated page
 SITE_DESCRIPTION = "{years}年“创先争优”活动文献的整理本：分段编号、注释、术语表、互见文句与全文检索，简体、繁体两种文本"
@@ -157,7 +157,7 @@ def check_final_markdown(edition: Edition, notes_of: set[str] | None = None) -> 
                                    "写普通 Markdown：文字、强调、列表和行内 http(s) 链接 "
                                    "(write plain Markdown: text, emphasis, lists and inline http(s) links)")
         for path in handwritten_files(edition.root / "docs") if notes_of is None else ():
-            found = docs_page_reason(t(path.read_text(encoding="utf-8"))) if path.suffix == ".md" else None
+            found = docs_page_reason(t(read_text(path))) if path.suffix == ".md" else None
             if found:
                 raise EditionError(path, found[0], f"{variant.code} 版：{found[1]}",
                                    "手写页面用 Markdown；HTML 只限于 safety.DOCS_ALLOWED 列出的标签 "
@@ -308,7 +308,7 @@ def handwritten_pages(edition: Edition, variant: Variant, t, docs) -> Iterator[P
              "offline_zip": offline_link, "root": up}  # root: to the canonical root, where the shared files are
     for path in handwritten_files(handwritten):
         rel = path.relative_to(handwritten).as_posix()
-        content = path.read_text(encoding="utf-8")
+        content = read_text(path)
         if rel.endswith(".md"):
             content = fill(path, content, facts)
             if rel not in PAGE_INTROS and rel != "404.md":  # intro pages end in generated tables; 404 only leads back

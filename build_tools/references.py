@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from build_tools.errors import EditionError
+from build_tools.yamlio import read_text
 
 # slug#p3 (glossary, notes, docs) and Markdown links texts/<slug>/index.md#p3 or texts/<slug>/#p3
 CITATION = re.compile(r"(?:texts/)?(?P<slug>[0-9]{4}(?:-[a-z0-9]+)+)(?:/(?:index\.(?:md|html))?)?#(?P<id>[ps][0-9]+)(?![0-9])")
@@ -63,7 +64,7 @@ def cited_files(root: Path) -> list[tuple[Path, str | None]]:
 
 def scan(root: Path) -> list[Ref]:
     return [ref for path, slug in cited_files(root)
-            for ref in find_references(path, path.read_text(encoding="utf-8"), slug)]
+            for ref in find_references(path, read_text(path), slug)]
 
 
 Anchors = dict[str, dict[str, str]]  # slug -> id -> fingerprint
@@ -122,7 +123,7 @@ def apply(remap: Remap) -> list[str]:
         by_file.setdefault(ref.path, []).append((ref, new))
     report = []
     for path, changes in by_file.items():
-        lines = path.read_text(encoding="utf-8").split("\n")
+        lines = read_text(path).split("\n")
         for ref, new in sorted(changes, key=lambda c: (c[0].line, -c[0].start)):  # right to left
             line = lines[ref.line - 1]
             line = line[:ref.start] + new + line[ref.end:]

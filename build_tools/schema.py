@@ -57,7 +57,9 @@ def _format(name: str):
 @_format("calendar-date")
 def _calendar_date(value) -> bool:
     """YYYY, YYYY-MM or YYYY-MM-DD that exists in the calendar (no 2010-02-30, no 2010-13)."""
-    match = _DATE.fullmatch(value) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return True  # the type check names it (an unquoted 2010 is a number)
+    match = _DATE.fullmatch(value)
     if not match:
         raise ValueError(f"'{value}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(p) if p else 1 for p in match.groups())
@@ -199,6 +201,11 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
         return [err(f"'{value}' 格式不对 (does not match the required form)")]
     if kind == "type":
         expected = error.validator_value if isinstance(error.validator_value, str) else error.validator_value[0]
+        if expected == "string" and isinstance(value, (int, float, bool)):  # YAML read `2010` or `yes` as a number or truth value
+            return [err(f"应为{TYPE_NAMES['string']}，YAML 把 {value!r} 读成了{'真假值' if isinstance(value, bool) else '数字'} "
+                        f"(should be a string: YAML read it as a {'boolean' if isinstance(value, bool) else 'number'})",
+                        f'加上引号，写成 {key_path[-1]}: "{value}" (put it in quotes)' if key_path and isinstance(key_path[-1], str)
+                        else f'加上引号，写成 "{value}" (put it in quotes)')]
         return [err(f"应为{TYPE_NAMES.get(expected, expected)} (should be {expected})")]
     if kind in ("minLength", "maxLength"):
         short = kind == "minLength"

@@ -93,6 +93,15 @@ def test_bad_date_is_reported(project):
         load_text(path)
 
 
+def test_an_unquoted_year_is_told_to_take_quotes_in_one_message(project):
+    path = project / "source_texts" / f"{LIU}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2010-04-14", "date: 2010"), encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        load_text(path)
+    assert err.value.message.count("\n") == 0  # not also "'2010' is not a date"
+    assert "date: 应为文字，YAML 把 2010 读成了数字" in err.value.message and '写成 date: "2010"' in err.value.message
+
+
 def test_reading_yaml_keeps_nothing_of_it_behind(root):
     """The scalar constructor remembers every node it builds unless told to forget: across an
     archive's thousands of files that was about 10 MB per 1,000 texts, held for the whole build."""

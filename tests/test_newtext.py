@@ -64,6 +64,19 @@ def test_an_existing_text_is_never_overwritten(project):
         take_in(project, FIXTURE)
 
 
+def test_a_text_already_in_the_edition_is_not_taken_in_again(project, tmp_path):
+    raw = tmp_path / "again.txt"
+    raw.write_bytes((project / "source_texts" / "2010-xinhua-qa.txt").read_bytes())
+    with pytest.raises(EditionError, match="已收录为 2010-xinhua-qa（SHA-256 相同）"):
+        take_in(project, raw, "2010-05-01-again")
+    assert not (project / "source_texts" / "2010-05-01-again.txt").exists()
+
+
+def test_a_byte_order_mark_is_not_part_of_the_guessed_title(tmp_path):
+    raw = "\ufeff" + FIXTURE.read_text(encoding="utf-8")
+    assert draft(raw, "x.txt").title.value == draft(raw[1:], "x.txt").title.value != ""
+
+
 def test_a_new_text_goes_from_raw_file_to_published_page(project):
     source = project / "source_texts"
     result = run_cli(project, "new-text", str(FIXTURE))

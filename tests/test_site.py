@@ -89,6 +89,8 @@ BAD_INPUTS = {
     "schema-invalid YAML": (f"source_texts/{LIU}.yml", "kind: speech", "kind: lecture", f"{LIU}.yml:",
                             "不是允许的值"),
     "raw text not UTF-8": (f"source_texts/{LIU}.txt", None, None, f"{LIU}.txt:1:", "not valid UTF-8"),
+    "notes not UTF-8": ("source_texts/annotations/2010-xinhua-qa.yml", None, None, "2010-xinhua-qa.yml:", "not valid UTF-8"),
+    "page not UTF-8": ("docs/about.md", None, None, "about.md:", "not valid UTF-8"),
 }
 
 
