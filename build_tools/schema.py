@@ -147,12 +147,13 @@ def validate(doc: LocatedYaml, schema_name: str) -> None:
 
 
 def field_name(data, key_path: tuple) -> str:
-    """A reader's name for a place in a file: `term '两张皮'.sources`, `note 'x'.date`, `structure.2.reason`."""
+    """A reader's name for a place in a file: `term '两张皮'.sources`, `note 'x'.date`,
+    `reference '人民网…'.accessed`, `structure.2.reason`."""
     parts, node = [], data
     for key in key_path:
         if isinstance(key, int):
             item = node[key] if isinstance(node, list) and key < len(node) else None
-            named = next((f"{label} '{item[k]}'" for k, label in (("term", "term"), ("id", "note"))
+            named = next((f"{label} '{item[k]}'" for k, label in (("term", "term"), ("id", "note"), ("label", "reference"))
                           if isinstance(item, dict) and isinstance(item.get(k), str)), None)
             parts.append(named or str(key))  # other lists: the index, beside the field's own line
             node = item

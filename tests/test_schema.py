@@ -59,3 +59,11 @@ def test_a_text_error_and_a_glossary_error_are_reported_in_one_run(project):
     message = err.value.message
     assert "'interveiw' 不是允许的值，是不是 'interview'？" in message
     assert f"{glossary}:" in message and "未知字段 'sourcse'，是不是 'sources'？" in message
+
+
+def test_a_list_item_is_named_by_its_term_id_or_label_not_its_index():
+    from build_tools.schema import field_name
+
+    data = [{"term": "两张皮"}, {"id": "x"}, {"label": "维基百科“沈浩”条"}, {"other": 1}]
+    assert [field_name(data, (i, "f")) for i in range(4)] == [
+        "term '两张皮'.f", "note 'x'.f", "reference '维基百科“沈浩”条'.f", "3.f"]
