@@ -135,10 +135,14 @@ def _find_quote(text: str, quote: str, prefix: str, suffix: str, fail, doc: Docu
     fitting = [s for s in starts if text[:s].endswith(prefix) and text[s + len(quote):].startswith(suffix)]
     if len(fitting) == 1:
         return fitting[0]
-    if not fitting:
-        problem = (f"prefix/suffix 与 {paragraph} 中“{quote}”的 {len(starts)} 处都对不上",
-                   f"prefix/suffix fit none of the {len(starts)} occurrences of '{quote}' in {paragraph}")
-    elif prefix or suffix:
+    if not fitting:  # the fix shows what stands around each occurrence, to copy from
+        around = "；".join(f"…{text[max(0, s - 6):s]}【{quote}】{text[s + len(quote):s + len(quote) + 6]}…"
+                          for s in starts[:3])
+        raise fail(f"prefix/suffix 与 {paragraph} 中“{quote}”的 {len(starts)} 处都对不上",
+                   f"prefix/suffix fit none of the {len(starts)} occurrences of '{quote}' in {paragraph}",
+                   f"prefix、suffix 是引文紧前、紧后的原文，逐字复制；这一段里是：{around} "
+                   "(copy prefix and suffix exactly from the words just before and after the quote)")
+    if prefix or suffix:
         problem = (f"加上 prefix/suffix 后引文“{quote}”仍有 {len(fitting)} 处相符",
                    f"quote '{quote}' is still ambiguous with this prefix/suffix ({len(fitting)} matches)")
     else:

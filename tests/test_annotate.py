@@ -109,6 +109,16 @@ def test_unknown_text_file_is_refused(project):
         load_notes(project / "source_texts", docs_of(project))
 
 
+def test_a_suffix_that_fits_no_occurrence_shows_the_words_around_each(project):
+    add_note(project, note(quote="创先争优活动", paragraph="p5", extra="  suffix: 的出发点\n"))
+    with pytest.raises(EditionError) as err:
+        load_notes(project / "source_texts", docs_of(project))
+    text = next(d for d in docs_of(project) if d.meta.slug == QA).block("p5").text
+    first = text.index("创先争优活动")
+    assert "prefix/suffix 与 p5 中“创先争优活动”的 3 处都对不上" in err.value.message
+    assert f"…{text[max(0, first - 6):first]}【创先争优活动】{text[first + 6:first + 12]}…" in err.value.fix
+
+
 def test_prefix_disambiguates(project):
     add_note(project, note(quote="创先争优活动", paragraph="p5", extra="  suffix: 的落脚点\n"))
     notes = load_notes(project / "source_texts", docs_of(project))[QA]
