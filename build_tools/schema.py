@@ -154,7 +154,8 @@ def field_name(data, key_path: tuple) -> str:
         if isinstance(key, int):
             item = node[key] if isinstance(node, list) and key < len(node) else None
             named = next((f"{label} '{item[k]}'" for k, label in (("term", "term"), ("id", "note"), ("label", "reference"))
-                          if isinstance(item, dict) and isinstance(item.get(k), str)), None)
+                          if isinstance(item, dict) and isinstance(item.get(k), str)
+                          and (k != "label" or "url" in item)), None)  # a variant has a label too
             parts.append(named or str(key))  # other lists: the index, beside the field's own line
             node = item
         else:

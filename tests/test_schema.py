@@ -64,6 +64,7 @@ def test_a_text_error_and_a_glossary_error_are_reported_in_one_run(project):
 def test_a_list_item_is_named_by_its_term_id_or_label_not_its_index():
     from build_tools.schema import field_name
 
-    data = [{"term": "两张皮"}, {"id": "x"}, {"label": "维基百科“沈浩”条"}, {"other": 1}]
+    data = [{"term": "两张皮"}, {"id": "x"}, {"label": "维基百科“沈浩”条", "url": "https://zh.wikipedia.org/"},
+            {"label": "繁體", "code": "zh-Hant"}]
     assert [field_name(data, (i, "f")) for i in range(4)] == [
         "term '两张皮'.f", "note 'x'.f", "reference '维基百科“沈浩”条'.f", "3.f"]
