@@ -414,7 +414,10 @@ def mkdocs_config(edition: Edition, variant: Variant) -> dict:
         # but not its <link rel=alternate> list, for which its script fetches every variant's
         # sitemap.xml on every page (38 KB here, megabytes for an archive) to serve a switcher
         # edition.js replaces.
+        # `scope`: the theme keeps the reader's light/dark choice under this path; one path for
+        # both scripts, so the choice survives the script switcher (its default is each root).
         "extra": {"variant": attr_escape(variant.code), "alternate": True, "site_path": urlsplit(site_url).path,
+                  "scope": urlsplit(edition.settings["site_url"]).path or "/",
                   "search_label": attr_escape(t("全文检索")), "switch_label": attr_escape(t("简体／繁体")),
                   "generator": False,  # the theme's English "Made with"
                   "variants": [{"name": attr_escape(v.label), "lang": attr_escape(v.code), "current": v == variant,

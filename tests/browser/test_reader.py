@@ -25,6 +25,19 @@ def test_switcher_keeps_page_and_anchor(page, base_url):
     assert "党员作风建设年活动" in page.locator("#p10").inner_text()
 
 
+def test_the_readers_light_or_dark_choice_survives_the_script_switcher(page, base_url):
+    page.goto(base_url + LIU)
+    scheme = "document.body.dataset.mdColorScheme"
+    assert page.evaluate(scheme) == "default"  # the browser asks for light
+    page.locator("[data-md-component=palette] label:visible").click()  # the reader picks dark
+    assert page.evaluate(scheme) == "slate"
+    switch_to(page, "zh-Hant")
+    assert page.evaluate(scheme) == "slate"
+    page.locator("[data-md-component=palette] label:visible").click()  # and light again
+    switch_to(page, "zh-Hans")
+    assert page.evaluate(scheme) == "default"
+
+
 def scroll_to(page, anchor):
     # twice: the first scroll brings new glyphs on screen, and a late fallback font may reflow
     # the text above (seen under load)
