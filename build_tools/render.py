@@ -96,9 +96,14 @@ def with_front_matter(page: str, *stamp: str) -> str:
                       *stamp, body.rstrip()])
 
 
+def date_span(text: str) -> str:
+    """A date never broken across lines, at a hyphen or between 月 and 日 (styled by theme.css)."""
+    return f'<span class="date">{text}</span>'
+
+
 def date_cell(date: str) -> str:
-    """A date in a table: never broken across lines (styled by theme.css)."""
-    return f'<span class="date">{display_date(date)}</span>'
+    """A date in a table, as the reader reads it."""
+    return date_span(display_date(date))
 
 
 def text_page_path(slug: str) -> str:
@@ -112,8 +117,8 @@ def anchor_label(anchor: str, t) -> str:
 def reference_dates(ref, t) -> str:
     """A public reference's dates, each labelled: the publication date (when the page states
     one) and the date the editors consulted it, which must never read as a publication date."""
-    published = [t(f"发布于 {ref.published}")] if ref.published else []
-    return "，".join([*published, t(f"访问于 {ref.accessed}")])
+    published = [f'{t("发布于")} {date_span(ref.published)}'] if ref.published else []
+    return "，".join([*published, f'{t("访问于")} {date_span(ref.accessed)}'])
 
 
 def source_link(source: str, docs: dict[str, Document], up: str, t, refs: dict | None = None) -> str:

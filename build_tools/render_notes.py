@@ -12,7 +12,7 @@ from typing import Callable
 
 from build_tools.annotate import KIND_LABELS, Note
 from build_tools.model import Document
-from build_tools.render import md_escape, source_link
+from build_tools.render import date_span, md_escape, source_link
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 MOTIVATIONS = {"context": "commenting", "explanation": "describing", "cross-reference": "linking",
@@ -32,7 +32,7 @@ def notes_section(doc: Document, notes: tuple[Note, ...], docs: dict[str, Docume
                   f"[¶{note.paragraph[1:]}](#{note.paragraph}) “{md_escape(quote)}”"
                   f"<span class=\"note-kind\">{t(KIND_LABELS[note.kind])}</span>", "",
                   t(note.body), "",
-                  f"{md_escape(t(note.author))}，{note.date}" + (f"。{t('来源')}：{sources}" if sources else ""),
+                  f"{md_escape(t(note.author))}，{date_span(note.date)}" + (f"。{t('来源')}：{sources}" if sources else ""),
                   "{: .note-meta }", "", "</div>", ""]
     return lines
 

@@ -85,9 +85,9 @@ def test_an_entry_page_and_the_timeline_print_a_wiki_articles_date_as_the_date_c
     page = render_entry(entry, [], edition.glossary, docs, str, refs=edition.references)
     timeline = render_timeline(edition.glossary, list(edition.docs), str, edition.references)
     for text in (page, timeline):
-        assert "维基百科（Wikimedia Foundation），访问于 2026-11-22" in text
+        assert '维基百科（Wikimedia Foundation），访问于 <span class="date">2026-11-22</span>' in text
         assert "（Wikimedia Foundation），2026-11-22" not in text
-    assert "中国日报网，发布于 2011-07-20，访问于 2026-11-22" in timeline
+    assert '中国日报网，发布于 <span class="date">2011-07-20</span>，访问于 <span class="date">2026-11-22</span>' in timeline
 
 
 def test_a_reference_labels_its_access_date_and_never_prints_it_bare():
@@ -97,8 +97,9 @@ def test_a_reference_labels_its_access_date_and_never_prints_it_bare():
     wiki = Reference("维基百科“某”条", "某", "维基百科（Wikimedia Foundation）", "https://example.org/w", "2026-11-22")
     refs = {REF.label: REF, wiki.label: wiki}
     assert source_link(wiki.label, {}, "", str, refs) == \
-        "[维基百科“某”条](<https://example.org/w>)，维基百科（Wikimedia Foundation），访问于 2026-11-22"
-    assert source_link(REF.label, {}, "", str, refs).endswith("，某报，发布于 2010-01-01，访问于 2026-11-22")
+        '[维基百科“某”条](<https://example.org/w>)，维基百科（Wikimedia Foundation），访问于 <span class="date">2026-11-22</span>'
+    assert source_link(REF.label, {}, "", str, refs).endswith(
+        '，某报，发布于 <span class="date">2010-01-01</span>，访问于 <span class="date">2026-11-22</span>')
 
 
 @pytest.mark.parametrize("old, new, message", [
@@ -204,10 +205,12 @@ def test_every_reference_shown_on_a_page_links_to_its_registered_url(site, editi
                 where = f"{path.relative_to(site)}: {label}"
                 assert link.name == "a" and str(node) == label, f"{where} is not a link"
                 assert link["href"] == labels[label].url, where
-                after = link.next_sibling
+                after = "".join(s.get_text() if hasattr(s, "get_text") else str(s) for s in link.next_siblings)
                 ref = labels[label]
                 dates = [f"发布于 {ref.published}"] if ref.published else []
                 dates.append(f"访问于 {ref.accessed}")
-                assert str(after).startswith(f"，{t(ref.publisher)}，{t('，'.join(dates))}"), where
+                assert after.startswith(f"，{t(ref.publisher)}，{t('，'.join(dates))}"), where
+                spans = link.find_next_siblings("span", class_="date", limit=len(dates))  # never broken at a hyphen
+                assert [s.get_text() for s in spans] == [d.split(" ")[1] for d in dates], where
                 seen.add(labels[label].label)
         assert seen == cited, f"{variant.code}: references not shown as links: {sorted(cited - seen)}"

@@ -208,7 +208,8 @@
 
   // Below its marker, so that the passage it belongs to (the marker's line and those above it)
   // stays in view. Where the window has too little room below, the page first scrolls the marker
-  // up (keeping a third of the window of text above it); only where the page cannot scroll
+  // up (keeping a third of the window of text above it, as a note or a term is read in its
+  // context); only where the page cannot scroll
   // further does the popover open above, on the side with more room. It is never taller than
   // its room: what does not fit scrolls inside it.
   function place(box, marker, mayScroll) {
@@ -219,8 +220,10 @@
     var want = box.offsetHeight;
     var r = marker.getBoundingClientRect();
     var below = window.innerHeight - r.bottom - GAP - EDGE;
+    // A paragraph's citations are read whole, not beside its text: its number may go up to the header.
+    var context = box.classList.contains("edition-popover--paragraph") ? GAP : window.innerHeight / 3;
     if (mayScroll && want > below) {
-      var shift = Math.min(Math.ceil(want - below), r.top - top0 - window.innerHeight / 3);
+      var shift = Math.min(Math.ceil(want - below), r.top - top0 - context);
       if (shift > 0) {
         window.scrollBy({ top: shift, behavior: "instant" });
         r = marker.getBoundingClientRect();

@@ -150,6 +150,20 @@ def test_on_a_short_window_the_popover_opens_below_its_marker_and_fits(browser, 
     context.close()
 
 
+def test_on_a_phone_a_paragraphs_citations_open_whole(browser, base_url):
+    """Three citations fill most of a phone's window: the page scrolls the paragraph number up to
+    the header rather than cut the last citation off inside a scrolling box."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    marker, popover = open_marker(page, "paragraph", base_url, "tap")
+    assert "Chicago" in popover.inner_text()
+    assert popover.evaluate("p => p.scrollHeight <= p.clientHeight + 1"), "the citations scroll inside the popover"
+    m, b = marker.bounding_box(), popover.bounding_box()
+    assert m["y"] >= page.locator(".md-header").bounding_box()["height"] and b["y"] >= m["y"] + m["height"]
+    assert b["y"] + b["height"] <= 844
+    context.close()
+
+
 HECHENG = "texts/2010-hecheng-district-mobilisation/index.html"
 
 
