@@ -52,10 +52,17 @@ def update(path: Path, docs: list[Document], refs: list[Ref] = (), accepted: fro
     """Record the texts' ids, first rewriting every reference whose paragraph moved; refuse
     (writing nothing) while a reference would be left pointing at different text."""
     recorded = _read(path)[0] if path.exists() else {}
-    remap = references.plan(list(refs), recorded, anchors_of(docs), accepted)
+    current = anchors_of(docs)
+    remap = references.plan(list(refs), recorded, current, accepted)
     if remap.refused:
         raise EditionErrors(list(remap.refused))
     report = references.apply(remap)
+    for slug, ids in recorded.items():  # the edition's own references are rewritten; citations elsewhere cannot be
+        changed = [i for i, print_ in ids.items() if current.get(slug, {}).get(i) != print_]
+        if changed:
+            report.append(f"注意 (note): {slug} 已发布的 {len(changed)} 个段号 {clipped(changed)} 现在指向别的文字或已不存在："
+                          f"站外按这些段号的引用会落到别处 (published ids now pointing elsewhere or gone: "
+                          "citations of them outside the edition will land on other text)")
     write(path, docs)
     return report
 

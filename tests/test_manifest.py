@@ -116,6 +116,8 @@ def test_a_renumbering_names_every_moved_reference_and_make_manifest_remaps_them
     update = run_cli(project, "manifest", "--update")
     assert update.returncode == 0, update.stderr
     assert f"{LIU}#p5 → {LIU}#p6" in update.stdout
+    assert f"注意 (note): {LIU} 已发布的" in update.stdout and "站外按这些段号的引用会落到别处" in update.stdout
+    assert update.stdout.count("注意 (note):") == 1  # only the renumbered text
     assert cited_texts(project) == before  # every reference holds the words it held
     assert run_cli(project, "check").returncode == 0
     home = (project / "docs" / "home.md").read_text(encoding="utf-8")
