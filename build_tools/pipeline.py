@@ -39,7 +39,7 @@ from build_tools.render_notes import note_numbers, notes_section, web_annotation
 from build_tools.render_parallels import marker_labels, parallels_pages, parallels_section, render_parallels_page
 from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
-from build_tools.search import fold_map, term_shard_count, term_shards, units, variant_index
+from build_tools.search import fold_map, single_characters, term_shard_count, term_shards, units, variant_index
 from build_tools.segment import segment
 from build_tools.wording import problems
 from build_tools.yamlio import project_files, read_text
@@ -261,7 +261,8 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释"),
               "years": t("按年份筛选"), "allYears": t("所有年份"), "year": "{y}年"}
     up = to_root(variant)
-    yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up))
+    unfold = None if variant.canonical else single_characters(fold, t)
+    yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up, unfold))
     yield from handwritten_pages(edition, variant, t, docs)
 
 

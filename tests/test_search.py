@@ -10,7 +10,8 @@ import pytest
 
 from build_tools import search
 from build_tools.model import display_date
-from build_tools.search import (BASE, DIGITS, SHARD_DIR, Unit, encode, fold_map, layout, shard_of, term_shards, units,
+from build_tools.search import (BASE, DIGITS, SHARD_DIR, Unit, apply_patch, encode, fold_map, layout, script_patch, shard_of,
+                                term_shards, units,
                                 windowed_postings)
 from tests.search_queries import queries, source_units, truth
 
@@ -39,7 +40,12 @@ def units_of(site, variant=""):
     urls = [name if "/" in name else f"texts/{name}/index.html" for name, _ in names]
     order = [url for url, page in zip(urls, index["pages"].split(" "))
              for letter, run in re.findall(r"([a-z])(\d*)", page) for _ in range(int(run or 1))]
-    rows = [row for f in numbered_files(site, variant, "u") for row in load_script(f)]
+    rows = [row for f in numbered_files(site, "", "u") for row in load_script(f)]  # the canonical text, shared
+    if "unfold" in index:  # a derived script: its text as patches on the canonical text
+        table = str.maketrans(dict(zip(index["unfold"][::2], index["unfold"][1::2])))
+        patches = [patch for f in numbered_files(site, variant, "v") for patch in load_script(f)]
+        assert len(patches) == len(rows)
+        rows = [[anchor, apply_patch(text.translate(table), patch), *rest] for (anchor, text, *rest), patch in zip(rows, patches)]
     assert len(rows) == len(order) and len(names) == len(index["pages"].split(" "))
     return [(f"{url}#{anchor}", shown) for url, (anchor, shown, *_) in zip(order, rows)]
 
@@ -146,6 +152,26 @@ def test_index_holds_every_source_unit_in_both_scripts(site, edition):
     assert [key for key, _ in hans] == [key for key, _ in hant]
     assert all(len(a) == len(b) for (_, a), (_, b) in zip(hans, hant))  # same offsets in both scripts
     assert any(a != b for (_, a), (_, b) in zip(hans, hant))
+
+
+def test_a_derived_scripts_text_is_published_once_as_patches_that_give_its_conversion(site, edition):
+    from build_tools.convert import convert_document, converter
+
+    hant = edition.variants[1]
+    t = converter(hant, edition.conversion.overrides)
+    expected = [u.shown for u in units(list(edition.docs), [convert_document(d, t) for d in edition.docs],
+                                       edition.glossary, edition.notes, t)]
+    assert [shown for _, shown in units_of(site, "zh-Hant")] == expected
+    assert not list((site / "zh-Hant" / SHARD_DIR).glob("u*.js"))
+    canonical = sum(f.stat().st_size for f in (site / SHARD_DIR).glob("u*.js"))
+    assert sum(f.stat().st_size for f in (site / "zh-Hant" / SHARD_DIR).glob("v*.js")) < canonical / 5
+
+
+@pytest.mark.parametrize("guess, shown", [("", ""), ("干部头发", "幹部頭髮"), ("头发", "头发"), ("甲" * 5000 + "乙", "甲" * 5000 + "丙"),
+                                          ("一二", "𠀀二")])
+def test_a_script_patch_gives_back_the_text(guess, shown):
+    patch = script_patch(guess, shown)
+    assert apply_patch(guess, patch) == shown and (patch == "") == (guess == shown)
 
 
 def test_units_come_in_reading_order_glossary_first(edition):

@@ -1,7 +1,7 @@
 /* Full-text search of the edition: Ctrl-F over the whole corpus, either script, from file:// too.
    The index is sharded (see build_tools/search.py): a small manifest (assets/search-index.js),
-   n-gram shards of the canonical text shared by both scripts, and chunks of each script's text
-   for the results drawn; every part is a script loaded on demand (a fetch fails from file://).
+   n-gram shards and chunks of the canonical text shared by both scripts (a derived script's text
+   as small patches on them) for the results drawn; every part is a script loaded on demand (a fetch fails from file://).
    Matching is an exact substring test on the canonical text with the query folded to
    simplified characters, done by chaining the positions of the query's character pairs. */
 (function () {
@@ -9,7 +9,7 @@
   var config = document.getElementById("__config");
   var base = config ? JSON.parse(config.textContent).base : ".";
   var root = base.replace(/\/?$/, "/");
-  var index = null, foldTable = null, waiting = [];
+  var index = null, foldTable = null, unfoldTable = null, waiting = [];
   var parts = {}, loading = {}, loaded = [], digitOf = {};
 
   window.EDITION_SEARCH_PART = function (name, data) { parts[name] = data; };
@@ -52,6 +52,10 @@
     foldTable = {};
     for (var i = 0; i < manifest.fold.length; i += 2) foldTable[manifest.fold[i]] = manifest.fold[i + 1];
     for (i = 0; i < manifest.digits.length; i++) digitOf[manifest.digits[i]] = i;
+    if (manifest.unfold !== undefined) {  // a derived script: its text is a patch on the canonical text
+      unfoldTable = {};
+      for (i = 0; i < manifest.unfold.length; i += 2) unfoldTable[manifest.unfold[i]] = manifest.unfold[i + 1];
+    }
     layouts = manifest.pages ? manifest.pages.split(" ") : [];
     var runsInPage = 0, glossaryEntry = false;  // a glossary entry's page: the one unit "g"
     if (manifest.pages) runs(manifest.pages, function (letter, length) {
@@ -252,15 +256,38 @@
     }).then(function () { return hits; });
   }
 
-  /* Fill in page, anchor and shown text of these hits from their script's names and text chunks. */
+  /* A unit's text in a derived script: the canonical text converted character by character,
+     then the places where a word needed another form (the inverse of script_patch() in
+     build_tools/search.py: each place's distance from the previous one in index digits, then
+     its character). Characters, not UTF-16 units, are counted, as in Python. */
+  function patched(text, patch) {
+    var chars = Array.from(text, function (c) { return unfoldTable[c] || c; });
+    var base = index.base, lead = index.digits.length - base, i = 0, at = 0;
+    while (i < patch.length) {
+      var n = 0, d = digitOf[patch[i++]];
+      while (d >= base) { n = n * lead + d - base; d = digitOf[patch[i++]]; }
+      at += n * base + d;
+      var code = patch.codePointAt(i);
+      chars[at++] = String.fromCodePoint(code);
+      i += code > 0xffff ? 2 : 1;
+    }
+    return chars.join("");
+  }
+
+  /* Fill in page, anchor and shown text of these hits from the canonical text chunks (and a
+     derived script's patches on them) and their script's names. */
   function load(hits) {
-    var files = {};
-    hits.forEach(function (h) { files["u" + Math.floor(h.order / index.chunk)] = true; });
-    return Promise.all(Object.keys(files).map(function (file) { return part(index.own, file); }).concat(name(hits))).then(function () {
+    var chunks = {}, files = [name(hits)];
+    hits.forEach(function (h) { chunks[Math.floor(h.order / index.chunk)] = true; });
+    Object.keys(chunks).forEach(function (c) {
+      files.push(part(index.shared, "u" + c));
+      if (unfoldTable) files.push(part(index.own, "v" + c));
+    });
+    return Promise.all(files).then(function () {
       hits.forEach(function (h) {
-        var unit = parts["u" + Math.floor(h.order / index.chunk)][h.order % index.chunk];
+        var c = Math.floor(h.order / index.chunk), k = h.order % index.chunk, unit = parts["u" + c][k];
         h.anchor = unit[0];
-        h.shown = unit[1];
+        h.shown = unfoldTable ? patched(unit[1], parts["v" + c][k]) : unit[1];
         h.number = unit[2];  // a note's, as its marker shows it
       });
       return hits;

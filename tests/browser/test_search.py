@@ -28,6 +28,25 @@ def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url
     assert page.outside_requests == []
 
 
+def test_traditional_results_show_each_unit_as_its_conversion_gives_it(page, base_url, edition, query_set):
+    """The traditional text is published once, as patches on the simplified: what a result shows
+    is what the traditional page says."""
+    from build_tools.convert import convert_document, converter
+    from build_tools.search import units
+
+    t = converter(edition.variants[1], edition.conversion.overrides)
+    expected = {f"{u.url}#{u.anchor}": u.shown for u in units(
+        list(edition.docs), [convert_document(d, t) for d in edition.docs], edition.glossary, edition.notes, t)}
+    page.goto(base_url + "zh-Hant/search.html")
+    page.wait_for_function("window.editionSearch !== undefined")
+    page.evaluate("new Promise(r => editionSearch.ready(r))")
+    shown = page.evaluate("qs => Promise.all(qs.map(q => editionSearch.search(q)))"
+                          "  .then(all => [].concat(...all).map(h => [h.url + '#' + h.anchor, h.shown]))",
+                          [typed for typed, _ in query_set[0]] + ["发", "后", "干", "了"])
+    assert len({key for key, _ in shown}) > len(expected) / 2  # most units, in every kind
+    assert [(key, text) for key, text in shown if expected[key] != text] == []
+
+
 def hit_count(page, query: str) -> int:
     """How many units hold the query (the results page shows them all when they are few)."""
     return page.evaluate("q => editionSearch.search(q).then(hits => hits.length)", query)
