@@ -95,7 +95,11 @@ def unsafe_reason(text: str) -> str | None:
     if _PLAIN.fullmatch(text):
         return None
     if _RAW_HTML.search(text):
-        found = _RAW_HTML.search(text).group()
+        at = _RAW_HTML.search(text).start()
+        found = text[at:at + 2]
+        if re.match(r"<https?:", text[at:], re.I):  # an autolink: the one form of a link refused
+            return ("链接写成了 <https://…>；请写成 [文字](https://…) "
+                    "(a link written as <https://…>; write it as [text](https://…))")
         return f"含有 HTML（{found}…）；请写普通 Markdown (contains raw HTML ({found}…); write plain Markdown)"
     decoded = html.unescape(html.unescape(text))
     if decoded != text and _RAW_HTML.search(decoded):

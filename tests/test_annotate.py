@@ -175,6 +175,10 @@ def test_unsafe_body_is_refused(project, payload):
     assert f"{path}:{line}: note 'test-note': 正文" in err.value.message
 
 
+def test_an_autolink_is_told_how_to_write_a_link():
+    assert unsafe_reason("见 <https://zh.wikipedia.org/> 。").startswith("链接写成了 <https://…>；请写成 [文字](https://…)")
+
+
 @pytest.mark.parametrize("safe", ["普通文字。", "**强调**和*斜体*", "[维基百科](https://zh.wikipedia.org/)",
                                   "[本版](../../about.md#scope)", "- 一\n- 二", "引文：“五个好”", "a < b 与 c&d"])
 def test_safe_markdown_passes(safe):
