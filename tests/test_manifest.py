@@ -67,6 +67,18 @@ def test_a_correction_keeps_its_paragraphs_id_without_a_manifest_update(project)
     manifest.check(edition.manifest_path, list(edition.docs))  # p5 is still p5: nothing to record
 
 
+def test_an_archives_manifest_is_read_past_the_limit_on_an_editors_file(tmp_path):
+    from build_tools.yamlio import MAX_YAML_BYTES
+
+    path = tmp_path / "anchors.manifest.json"
+    anchors = {f"2010-01-01-text-{n:05d}": {f"p{i}": "0123456789ab" for i in range(1, 30)} for n in range(12_000)}
+    path.write_text(manifest.dumps(anchors), encoding="utf-8")
+    assert path.stat().st_size > MAX_YAML_BYTES  # 10,000 synthetic texts wrote 5.4 MB
+    with pytest.raises(EditionError) as err:
+        manifest.check(path, [])  # read whole: every text is named as gone, not the file as too large
+    assert "2010-01-01-text-11999' 不见了" in err.value.message and "超过上限" not in err.value.message
+
+
 def test_deliberate_update_is_accepted(project):
     remove_break(project, "五是要加快城镇化")
     edition = load_edition(project)
