@@ -10,9 +10,8 @@ import pytest
 
 from build_tools import search
 from build_tools.model import display_date
-from build_tools.search import (BASE, DIGITS, SHARD_DIR, Unit, apply_patch, encode, fold_map, layout, script_patch, shard_of,
-                                term_shards, units,
-                                windowed_postings)
+from build_tools.search import (BASE, DIGITS, LEAD_BASE, SHARD_DIR, Unit, encode, fold_map, layout, script_patch, shard_of,
+                                term_shards, units, windowed_postings)
 from tests.search_queries import queries, source_units, truth
 
 
@@ -31,6 +30,20 @@ def load_index(site, variant=""):
 
 def numbered_files(site, variant, letter):
     return sorted((site / variant / SHARD_DIR).glob(f"{letter}[0-9]*.js"), key=lambda f: int(f.stem[1:]))
+
+
+def apply_patch(guess: str, patch: str) -> str:
+    """The inverse of script_patch, as edition-search.js applies it."""
+    chars, at, i = list(guess), 0, 0
+    while i < len(patch):
+        n = 0
+        while DIGITS.index(patch[i]) >= BASE:
+            n = n * LEAD_BASE + DIGITS.index(patch[i]) - BASE
+            i += 1
+        at += n * BASE + DIGITS.index(patch[i])
+        chars[at] = patch[i + 1]
+        at, i = at + 1, i + 2
+    return "".join(chars)
 
 
 def units_of(site, variant=""):
