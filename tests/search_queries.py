@@ -11,6 +11,15 @@ from build_tools.convert import converter
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 
 
+def traditional_units(edition):
+    """The search units of the traditional script, as the pipeline makes them (converter and all)."""
+    from build_tools.convert import convert_document
+    from build_tools.search import units
+
+    t = converter(edition.variants[1], edition.conversion.overrides)
+    return units(list(edition.docs), [convert_document(d, t) for d in edition.docs], edition.glossary, edition.notes, t)
+
+
 def source_units(edition) -> dict[str, str]:
     """'url#anchor' -> canonical text, straight from the edition's source data."""
     units = {}

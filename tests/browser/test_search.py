@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search_queries import queries, source_units, truth
+from tests.search_queries import queries, source_units, traditional_units, truth
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +31,7 @@ def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url
 def test_traditional_results_show_each_unit_as_its_conversion_gives_it(page, base_url, edition, query_set):
     """The traditional text is published once, as patches on the simplified: what a result shows
     is what the traditional page says."""
-    from build_tools.convert import convert_document, converter
-    from build_tools.search import units
-
-    t = converter(edition.variants[1], edition.conversion.overrides)
-    expected = {f"{u.url}#{u.anchor}": u.shown for u in units(
-        list(edition.docs), [convert_document(d, t) for d in edition.docs], edition.glossary, edition.notes, t)}
+    expected = {f"{u.url}#{u.anchor}": u.shown for u in traditional_units(edition)}
     page.goto(base_url + "zh-Hant/search.html")
     page.wait_for_function("window.editionSearch !== undefined")
     page.evaluate("new Promise(r => editionSearch.ready(r))")
