@@ -130,7 +130,7 @@ def single_characters(fold: dict[str, str], convert: Callable[[str], str]) -> di
     """Canonical character -> the variant's, converting it alone, for every character that has
     another form in the corpus (the fold map's); where a word needs another form (头发, 皇后),
     the phrase-aware conversion chose it and the unit's patch says so."""
-    return {c: convert(c) for c in sorted(set(fold.values())) if convert(c) != c}
+    return {c: alone for c in sorted(set(fold.values())) if (alone := convert(c)) != c}
 
 
 def script_patch(guess: str, shown: str) -> str:
