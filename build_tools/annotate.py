@@ -9,6 +9,7 @@ the build and names the note.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +67,13 @@ def load_notes_file(path: Path, by_slug: dict[str, Document], anchors: set[str])
     """The notes of one file (named after its text's slug), in reading order; an empty tuple
     for a file that is gone (the live preview reloads just the files that changed)."""
     if path.stem not in by_slug:
-        slugs = sorted(by_slug)
+        # the nearest slugs, not all of them: an archive has thousands
+        near = difflib.get_close_matches(path.stem, by_slug, n=3, cutoff=0.6)
         raise EditionError(path, 1, f"没有标识为“{path.stem}”的文本 (unknown text '{path.stem}')",
-                           f"注释文件以文本的标识命名：{'、'.join(slugs)} "
-                           f"(name the file after a text's slug: {', '.join(slugs)})")
+                           "注释文件以文本的标识（source_texts/ 中 .txt 的文件名）命名"
+                           + (f"；是不是：{'、'.join(near)}" if near else "")
+                           + " (name the file after a text's slug, the name of its .txt in source_texts/"
+                           + (f"; did you mean: {', '.join(near)}" if near else "") + ")")
     return _load_file(path, by_slug[path.stem], anchors) if path.exists() else ()
 
 

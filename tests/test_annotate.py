@@ -12,6 +12,7 @@ from build_tools.annotate import load_notes
 from build_tools.errors import EditionError
 from build_tools.load import load_texts
 from build_tools.pipeline import load_edition
+from build_tools.wording import problems
 from build_tools.safety import unsafe_reason
 from build_tools.segment import segment
 
@@ -107,6 +108,19 @@ def test_unknown_text_file_is_refused(project):
     path.write_text(note(), encoding="utf-8")
     with pytest.raises(EditionError, match=r"2010-no-such-text\.yml:1: 没有标识为“2010-no-such-text”的文本 \(unknown text"):
         load_notes(project / "source_texts", docs_of(project))
+
+
+def test_a_misnamed_notes_file_is_one_error_naming_the_nearest_text(project):
+    """Not one error per note (each note's paragraph points into the unknown text), and not every
+    slug of the archive: the nearest."""
+    path = notes_file(project)
+    path.rename(path.with_name(QA[:-1] + ".yml"))
+    with pytest.raises(EditionError) as err:
+        load_edition(project)
+    errors = problems(err.value)
+    assert len(errors) == 1, [e.message for e in errors]
+    assert f"did you mean: {QA})" in errors[0].message
+    assert "2010-04-14-liu-qi-beijing" not in errors[0].message
 
 
 def test_a_suffix_that_fits_no_occurrence_shows_the_words_around_each(project):
