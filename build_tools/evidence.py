@@ -9,6 +9,8 @@ The convention (also in docs/contributing.md):
   Chinese words are refused, as what they quote would go unchecked). Every quotation in a
   gloss, explanation or note must occur verbatim (whitespace aside; ‘’ matching the text's “”)
   in one paragraph the claim cites: for a note, its own paragraph or an anchor in its sources.
+  A heading's anchor holds the lines printed under it (a speech's dateline), `<slug>#top` the
+  title and the lines printed with it.
   A quotation cut with “……” must have all its pieces in that one paragraph. A quotation from a
   public reference (not from the corpus) is listed in that reference's `quotes`.
 - A dated event whose source is a corpus anchor must have its date in that paragraph at the
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import ANCHOR
@@ -90,11 +93,27 @@ def date_forms(date: str) -> tuple[str, ...]:
     return (f"{parts[0]}",)
 
 
+def cited_text(doc) -> Iterator[tuple[str, str]]:
+    """What each anchor of a text holds: a paragraph its words; `#top` the title and the lines
+    printed with it (issuer, document number, speaker, dateline); a heading its words and the
+    lines printed under it (a speech's dateline "（2010年7月19日，根据记录整理）")."""
+    held = {"top": []}
+    current = "top"
+    for block in doc.blocks:
+        if block.id:
+            held[block.id] = [block.text]
+            current = block.id if block.is_heading else None
+        elif current:
+            held[current].append(block.text)
+    # joined by a character no quotation holds, so that none is found across two lines
+    return ((f"{doc.meta.slug}#{anchor}", "\0".join(texts)) for anchor, texts in held.items())
+
+
 class Evidence:
     """Paragraph texts by anchor, and the registered public references."""
 
     def __init__(self, docs, references: dict[str, Reference]):
-        self.paragraphs = {f"{d.meta.slug}#{b.id}": _fold(b.text) for d in docs for b in d.blocks if b.id}
+        self.paragraphs = {anchor: _fold(text) for d in docs for anchor, text in cited_text(d)}
         self.references = references
 
     def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[str]:

@@ -53,6 +53,21 @@ def test_mentions_and_reference_quotes_are_exempt_and_only_they():
     assert EV.problems("“地”", ("2010-test#p1",))
 
 
+def test_a_heading_and_the_top_hold_the_lines_printed_with_them_and_a_paragraph_does_not():
+    """A speech's dateline under its heading is evidence (cited as the heading's anchor); a
+    signature after a paragraph belongs to no anchor, and no quotation runs across two lines."""
+    meta = Meta("2010-test", "题", "题", "某", "2010", "", "", "notice", "", "x.txt")
+    blocks = (Block("title", "关于印发讲话的通知"), Block("paragraph", "现将讲话印发给你们。", "p1"),
+              Block("signature", "某办公室"), Block("heading", "在会议上的讲话", "s1"),
+              Block("dateline", "（2010年7月19日，根据记录整理）"), Block("paragraph", "今天来看望大家。", "p2"))
+    ev = Evidence([Document(meta, blocks)], {})
+    assert ev.problems("“关于印发讲话的通知”", ("2010-test#top",)) == []
+    assert ev.problems("讲话题下署“2010年7月19日，根据记录整理”", ("2010-test#s1",)) == []
+    assert ev.problems("“2010年7月19日，根据记录整理”", ("2010-test#p2",))
+    assert ev.problems("“某办公室”", ("2010-test#p1",))
+    assert ev.problems("“讲话（2010年7月19日”", ("2010-test#s1",))
+
+
 def test_unregistered_public_source_and_unknown_anchor_are_named():
     problems = "\n".join(EV.problems("无引文", ("维基百科“某”条", "2010-test#p9")))
     assert "source '维基百科“某”条' is neither a corpus anchor nor a reference in references.yml" in problems
