@@ -176,8 +176,9 @@ def convert_document(doc: Document, convert: Callable[[str], str]) -> Document:
 
 
 def _convert_meta(meta: Meta, convert) -> Meta:
-    keep = {"slug", "date", "source_file", "kind"}
-    return Meta(**{k: v if k in keep else convert(v) for k, v in dataclasses.asdict(meta).items()})
+    keep = {"slug", "date", "source_file", "kind"}  # and what is not text (date_inferred)
+    return Meta(**{k: v if k in keep or not isinstance(v, str) else convert(v)
+                   for k, v in dataclasses.asdict(meta).items()})
 
 
 def _convert_block(block: Block, convert, slug: str) -> Block:

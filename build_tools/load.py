@@ -165,7 +165,8 @@ def load_text(spec_path: Path) -> TextSpec:
     meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"],
                 date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
                 kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"],
-                occasion_basis=fold_cjk(data.get("occasion_basis", "")), issuer=data.get("issuer", ""))
+                occasion_basis=fold_cjk(data.get("occasion_basis", "")), issuer=data.get("issuer", ""),
+                date_inferred=data.get("date_inferred", False))
     if meta.issuer and "".join(meta.issuer.split()) not in "".join(raw.split()):
         raise EditionError(spec_path, doc.line_of(("issuer",)),
                            f"发文机关“{meta.issuer}”不见于原文 (issuer '{meta.issuer}' is not named in the raw text)",

@@ -44,6 +44,7 @@ class Meta:
     # and in the TEI header, never cited (a citation names the occasion only).
     occasion_basis: str = ""
     issuer: str = ""  # the body that issues a notice, as the raw text names it ("" for other kinds)
+    date_inferred: bool = False  # the text states no date: `date` is the editors' inference
 
     @property
     def author(self) -> str:

@@ -248,7 +248,7 @@ def render_yaml(d: Draft, source_name: str, sha256: str) -> str:
            field_("speaker", Guess("".join(str(d.speaker.value).split()), d.speaker.review)),
            f'date: "{d.date.value or "待定"}"{_review(d.date.review)}',
            f"date_basis: {_scalar(d.date.review.split('；')[0] if d.date.value else '待定')}"
-           f"{_review('写明日期的依据（原文哪一处，或推定的理由）')}",
+           f"{_review('写明日期的依据（原文哪一处，或推定的理由）；原文未署日期而由编者推定的，加一行 date_inferred: true')}",
            field_("occasion", d.occasion), field_("kind", d.kind),
            *([f"issuer: 待定{_review('发文机关：照原文版头或落款抄录，引文以它为作者')}"] if d.kind.value == "notice" else []),
            f"provenance: {_scalar(f'据原始文件 {source_name} 整理，来源网址待核')}"

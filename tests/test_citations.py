@@ -278,3 +278,21 @@ def test_the_offline_zip_holds_the_exports(site, edition):
         for doc in edition.docs:
             assert {f"tei/{doc.meta.slug}.xml", f"{prefix}citations/{doc.meta.slug}.ris"} <= names
     assert not any(name.startswith("zh-Hant/tei/") for name in names)
+
+
+def test_a_date_the_editors_inferred_is_cited_as_conjectural_and_a_stated_one_is_not(edition):
+    """date_inferred: true (the text states no date) sets CSL's `circa`, which Chicago prints as
+    a conjectural date; the official GB/T 7714 style has no such mark and prints the year."""
+    inferred = [d for d in edition.docs if d.meta.date_inferred]
+    stated = [d for d in edition.docs if not d.meta.date_inferred]
+    assert inferred and stated
+    shown = citations.renderings(edition)["zh-CN"]
+    for doc in inferred:
+        assert "推定" in doc.meta.date_basis
+        assert citations.csl_item(doc, edition.settings)["issued"].get("circa") is True
+        year = doc.meta.date[:4]
+        assert f"[{year}年?]" in shown[doc.meta.slug]["text"]["chicago"]
+        assert f"[{year}年?]" in shown[doc.meta.slug]["paragraph"]["chicago"]
+    for doc in stated:
+        assert "circa" not in citations.csl_item(doc, edition.settings)["issued"]
+        assert "?]" not in shown[doc.meta.slug]["text"]["chicago"]
