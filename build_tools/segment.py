@@ -237,4 +237,4 @@ def _whitespace_summary(raw: str) -> Intervention:
     names = {"\u00a0": "不间断空格(U+00A0)", "\u3000": "全角空格(U+3000)", " ": "半角空格", "\n": "换行"}
     parts = [f"{names.get(ch, f'U+{ord(ch):04X}')}{n}个" for ch, n in sorted(counts.items())]
     return Intervention("whitespace", "、".join(parts) or "无",
-                        "原文以空白表示缩进、分段或人名间距；整理本删去空白，以段落结构表示分段")
+                        "原文以空白表示缩进、分段或人名、版头文字的字距；整理本删去空白，以段落结构表示分段")

@@ -54,7 +54,8 @@ def test_run_together_title_date_speaker_are_separated(edition):
     doc = by_slug(edition, "2011-04-07-li-yuanchao-symposium")
     roles = [(b.role, b.text) for b in doc.blocks[:3]]
     assert roles == [("title", "紧紧围绕“十二五”发展目标任务争科学发展之先创社会和谐之优"),
-                     ("dateline", "(2011年4月7日，根据记录整理)"), ("speaker", "李源潮")]
+                     ("dateline", "（2011年4月7日，根据记录整理）"), ("speaker", "李源潮")]
+    assert doc.blocks[1].corrections[0].original == "(2011年4月7日，根据记录整理)"  # the raw text's half-width marks
 
 
 def test_spaced_names_are_normalised(edition):
