@@ -60,8 +60,10 @@ def csl_item(doc: Document, settings: dict, t=lambda s: s, lang: str = "zh-CN", 
     m = doc.meta
     item = {"id": m.slug, "type": CSL_TYPES.get(m.kind, "document"), "title": t(m.title),
             "author": [{"literal": t(m.author)}],
-            "issued": {"date-parts": [[int(p) for p in m.date.split("-")]], **({"circa": True} if m.date_inferred else {})},
+            "issued": {"date-parts": [[int(p) for p in m.date.split("-")]]},
             "container-title": t(settings["site_name"]), "URL": text_url(settings, m.slug, variant_path), "language": lang}
+    if m.date_inferred:  # the editors' inference: Chicago prints it as conjectural
+        item["issued"]["circa"] = True
     if m.kind == "speech":
         item["event-title"] = t(m.occasion)
     return item
