@@ -157,11 +157,14 @@ def converter(variant: Variant, overrides: tuple[Override, ...] = ()) -> Callabl
 
 # Hand-written pages mark a passage that must stay in one script, such as an example of the
 # simplified forms on the traditional page, as <span lang="zh-Hans">…</span>: it is never converted.
-_SCRIPT_TAGGED = re.compile(r'(<span lang="zh-Han[st]">.*?</span>)', re.S)
+# Nor is code (fenced or inline): it is literal input an editor copies, in the simplified script
+# the tools read (a note's YAML, a command line).
+_SCRIPT_TAGGED = re.compile(r'(<span lang="zh-Han[st]">.*?</span>|```.*?```|`[^`\n]+`)', re.S)
 
 
 def keeping_tagged_script(convert: Callable[[str], str]) -> Callable[[str], str]:
-    """`convert` applied outside the passages tagged with a script (`<span lang="zh-Hans">`)."""
+    """`convert` applied outside the passages tagged with a script (`<span lang="zh-Hans">`)
+    and outside code."""
     def convert_untagged(text: str) -> str:
         return "".join(part if i % 2 else convert(part) for i, part in enumerate(_SCRIPT_TAGGED.split(text)))
 

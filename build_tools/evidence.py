@@ -49,6 +49,7 @@ class Reference:
     accessed: str  # the date the editors consulted it (YYYY-MM-DD)
     published: str = ""  # its own publication date; "" for a continuously edited page (a wiki article)
     quotes: tuple[str, ...] = ()  # words quoted from it in glosses and notes
+    lang: str = ""  # the title's language when not Chinese ("ja"): never converted to another script
 
 
 def references_path(source_dir: Path) -> Path:
@@ -67,7 +68,7 @@ def load_references(source_dir: Path) -> dict[str, Reference]:
             raise EditionError(path, doc.line_of((i,)), f"文献“{raw['label']}”列了两次 (reference '{raw['label']}' is listed twice)",
                                "每个标签只留一项 (keep one entry per label)")
         refs[raw["label"]] = Reference(raw["label"], raw["title"], raw["publisher"], raw["url"], raw["accessed"],
-                                       raw.get("published", ""), tuple(raw.get("quotes", [])))
+                                       raw.get("published", ""), tuple(raw.get("quotes", [])), raw.get("lang", ""))
     return refs
 
 

@@ -121,6 +121,17 @@ def reference_dates(ref, t) -> str:
     return "，".join([*published, f'{t("访问于")} {date_span(ref.accessed)}'])
 
 
+def reference_label(ref, t) -> str:
+    """A reference's label as Markdown in the variant's script, except the title in “…” of a page
+    in another language: printed as written (a Japanese title is not Chinese to convert) and
+    tagged with its language."""
+    if not ref.lang:
+        return md_escape(t(ref.label))
+    parts = re.split(r"“([^”]*)”", ref.label)  # words, title, words, …
+    return "".join(f'“<span lang="{ref.lang}">{md_escape(part)}</span>”' if i % 2 else md_escape(t(part))
+                   for i, part in enumerate(parts))
+
+
 def source_link(source: str, docs: dict[str, Document], up: str, t, refs: dict | None = None) -> str:
     """A source as Markdown: a corpus anchor becomes a link (from a page `up` below the root); a
     public reference registered in references.yml (`refs`: label -> Reference) becomes its label
@@ -128,7 +139,7 @@ def source_link(source: str, docs: dict[str, Document], up: str, t, refs: dict |
     match = ANCHOR.match(source)
     ref = (refs or {}).get(source)
     if ref:  # the URL is http(s), schema-checked; <…> keeps parentheses in it part of the link
-        return f"[{md_escape(t(ref.label))}](<{ref.url}>)，{md_escape(t(ref.publisher))}，{reference_dates(ref, t)}"
+        return f"[{reference_label(ref, t)}](<{ref.url}>)，{md_escape(t(ref.publisher))}，{reference_dates(ref, t)}"
     if not match:
         return md_escape(t(source))
     doc = docs[match["slug"]]

@@ -89,3 +89,13 @@ def test_a_passage_tagged_with_a_script_is_not_converted():
     convert = keeping_tagged_script(converter(HANT))
     assert convert('简体“<span lang="zh-Hans">为、群众</span>”作“<span lang="zh-Hant">為、群眾</span>”，为') == \
         '簡體“<span lang="zh-Hans">为、群众</span>”作“<span lang="zh-Hant">為、群眾</span>”，為'
+
+
+def test_code_on_a_handwritten_page_stays_as_the_tools_read_it():
+    """A YAML example or a command is literal input: on the traditional page it stays simplified."""
+    from build_tools.convert import keeping_tagged_script
+
+    convert = keeping_tagged_script(converter(HANT))
+    page = "复制这一条：\n\n```yaml\n- term: 李长春\n  sources: [维基百科“李长春”条]\n```\n\n写 `建党90周年`，不写“建党”。"
+    assert convert(page) == ("複製這一條：\n\n```yaml\n- term: 李长春\n  sources: [维基百科“李长春”条]\n```\n\n"
+                             "寫 `建党90周年`，不寫“建黨”。")
