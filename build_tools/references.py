@@ -75,11 +75,10 @@ def check(refs: list[Ref], recorded: Anchors, current: Anchors) -> list[EditionE
     """A reference to a missing id, or to an id whose text changed since it was recorded."""
     errors = []
     for ref in refs:
-        if ref.slug not in current and ref.implied:
-            continue  # a notes file named after no text: said once, at its name (annotate.load_notes_file)
         if ref.slug not in current:
-            errors.append(EditionError(ref.path, ref.line, f"引用 {ref.anchor} 指向不存在的文本 (unknown text)",
-                                       "核对文本标识（source_texts/ 中的文件名）"))
+            if not ref.implied:  # a notes file named after no text is said once, at its name (annotate)
+                errors.append(EditionError(ref.path, ref.line, f"引用 {ref.anchor} 指向不存在的文本 (unknown text)",
+                                           "核对文本标识（source_texts/ 中的文件名）"))
         elif ref.id not in current[ref.slug]:
             errors.append(EditionError(ref.path, ref.line, f"引用 {ref.anchor} 指向不存在的段落 (no such id)",
                                        "在文本页上核对段号；若是段号变动所致，运行 make manifest 改写引用"))
