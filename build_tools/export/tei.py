@@ -23,7 +23,10 @@ from build_tools.model import APPARATUS_ROLES, Block, Document
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-NAME_ELEMENTS = {"person": "persName", "place": "placeName", "organisation": "orgName"}
+# A glossary link by its entry's category: names (TEI 13.2), a document's title (3.12.2.2), an
+# event or meeting as a name of its type; slogans and terms are <term> (3.4.1).
+NAME_ELEMENTS = {"person": ("persName", {}), "place": ("placeName", {}), "organisation": ("orgName", {}),
+                 "document": ("title", {}), "event": ("name", {"type": "event"}), "meeting": ("name", {"type": "meeting"})}
 TOP_ELEMENTS = {"speaker": "byline", "issuer": "byline", "dateline": "dateline"}  # before the body text
 INTERVENTION_TYPES = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行", "correction": "校改",
                       "whitespace": "空白规范化"}
@@ -64,8 +67,8 @@ def _inline(node: ET.Element, block: Block, categories: dict[str, str], up: str)
             _el(choice, "sic", mark.original)
             _el(choice, "corr", block.text[start:end], resp="#editors")
         else:
-            tag = NAME_ELEMENTS.get(categories.get(mark.ref, ""), "term")
-            _el(node, tag, block.text[start:end], ref=f"{up}glossary/{mark.ref}.html")
+            tag, attrs = NAME_ELEMENTS.get(categories.get(mark.ref, ""), ("term", {}))
+            _el(node, tag, block.text[start:end], ref=f"{up}glossary/{mark.ref}.html", **attrs)
         pos = end
     _append_text(node, block.text[pos:])
 
@@ -101,13 +104,14 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     _el(title_stmt, "title", m.title)
     _el(title_stmt, "author", m.author)
     resp = _el(title_stmt, "respStmt", **{XML_ID: "editors"})
-    _el(resp, "resp", "整理、分段、校改、注释")
+    _el(resp, "resp", "、".join(work for work, done in (
+        ("整理", True), ("分段", any(i.kind in ("break", "join") for i in doc.interventions)),
+        ("校改", any(i.kind == "correction" for i in doc.interventions)), ("注释", bool(notes))) if done))
     _el(resp, "name", f"{settings['site_name']}编辑部")
     publication = _el(file_desc, "publicationStmt")
     _el(publication, "publisher", settings["site_name"])
     _el(publication, "idno", url, type="URL")
-    availability = _el(publication, "availability")
-    _el(availability, "p", f"整理本在线版：{url}")
+    _el(_el(publication, "availability", status="unknown"), "p", "本版尚未声明许可条款。")
     source = _el(_el(file_desc, "sourceDesc"), "bibl")
     _el(source, "title", m.title)
     _el(source, "author", m.author)
@@ -115,7 +119,8 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
         speech = _el(source, "respStmt")
         _el(speech, "resp", "所印发讲话的讲话人")
         _el(speech, "name", m.speaker)
-    _el(source, "date", f"{m.date}（{m.date_basis}）", when=m.date)
+    inferred = {"cert": "medium", "evidence": "internal", "resp": "#editors"} if m.date_inferred else {}
+    _el(source, "date", f"{m.date}（{m.date_basis}）", when=m.date, **inferred)  # inferred: the text states none
     _el(source, "note", m.occasion, type="occasion")
     if m.occasion_basis:  # the editors' evidence for the occasion, apart from its name
         _el(source, "note", m.occasion_basis, type="occasion-basis", resp="#editors")
