@@ -139,7 +139,7 @@ def test_a_citation_names_the_occasion_and_never_the_editors_remark_on_it(editio
             m = docs[item["id"]].meta
             if m.kind == "speech":
                 assert item["event-title"] == t(m.occasion)
-                assert f"note = {{{t(m.occasion)}}}" in citations.bibtex([item])
+                assert f"note = {{{t(m.occasion)}" in citations.bibtex([item])
             if m.occasion_basis:
                 entry = shown[lang][item["id"]]
                 strings = [*exports, *entry["text"].values(), *entry["paragraph"].values()]
@@ -293,6 +293,24 @@ def test_a_date_the_editors_inferred_is_cited_as_conjectural_and_a_stated_one_is
         year = doc.meta.date[:4]
         assert f"[{year}年?]" in shown[doc.meta.slug]["text"]["chicago"]
         assert f"[{year}年?]" in shown[doc.meta.slug]["paragraph"]["chicago"]
+        item = citations.csl_item(doc, edition.settings)
+        assert citations.INFERRED_YEAR in citations.bibtex([item]) and citations.INFERRED_YEAR in citations.ris([item])
     for doc in stated:
-        assert "circa" not in citations.csl_item(doc, edition.settings)["issued"]
+        item = citations.csl_item(doc, edition.settings)
+        assert "circa" not in item["issued"]
         assert "?]" not in shown[doc.meta.slug]["text"]["chicago"]
+        assert citations.INFERRED_YEAR not in citations.bibtex([item]) + citations.ris([item])
+
+
+def test_ris_types_are_those_reference_managers_read(edition):
+    """There is no SPEECH type: a reader falls back to its default. The types below are those
+    Zotero's RIS translator reads (zotero/translators, RIS.js, exportTypeMap and importTypeMap)."""
+    specified = set("ART SOUND BILL BLOG BOOK CHAP CASE COMP CONF DICT ENCYC ICOMM MPCT HEAR JOUR PCOMM MGZN "
+                    "MANSCPT MAP NEWS PAT SLIDE RPRT STAT THES VIDEO ELEC ABST ADVS AGGR ANCIENT CHART CLSWK "
+                    "CPAPER CTLG DATA DBASE EBOOK ECHAP EDBOOK EJOUR EQUA FIGURE GEN GOVDOC GRNT INPR JFULL "
+                    "LEGAL MULTI MUSIC PAMP SER STAND UNBILL UNPD".split())
+    types = {line[6:] for line in citations.ris(citations.items(edition.docs, edition.settings)).splitlines()
+             if line.startswith("TY  - ")}
+    assert types and types <= specified, types
+    notice = next(d for d in edition.docs if d.meta.kind == "notice")
+    assert "TY  - GOVDOC" in citations.ris([citations.csl_item(notice, edition.settings)])

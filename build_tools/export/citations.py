@@ -185,7 +185,14 @@ def _bibtex_escape(text: str) -> str:
     return "".join({"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}.get(ch, ch) for ch in text)
 
 
-def bibtex(entries: list[dict]) -> str:
+# RIS has no type for a speech or an interview (no SPEECH: a reference manager falls back to its
+# default): they are generic; a notice is a government document.
+RIS_TYPES = {"speech": "GEN", "interview": "GEN", "document": "GOVDOC"}
+INFERRED_YEAR = "年份为编者推定"  # the note on a year the text does not state (date_inferred)
+
+
+def bibtex(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
+    """`inferred`: the note on an inferred year, in the entries' script."""
     out = []
     for e in entries:
         parts = e["issued"]["date-parts"][0]
@@ -193,8 +200,11 @@ def bibtex(entries: list[dict]) -> str:
                   "howpublished": e["container-title"], "url": e["URL"], "language": e["language"]}
         if len(parts) > 1:
             fields["month"] = str(parts[1])
-        if "event-title" in e:
-            fields["note"] = e["event-title"]
+        notes = [e["event-title"]] if "event-title" in e else []
+        if e["issued"].get("circa"):
+            notes.append(inferred)
+        if notes:
+            fields["note"] = "；".join(notes)
         # the author is a name as written (a person, an office): double braces keep BibTeX from splitting it
         body = ",\n".join(f"  {k} = {{{'{' if k == 'author' else ''}{_bibtex_escape(v)}{'}' if k == 'author' else ''}}}"
                           for k, v in fields.items())
@@ -202,15 +212,16 @@ def bibtex(entries: list[dict]) -> str:
     return "\n".join(out)
 
 
-def ris(entries: list[dict]) -> str:
-    types = {"speech": "SOUND", "interview": "GEN", "document": "GEN"}
+def ris(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
     out = []
     for e in entries:
         parts = e["issued"]["date-parts"][0]
         date = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (3 - len(parts))
-        lines = [("TY", "SPEECH" if e["type"] == "speech" else types[e["type"]]), ("ID", e["id"]), ("TI", e["title"]),
+        lines = [("TY", RIS_TYPES[e["type"]]), ("ID", e["id"]), ("TI", e["title"]),
                  ("AU", e["author"][0]["literal"]), ("PY", str(parts[0])), ("DA", date), ("T2", e["container-title"]),
-("UR", e["URL"]), ("LA", e["language"])]
+                 ("UR", e["URL"]), ("LA", e["language"])]
+        if e["issued"].get("circa"):
+            lines.append(("N1", inferred))
         out.append("\n".join(f"{k}  - {v}" for k, v in lines) + "\nER  - \n")
     return "\n".join(out)
 
@@ -222,7 +233,7 @@ def download_pages(docs, settings: dict, t, lang: str, variant_path: str) -> lis
     for name, chosen in [*((e["id"], [e]) for e in entries), ("edition", entries)]:
         base = f"citations/{name}"
         out += [(f"{base}.json", json.dumps(chosen, ensure_ascii=False, indent=1) + "\n"),
-                (f"{base}.bib", bibtex(chosen)), (f"{base}.ris", ris(chosen))]
+                (f"{base}.bib", bibtex(chosen, t(INFERRED_YEAR))), (f"{base}.ris", ris(chosen, t(INFERRED_YEAR)))]
     return out
 
 
@@ -267,7 +278,6 @@ def meta_fields(doc: Document, settings: dict, t, lang: str, variant_path: str) 
     esc = lambda s: html.escape(s, quote=True)  # noqa: E731
     return {"citation_title": esc(t(m.title)), "citation_author": esc(t(m.author)),
             "citation_publication_date": esc(date), "citation_publisher": esc(t(settings["site_name"])),
-            "citation_journal_title": esc(t(settings["site_name"])),
             "citation_public_url": esc(url), "citation_language": esc(lang), "citation_jsonld": jsonld}
 
 
