@@ -230,12 +230,19 @@ def _block(block: Block, doc: Document, t, apparatus: Apparatus = Apparatus(), g
 
 def _markers(block: Block, t, apparatus: Apparatus, ranges: list[tuple[int, int, object]]) -> dict[int, str]:
     """Note and parallel markers by the offset they follow: right after the quoted words, or
-    after the link or correction those words end inside. Parallels ending at the same place
-    share one marker that lists them all."""
+    after the link, correction or note quote those words end inside (a marker inside a note's
+    quoted words would keep a Web Annotation client from finding them on the page). Parallels
+    ending at the same place share one marker that lists them all."""
+    unsplit = [(s, e) for s, e, _ in ranges] + [(s.start, s.end) for s in block.spans if s.kind == "note"]
+
+    def after(end: int) -> int:
+        moved = next((e for s, e in unsplit if s < end < e), end)
+        return end if moved == end else after(moved)
+
     notes: dict[int, list[str]] = {}
     parallels: dict[int, list[str]] = {}
     for span in block.spans:
-        at = next((e for s, e, _ in ranges if s < span.end < e), span.end)
+        at = after(span.end)
         if span.kind == "note" and span.ref in apparatus.note_numbers:
             notes.setdefault(at, []).append(span.ref)
         elif span.kind == "parallel" and span.ref in apparatus.parallels:

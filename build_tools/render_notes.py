@@ -43,8 +43,9 @@ def note_numbers(notes: tuple[Note, ...]) -> dict[str, int]:
 
 def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Callable[[str], str],
                     reuse: dict[str, tuple[tuple[Note, ...], str]] | None = None) -> str:
-    """All notes as a W3C Web Annotation collection: TextQuoteSelector targets on the permanent
-    paragraph URLs, the body in both scripts. `reuse`: slug -> (its notes, their items as written
+    """All notes as a W3C Web Annotation collection: each target the text's page, a
+    FragmentSelector for the paragraph refined by a TextQuoteSelector for the words (Web
+    Annotation Data Model 4.2.9), the body in both scripts. `reuse`: slug -> (its notes, their items as written
     before), kept by the live preview so that a note edit serialises only its own text's notes;
     the text is the same as json.dumps(collection, ensure_ascii=False, indent=1)."""
     reuse = {} if reuse is None else reuse
@@ -89,5 +90,8 @@ def _annotation(note: Note, page: str, hant: Callable[[str], str]) -> dict:
         "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": "zh-Hans"},
                  {"type": "TextualBody", "value": hant(note.body), "format": "text/markdown",
                   "language": "zh-Hant"}],
-        "target": {"type": "SpecificResource", "source": f"{page}#{note.paragraph}", "selector": selector},
+        # the page, narrowed to the paragraph (its HTML id), then to the quoted words within it
+        "target": {"type": "SpecificResource", "source": page,
+                   "selector": {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3236",
+                                "value": note.paragraph, "refinedBy": selector}},
     }

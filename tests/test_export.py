@@ -4,6 +4,7 @@ harness accepts the suite's correct samples and rejects its incorrect ones."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from functools import cache
@@ -116,12 +117,36 @@ def test_export_shape(exported, edition, site):
     assert exported["total"] == len(items) == sum(len(n) for n in edition.notes.values())
     docs = {d.meta.slug: d for d in edition.docs}
     for item in items:
-        match = re.fullmatch(re.escape(site_url) + r"texts/([a-z0-9-]+)/#(p\d+)", item["target"]["source"])
+        match = re.fullmatch(re.escape(site_url) + r"texts/([a-z0-9-]+)/", item["target"]["source"])
         assert match, item["target"]["source"]
-        paragraph = docs[match[1]].block(match[2]).text
-        selector = item["target"]["selector"]
+        fragment = item["target"]["selector"]
+        assert fragment["type"] == "FragmentSelector" and re.fullmatch(r"p\d+", fragment["value"])
+        paragraph = docs[match[1]].block(fragment["value"]).text
+        selector = fragment["refinedBy"]
         assert selector["type"] == "TextQuoteSelector" and selector["exact"] in paragraph
         start = paragraph.find(selector.get("prefix", "") + selector["exact"] + selector.get("suffix", ""))
         assert start >= 0
         assert {b["language"] for b in item["body"]} == {"zh-Hans", "zh-Hant"}
+
+
+def test_every_annotation_finds_its_words_in_its_paragraph_as_the_page_shows_it(exported, site, edition):
+    """What a Web Annotation client matches is the page's text: no marker of the apparatus may
+    stand inside a note's quoted words (a parallel's ⇄ once split 加强基层组织|建设); with their
+    prefix and suffix they occur once in the paragraph's reading text (the markers aside: a
+    note's own marker follows its words)."""
+    from bs4 import BeautifulSoup
+
+    pages: dict[str, BeautifulSoup] = {}
+    for item in exported["first"]["items"]:
+        slug = item["target"]["source"].rstrip("/").rsplit("/", 1)[1]
+        if slug not in pages:
+            pages[slug] = BeautifulSoup((site / "texts" / slug / "index.html").read_text(encoding="utf-8"), "html.parser")
+        fragment = item["target"]["selector"]
+        quote = fragment["refinedBy"]
+        paragraph = copy.copy(pages[slug].find(id=fragment["value"]))
+        assert quote["exact"] in paragraph.get_text(), (item["id"], paragraph.get_text())
+        for marker in paragraph.select("a.note-ref, a.pnum"):
+            marker.decompose()
+        reading = paragraph.get_text()
+        assert reading.count(quote.get("prefix", "") + quote["exact"] + quote.get("suffix", "")) == 1, (item["id"], reading)
     assert 'href="annotations.jsonld"' in (site / "downloads.html").read_text(encoding="utf-8")
