@@ -97,3 +97,23 @@ def test_a_correction_is_choice_sic_corr(project):
     choice = tree.find(".//t:choice", namespaces=NS)
     assert choice.findtext("t:sic", namespaces=NS) == "创先争优活动是学习实践活动的延展和深入"
     assert choice.findtext("t:corr", namespaces=NS) == "创先争优活动是学习实践活动的延伸和深入"
+
+
+def test_a_glossary_link_is_encoded_by_its_entrys_kind_and_the_header_claims_only_the_work_done(tei_files, edition):
+    """A document's title is <title>, an event or meeting a typed <name>, a person <persName>…;
+    the respStmt names 分段 and 校改 only for a text that had them; an inferred date says so."""
+    from build_tools.export.tei import NAME_ELEMENTS
+
+    kinds = {e.id: e.category for e in edition.glossary.entries}
+    for doc in edition.docs:
+        tree = tei_files[doc.meta.slug]
+        for name in tree.findall(".//t:body//*[@ref]", namespaces=NS):
+            tag, attrs = NAME_ELEMENTS.get(kinds[name.get("ref").rsplit("/", 1)[1].removesuffix(".html")], ("term", {}))
+            assert name.tag == f"{TEI}{tag}" and all(name.get(k) == v for k, v in attrs.items())
+        resp = tree.find(".//t:titleStmt/t:respStmt/t:resp", namespaces=NS).text
+        kinds_done = {i.kind for i in doc.interventions}
+        assert ("校改" in resp) == ("correction" in kinds_done)
+        assert ("分段" in resp) == bool({"break", "join"} & kinds_done)
+        date = tree.find(".//t:sourceDesc/t:bibl/t:date", namespaces=NS)
+        assert (date.get("cert") == "medium") == doc.meta.date_inferred
+    assert any(t.find(".//t:body//t:title[@ref]", namespaces=NS) is not None for t in tei_files.values())
