@@ -216,7 +216,8 @@ def tei_pages(edition: Edition, docs) -> Iterator[Page]:
     site root, and linked from both scripts' pages. One at a time: an archive's TEI is about 200 MB."""
     categories = {e.id: e.category for e in edition.glossary.entries}
     return (Page(f"tei/{d.meta.slug}.xml", tei_document(d, edition.settings, categories, edition.notes[d.meta.slug],
-                                                         edition.parallels_of(d.meta.slug))) for d in docs)
+                                                         edition.parallels_of(d.meta.slug), edition.references))
+            for d in docs)
 
 
 def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:

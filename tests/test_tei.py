@@ -117,3 +117,24 @@ def test_a_glossary_link_is_encoded_by_its_entrys_kind_and_the_header_claims_onl
         date = tree.find(".//t:sourceDesc/t:bibl/t:date", namespaces=NS)
         assert (date.get("cert") == "medium") == doc.meta.date_inferred
     assert any(t.find(".//t:body//t:title[@ref]", namespaces=NS) is not None for t in tei_files.values())
+
+
+def test_a_notes_sources_are_refs_that_resolve(tei_files, edition):
+    """Each note keeps its evidence: a corpus anchor points at that paragraph's xml:id (in this
+    file or the other text's), a public reference at its registered URL."""
+    from build_tools.model import ANCHOR
+
+    urls = {ref.url for ref in edition.references.values()}
+    ids = {slug: {el.get(XML_ID) for el in tree.iter() if el.get(XML_ID)} for slug, tree in tei_files.items()}
+    for doc in edition.docs:
+        notes = tei_files[doc.meta.slug].findall(".//t:back//t:note", namespaces=NS)
+        for note, source in zip(notes, edition.notes[doc.meta.slug]):
+            refs = note.findall(".//t:ref", namespaces=NS)
+            assert [r.text for r in refs] == [s for s in source.sources if ANCHOR.match(s) or s in edition.references]
+            for ref in refs:
+                target = ref.get("target")
+                if target.startswith("http"):
+                    assert target in urls
+                else:
+                    file, fragment = target.split("#")
+                    assert fragment in ids[file.removesuffix(".xml") or doc.meta.slug], target

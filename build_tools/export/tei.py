@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from build_tools.model import APPARATUS_ROLES, Block, Document
+from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Document
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -73,6 +73,25 @@ def _inline(node: ET.Element, block: Block, categories: dict[str, str], up: str)
     _append_text(node, block.text[pos:])
 
 
+def _note_sources(note: ET.Element, sources, slug: str, references: dict) -> None:
+    """来源： each source a <ref>: a corpus anchor to its paragraph in this or another TEI file,
+    a public reference to its URL; the edition's evidence for the note."""
+    if not sources:
+        return
+    para = _el(note, "p", "来源：")
+    for k, source in enumerate(sources):
+        if k:
+            _append_text(para, "；")
+        anchor = ANCHOR.match(source)
+        if anchor:
+            local = anchor["slug"] == slug
+            _el(para, "ref", source, target=f"{'' if local else anchor['slug'] + '.xml'}#{anchor['id']}")
+        elif source in references:
+            _el(para, "ref", source, target=references[source].url)
+        else:
+            _append_text(para, source)
+
+
 STRUCTURAL = {f"{{{TEI_NS}}}{tag}" for tag in
               "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability sourceDesc bibl encodingDesc "
               "projectDesc editorialDecl list profileDesc langUsage text body div back linkGrp note".split()}
@@ -92,9 +111,11 @@ def _indent(node: ET.Element, depth: int = 0) -> None:
     node[-1].tail = "\n" + " " * depth
 
 
-def tei_document(doc: Document, settings: dict, categories: dict[str, str], notes=(), parallels=()) -> str:
+def tei_document(doc: Document, settings: dict, categories: dict[str, str], notes=(), parallels=(),
+                 references: dict | None = None) -> str:
     """`categories`: glossary entry id -> category; `notes`: the text's Notes; `parallels`: the
-    Parallels with a side in this text (any others are left out)."""
+    Parallels with a side in this text (any others are left out); `references`: label ->
+    Reference, the public sources a note may cite."""
     m = doc.meta
     url = f"{settings['site_url']}texts/{m.slug}/"
     tei = ET.Element(f"{{{TEI_NS}}}TEI", {XML_LANG: "zh-Hans"})
@@ -142,7 +163,7 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
 
     text = _el(tei, "text")
     body = _el(text, "body")
-    outer = _el(body, "div", type=m.kind)
+    outer = _el(body, "div", type=m.kind, **{XML_ID: "top"})  # what <slug>#top cites
     current, seen_body = outer, False
     for block in doc.blocks:
         if block.role == "title":
@@ -168,6 +189,7 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
                               n=str(note.number), **{XML_ID: f"note-{note.id}"})
                 _el(element, "quote", note.quote)
                 _el(element, "p", note.body)
+                _note_sources(element, note.sources, m.slug, references or {})
         if mine:
             group = _el(back, "linkGrp", type="parallels")
             for p in mine:
