@@ -164,14 +164,14 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     text = _el(tei, "text")
     body = _el(text, "body")
     outer = _el(body, "div", type=m.kind, **{XML_ID: "top"})  # what <slug>#top cites
-    current, seen_body = outer, False
+    current, seen_body = outer, False  # seen_body: the current division has text after its head
     for block in doc.blocks:
         if block.role == "title":
             _inline(_el(outer, "head"), block, categories, "../")
-        elif block.role in APPARATUS_ROLES and not seen_body:
-            _inline(_el(outer, TOP_ELEMENTS.get(block.role, "opener"), rend=block.role), block, categories, "../")
+        elif block.role in APPARATUS_ROLES and not seen_body:  # under a title or heading: its byline, dateline
+            _inline(_el(current, TOP_ELEMENTS.get(block.role, "opener"), rend=block.role), block, categories, "../")
         elif block.is_heading:
-            seen_body = True
+            seen_body = False
             current = _el(outer, "div", type=block.role, n=block.id[1:], **{XML_ID: block.id})
             _inline(_el(current, "head"), block, categories, "../")
         elif block.role in APPARATUS_ROLES:
