@@ -8,9 +8,11 @@ header states the derivation instead of encoding a second, dependent copy.
   lists every intervention (debris removed, paragraphs broken or joined, corrections,
   whitespace), with its reason.
 - body: one `div` with the title as `head`; each heading opens a `div` with its `head`;
-  paragraphs are `p xml:id="pN" n="N"`. Corrections are `choice/sic/corr`; glossary links are
-  `term`/`persName`/`placeName`/`orgName` with `ref` to the entry page.
-- back: notes as `note target="#pN"` (with the words annotated), parallels as `link`s.
+  a heading's dateline and speaker are its `dateline` and `byline`; paragraphs are
+  `p xml:id="pN" n="N"`. Corrections are `choice/sic/corr`; a glossary link is the element of
+  its entry's kind (NAME_ELEMENTS) with `ref` to the entry page.
+- back: notes as `note target="#pN"` (with the words annotated and the sources as `ref`s),
+  parallels as `link`s.
 The body's text, `sic` left out, is the edition's reading text (tests/test_tei.py).
 """
 
