@@ -42,7 +42,8 @@ def test_every_tei_file_validates(tei_schema, tei_files):
 def test_body_text_is_the_reading_text(tei_files, edition):
     for doc in edition.docs:
         body = tei_files[doc.meta.slug].find(f".//{TEI}body")
-        blocks = [b for b in body.iter(f"{TEI}head", f"{TEI}p", f"{TEI}byline", f"{TEI}dateline", f"{TEI}opener")]
+        blocks = [b for b in body.iter(f"{TEI}head", f"{TEI}p", f"{TEI}byline", f"{TEI}dateline", f"{TEI}opener",
+                                       f"{TEI}signed")]
         assert [_reading_text(b) for b in blocks] == [b.text for b in doc.blocks]
 
 
@@ -138,3 +139,36 @@ def test_a_notes_sources_are_refs_that_resolve(tei_files, edition):
                 else:
                     file, fragment = target.split("#")
                     assert fragment in ids[file.removesuffix(".xml") or doc.meta.slug], target
+
+
+def test_a_notices_signature_and_date_close_it_and_the_speech_it_prints_stands_beside_it(tei_files, edition):
+    """TEI 4.2.2: <closer><signed/><dateline><date when/></dateline></closer> ends the notice; a
+    division cannot follow a closer, so the printed speech is the next division of the body."""
+    signed = [d for d in edition.docs if any(b.role == "signature" for b in d.blocks)]
+    assert signed
+    for doc in signed:
+        body = tei_files[doc.meta.slug].find(f".//{TEI}body")
+        notice, *after = body.findall(f"{TEI}div")
+        closer = notice.find(f"{TEI}closer")
+        assert notice[-1] is closer
+        assert closer.find(f"{TEI}signed").text == next(b.text for b in doc.blocks if b.role == "signature")
+        assert closer.find(f"{TEI}dateline/{TEI}date").get("when") == doc.meta.date
+        headings = [b for b in doc.blocks if b.is_heading]
+        assert [d.get(XML_ID) for d in after] == [b.id for b in headings]
+
+
+def test_text_after_a_closer_opens_the_next_division_and_the_file_stays_valid(tei_schema, edition):
+    """An attachment without a heading after a signature: never content after the closer."""
+    from dataclasses import replace
+
+    from build_tools.export.tei import tei_document
+    from build_tools.model import Block
+
+    doc = edition.docs[0]
+    blocks = (Block("title", "关于印发材料的通知"), Block("paragraph", "现将材料印发给你们。", "p1"),
+              Block("signature", "某办公室"), Block("issued", "2010年7月23日"), Block("paragraph", "材料正文。", "p2"))
+    tree = etree.fromstring(tei_document(replace(doc, blocks=blocks), edition.settings, {}).encode())
+    assert tei_schema.validate(tree), tei_schema.error_log
+    notice, attachment = tree.findall(f".//{TEI}body/{TEI}div")
+    assert notice[-1].tag == f"{TEI}closer" and attachment.find(f"{TEI}p").text == "材料正文。"
+    assert notice.find(f".//{TEI}date").get("when") == "2010-07-23"

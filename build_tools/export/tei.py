@@ -8,7 +8,8 @@ header states the derivation instead of encoding a second, dependent copy.
   lists every intervention (debris removed, paragraphs broken or joined, corrections,
   whitespace), with its reason.
 - body: one `div` with the title as `head`; each heading opens a `div` with its `head`;
-  a heading's dateline and speaker are its `dateline` and `byline`; paragraphs are
+  a heading's dateline and speaker are its `dateline` and `byline`; a notice's signature and
+  date are its `closer` (what follows, the speech it prints, is the body's next `div`); paragraphs are
   `p xml:id="pN" n="N"`. Corrections are `choice/sic/corr`; a glossary link is the element of
   its entry's kind (NAME_ELEMENTS) with `ref` to the entry page.
 - back: notes as `note target="#pN"` (with the words annotated and the sources as `ref`s),
@@ -18,6 +19,7 @@ The body's text, `sic` left out, is the edition's reading text (tests/test_tei.p
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Document
@@ -30,6 +32,7 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NAME_ELEMENTS = {"person": ("persName", {}), "place": ("placeName", {}), "organisation": ("orgName", {}),
                  "document": ("title", {}), "event": ("name", {"type": "event"}), "meeting": ("name", {"type": "meeting"})}
 TOP_ELEMENTS = {"speaker": "byline", "issuer": "byline", "dateline": "dateline"}  # before the body text
+ISSUED = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")  # a notice's date as printed
 INTERVENTION_TYPES = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行", "correction": "校改",
                       "whitespace": "空白规范化"}
 ET.register_namespace("", TEI_NS)
@@ -96,7 +99,7 @@ def _note_sources(note: ET.Element, sources, slug: str, references: dict) -> Non
 
 STRUCTURAL = {f"{{{TEI_NS}}}{tag}" for tag in
               "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability sourceDesc bibl encodingDesc "
-              "projectDesc editorialDecl list profileDesc langUsage text body div back linkGrp note".split()}
+              "projectDesc editorialDecl list profileDesc langUsage text body div closer back linkGrp note".split()}
 
 
 def _indent(node: ET.Element, depth: int = 0) -> None:
@@ -167,15 +170,28 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     body = _el(text, "body")
     outer = _el(body, "div", type=m.kind, **{XML_ID: "top"})  # what <slug>#top cites
     current, seen_body = outer, False  # seen_body: the current division has text after its head
+    parent = outer  # where a heading's division goes: beside the text once its closer has ended it
     for block in doc.blocks:
+        ends = block.role in ("signature", "issued")
+        if not (block.is_heading or ends) and len(current) and current[-1].tag == f"{{{TEI_NS}}}closer":
+            current, seen_body = _el(body, "div", type="attachment"), False  # nothing follows a closer in its div
         if block.role == "title":
             _inline(_el(outer, "head"), block, categories, "../")
         elif block.role in APPARATUS_ROLES and not seen_body:  # under a title or heading: its byline, dateline
             _inline(_el(current, TOP_ELEMENTS.get(block.role, "opener"), rend=block.role), block, categories, "../")
         elif block.is_heading:
             seen_body = False
-            current = _el(outer, "div", type=block.role, n=block.id[1:], **{XML_ID: block.id})
+            current = _el(parent, "div", type=block.role, n=block.id[1:], **{XML_ID: block.id})
             _inline(_el(current, "head"), block, categories, "../")
+        elif ends:  # a notice's signature and date end it (TEI 4.2.2)
+            closer = current[-1] if len(current) and current[-1].tag == f"{{{TEI_NS}}}closer" else _el(current, "closer")
+            if block.role == "signature":
+                _inline(_el(closer, "signed"), block, categories, "../")
+            else:
+                when = ISSUED.fullmatch(block.text)
+                date = {"when": f"{when[1]}-{int(when[2]):02d}-{int(when[3]):02d}"} if when else {}
+                _inline(_el(_el(closer, "dateline"), "date", **date), block, categories, "../")
+            parent = body  # what follows (the speech a notice prints) stands beside it, not in it
         elif block.role in APPARATUS_ROLES:
             _inline(_el(current, "p", rend=block.role), block, categories, "../")
         else:
