@@ -225,7 +225,8 @@ def annotations_page(edition: Edition, reuse: dict | None = None) -> Page:
     published once, at the canonical root its `id` names, and linked from every variant;
     `reuse`: see render_notes.web_annotations."""
     hant = converter(next(v for v in edition.variants if not v.canonical), edition.conversion.overrides)
-    return Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant, reuse))
+    return Page("annotations.jsonld", web_annotations(edition.notes, edition.settings["site_url"], hant, reuse,
+                                                      edition.references))
 
 
 def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None) -> Iterator[Page]:

@@ -11,7 +11,7 @@ import json
 from typing import Callable
 
 from build_tools.annotate import KIND_LABELS, Note
-from build_tools.model import Document
+from build_tools.model import ANCHOR, Document
 from build_tools.render import date_span, md_escape, source_link
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -42,17 +42,19 @@ def note_numbers(notes: tuple[Note, ...]) -> dict[str, int]:
 
 
 def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Callable[[str], str],
-                    reuse: dict[str, tuple[tuple[Note, ...], str]] | None = None) -> str:
+                    reuse: dict[str, tuple[tuple[Note, ...], str]] | None = None, references: dict | None = None) -> str:
     """All notes as a W3C Web Annotation collection: each target the text's page, a
     FragmentSelector for the paragraph refined by a TextQuoteSelector for the words (Web
-    Annotation Data Model 4.2.9), the body in both scripts. `reuse`: slug -> (its notes, their items as written
+    Annotation Data Model 4.2.9), the body in both scripts and each of its sources (`references`:
+    label -> Reference) as a linked resource. `reuse`: slug -> (its notes, their items as written
     before), kept by the live preview so that a note edit serialises only its own text's notes;
     the text is the same as json.dumps(collection, ensure_ascii=False, indent=1)."""
     reuse = {} if reuse is None else reuse
     parts, total = [], 0
     for slug, text_notes in sorted(notes.items()):
         if slug not in reuse or reuse[slug][0] != text_notes:
-            items = [_annotation(note, f"{site_url}texts/{slug}/", hant) for note in text_notes]
+            items = [_annotation(note, site_url, f"{site_url}texts/{slug}/", hant, references or {})
+                     for note in text_notes]
             # each item as it stands in the collection: three levels deep, one space a level
             reuse[slug] = (text_notes, ",\n".join("   " + json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n   ")
                                                    for item in items))
@@ -74,7 +76,14 @@ def web_annotations(notes: dict[str, tuple[Note, ...]], site_url: str, hant: Cal
 ITEMS = "\u2063items\u2063"  # where the serialised items go (INVISIBLE SEPARATOR: in no note)
 
 
-def _annotation(note: Note, page: str, hant: Callable[[str], str]) -> dict:
+def _source_url(source: str, site_url: str, references: dict) -> str | None:
+    anchor = ANCHOR.match(source)
+    if anchor:
+        return f"{site_url}texts/{anchor['slug']}/#{anchor['id']}"
+    return references[source].url if source in references else None
+
+
+def _annotation(note: Note, site_url: str, page: str, hant: Callable[[str], str], references: dict) -> dict:
     selector = {"type": "TextQuoteSelector", "exact": note.quote}
     if note.prefix:
         selector["prefix"] = note.prefix
@@ -89,7 +98,10 @@ def _annotation(note: Note, page: str, hant: Callable[[str], str]) -> dict:
         "creator": {"name": note.author},  # no agent type: the data does not say person or body
         "body": [{"type": "TextualBody", "value": note.body, "format": "text/markdown", "language": "zh-Hans"},
                  {"type": "TextualBody", "value": hant(note.body), "format": "text/markdown",
-                  "language": "zh-Hant"}],
+                  "language": "zh-Hant"},
+                 # the note's sources, where what it says can be checked
+                 *({"type": "SpecificResource", "purpose": "linking", "source": url}
+                   for s in note.sources if (url := _source_url(s, site_url, references)))],
         # the page, narrowed to the paragraph (its HTML id), then to the quoted words within it
         "target": {"type": "SpecificResource", "source": page,
                    "selector": {"type": "FragmentSelector", "conformsTo": "http://tools.ietf.org/rfc/rfc3236",

@@ -126,7 +126,12 @@ def test_export_shape(exported, edition, site):
         assert selector["type"] == "TextQuoteSelector" and selector["exact"] in paragraph
         start = paragraph.find(selector.get("prefix", "") + selector["exact"] + selector.get("suffix", ""))
         assert start >= 0
-        assert {b["language"] for b in item["body"]} == {"zh-Hans", "zh-Hant"}
+        assert {b["language"] for b in item["body"] if b["type"] == "TextualBody"} == {"zh-Hans", "zh-Hant"}
+        note = next(n for n in edition.notes[match[1]] if item["id"].endswith(f"#note-{n.id}"))
+        linked = [b["source"] for b in item["body"] if b["type"] == "SpecificResource"]
+        assert linked == [f"{site_url}texts/{s.replace('#', '/#')}" if "#" in s else edition.references[s].url
+                          for s in note.sources]  # every source: a paragraph's permalink or a reference's URL
+        assert all(b["purpose"] == "linking" for b in item["body"] if b["type"] == "SpecificResource")
 
 
 def test_every_annotation_finds_its_words_in_its_paragraph_as_the_page_shows_it(exported, site, edition):
