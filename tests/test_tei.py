@@ -117,6 +117,10 @@ def test_a_glossary_link_is_encoded_by_its_entrys_kind_and_the_header_claims_onl
         assert ("分段" in resp) == bool({"break", "join"} & kinds_done)
         date = tree.find(".//t:sourceDesc/t:bibl/t:date", namespaces=NS)
         assert (date.get("cert") == "medium") == doc.meta.date_inferred
+        created = tree.find(".//t:profileDesc/t:creation/t:date", namespaces=NS)
+        assert created.get("when") == doc.meta.date and created.get("cert") == date.get("cert")
+        numbers = [i.text for i in tree.findall(".//t:sourceDesc/t:bibl/t:idno[@type='documentNumber']", namespaces=NS)]
+        assert numbers == [b.text for b in doc.blocks if b.role == "doc_number"]
     assert any(t.find(".//t:body//t:title[@ref]", namespaces=NS) is not None for t in tei_files.values())
 
 

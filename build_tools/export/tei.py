@@ -99,7 +99,7 @@ def _note_sources(note: ET.Element, sources, slug: str, references: dict) -> Non
 
 STRUCTURAL = {f"{{{TEI_NS}}}{tag}" for tag in
               "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability sourceDesc bibl encodingDesc "
-              "projectDesc editorialDecl list profileDesc langUsage text body div closer back linkGrp note".split()}
+              "projectDesc editorialDecl list profileDesc creation langUsage text body div closer back linkGrp note".split()}
 
 
 def _indent(node: ET.Element, depth: int = 0) -> None:
@@ -141,6 +141,8 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     source = _el(_el(file_desc, "sourceDesc"), "bibl")
     _el(source, "title", m.title)
     _el(source, "author", m.author)
+    for number in (b.text for b in doc.blocks if b.role == "doc_number"):  # a notice's 文号
+        _el(source, "idno", number, type="documentNumber")
     if m.author != m.speaker:  # a notice printing a speech: the speech's speaker, beside its issuer
         speech = _el(source, "respStmt")
         _el(speech, "resp", "所印发讲话的讲话人")
@@ -164,6 +166,7 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
         if item.anchor:
             entry.set("corresp", f"#{item.anchor}")
     profile = _el(header, "profileDesc")
+    _el(_el(profile, "creation"), "date", when=m.date, **inferred)  # when the text was made (spoken, issued)
     _el(_el(profile, "langUsage"), "language", "汉语（简体）", ident="zh-Hans")
 
     text = _el(tei, "text")
