@@ -94,8 +94,8 @@ def unsafe_reason(text: str) -> str | None:
     """Why this Markdown is refused, or None when it is safe."""
     if _PLAIN.fullmatch(text):
         return None
-    if _RAW_HTML.search(text):
-        at = _RAW_HTML.search(text).start()
+    if raw := _RAW_HTML.search(text):
+        at = raw.start()
         found = text[at:at + 2]
         if re.match(r"<https?:", text[at:], re.I):  # an autolink: the one form of a link refused
             return ("链接写成了 <https://…>；请写成 [文字](https://…) "
