@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from build_tools.convert import opencc_dictionary
-from build_tools.model import Document
+from build_tools.load import handwritten_files
 
 CONTEXT = 6
 
@@ -47,19 +47,30 @@ class Occurrence:
     converted: str  # the same context as converted
 
 
-def texts_of(docs: tuple[Document, ...]):
-    """(slug, where, text) for every reader-visible string of the corpus."""
-    for doc in docs:
+def texts_of(edition) -> Iterator[tuple[str, str, str]]:
+    """(where, part, text) for every reader-visible string the editors write: the texts, the
+    glossary, the notes and the hand-written pages (OpenCC meets them all the same way)."""
+    for doc in edition.docs:
         for field in ("title", "speaker", "occasion", "occasion_basis", "date_basis", "provenance"):
             yield doc.meta.slug, field, getattr(doc.meta, field)
         for block in doc.blocks:
             yield doc.meta.slug, block.id or block.role, block.text
+    for entry in edition.glossary.entries:
+        for part, text in [("term", entry.term), *(("alias", a) for a in entry.aliases), ("gloss", entry.gloss),
+                           ("explanation", entry.explanation), *(("event", e.label) for e in entry.events)]:
+            yield f"glossary:{entry.id}", part, text
+    for slug, notes in edition.notes.items():
+        for note in notes:
+            yield f"notes:{slug}", note.id, note.body
+    for path in handwritten_files(edition.root / "docs"):
+        if path.suffix == ".md":
+            yield f"docs/{path.relative_to(edition.root / 'docs').as_posix()}", "page", path.read_text(encoding="utf-8")
 
 
-def audit(docs: tuple[Document, ...], convert: Callable[[str], str]) -> list[Occurrence]:
+def audit(edition, convert: Callable[[str], str]) -> list[Occurrence]:
     table = ambiguous_characters()
     found = []
-    for slug, where, text in texts_of(docs):
+    for slug, where, text in texts_of(edition):
         hant = convert(text)
         for i, ch in enumerate(text):
             if ch in table:
@@ -82,13 +93,13 @@ class Suspect:
     fixed: bool  # the pipeline (with overrides) now gives the word's own conversion
 
 
-def boundary_suspects(docs: tuple[Document, ...], plain: Callable[[str], str],
+def boundary_suspects(edition, plain: Callable[[str], str],
                       convert: Callable[[str], str]) -> list[Suspect]:
     import jieba
 
     jieba.setLogLevel(60)
     found = []
-    for slug, where, text in texts_of(docs):
+    for slug, where, text in texts_of(edition):
         context, fixed_text, pos = plain(text), convert(text), 0
         for word in jieba.cut(text):
             alone, end = plain(word), pos + len(word)

@@ -154,8 +154,8 @@ def _audit(args) -> int:
     variant = next(v for v in edition.variants if v.code == args.variant)
     started = time.perf_counter()
     convert = converter(variant, edition.conversion.overrides)
-    found = audit(edition.docs, convert)
-    suspects = boundary_suspects(edition.docs, converter(variant), convert)
+    found = audit(edition, convert)
+    suspects = boundary_suspects(edition, converter(variant), convert)
     sheet = report(found, suspects)
     out = args.out or args.root / "build" / f"conversion-audit.{variant.code}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
