@@ -123,6 +123,7 @@ def segment(spec: TextSpec) -> Document:
                 flags[end] = True
             roles[start] = (d.action, d.level, end, d.line)
 
+    _no_stray_fragments(skeleton, flags, roles, path)
     corrections = {}
     correction_lines = {}
     for c in spec.corrections:
@@ -150,6 +151,31 @@ def segment(spec: TextSpec) -> Document:
     interventions.append(_whitespace_summary(spec.raw))
     meta = dataclasses.replace(spec.meta, title=titles[0].text)
     return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
+
+
+STRAY = 4  # a piece of a raw line shorter than this, cut off by a role, is a quoting slip ("记者：", "？", "一、")
+
+
+def _no_stray_fragments(skeleton: Skeleton, flags: list[bool], roles, path) -> None:
+    """A title, heading or question may be cut out of a longer raw line (a speech printed as one
+    line), but the piece it leaves beside it must be a paragraph, not a label or a mark the
+    editor left out of the quotation: that would become a numbered paragraph of its own."""
+    starts = [k for k, f in enumerate(flags) if f] + [len(flags)]
+    for start, (role, _, end, line) in roles.items():
+        i = bisect_left(starts, start)
+        pieces = []
+        if not skeleton.starts_line(start) and i > 0 and starts[i - 1] not in roles:
+            pieces.append(skeleton.text[starts[i - 1]:start])
+        if not skeleton.starts_line(end) and end not in roles:
+            pieces.append(skeleton.text[end:starts[bisect_right(starts, end)]])
+        for piece in pieces:
+            if len(piece) < STRAY:
+                phrase = skeleton.text[start:end]
+                raise EditionError(path, line, f"{label(role)}“{phrase}”把原文的一行切开，剩下的“{piece}”会自成一段 "
+                                   f"({role} '{phrase}' cuts its raw line and leaves '{piece}' as a paragraph of its own)",
+                                   "照录整行，连同“记者：”、序号和标点；确是残留的，写进 debris "
+                                   "(quote the whole line, label, number and punctuation included; "
+                                   "list real debris under 'debris')")
 
 
 def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str, int]]]:

@@ -129,6 +129,17 @@ def test_structure_errors_name_file_and_line(project, old, new, cause):
     assert f"{path}:{line}:" in err.value.message and cause in err.value.message
 
 
+@pytest.mark.parametrize("old,new,piece", [
+    ("  - question: 记者：如何把创先争优活动抓实抓好？", "  - question: 如何把创先争优活动抓实抓好？", "记者："),
+    ("  - question: 记者：如何把创先争优活动抓实抓好？", "  - question: 记者：如何把创先争优活动抓实抓好", "？"),
+])
+def test_a_role_quoting_part_of_its_line_names_the_piece_it_leaves(project, old, new, piece):
+    path, line = edit_structure(project, "2010-xinhua-qa", old, new)
+    with pytest.raises(EditionError) as err:
+        segment(load_text(path))
+    assert f"{path}:{line}:" in err.value.message and f"leaves '{piece}' as a paragraph" in err.value.message
+
+
 def test_debris_not_found_names_file_and_line(project):
     path, line = edit_structure(project, "2010-xinhua-qa", "  - text: 上一页 1 2 3 4 下一页",
                                 "  - text: 上一页 1 2 3 下一页")
