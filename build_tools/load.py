@@ -120,6 +120,9 @@ def load_texts(source_dir: Path) -> list[TextSpec]:
     # a .yml that failed to load still claims its namesake raw text: one error, not two
     errors += orphan_raw_texts(source_dir, {s.meta.source_file for s in specs}
                                | {p.stem + ".txt" for p in structure_files(source_dir)})
+    errors += [EditionError(path, None, "编辑文件的扩展名是 .yaml，构建不会读它 (a .yaml file is never read)",
+                            f"改名为 {path.with_suffix('.yml').name} (rename it to .yml)")
+               for path in sorted(source_dir.rglob("*.yaml"))]
     if errors:
         raise EditionErrors(errors)
     return sorted(specs, key=lambda s: (date_order(s.meta.date), s.meta.slug))
@@ -128,9 +131,10 @@ def load_texts(source_dir: Path) -> list[TextSpec]:
 def orphan_raw_texts(source_dir: Path, claimed: set[str]) -> list[EditionError]:
     """A raw text no structure file names would silently stay out of the edition."""
     return [EditionError(raw, None, "原始文本没有对应的 .yml 文件，不会收入本版 (raw text without a structure file)",
-                         f"运行 make new-text SRC={raw.relative_to(source_dir.parent).as_posix()} 生成草稿，"
-                         "或把文件移出 source_texts/")
-            for raw in sorted(source_dir.glob("*.txt")) if raw.name not in claimed]
+                         f"已发布的文本，恢复它的 {raw.stem}.yml（git checkout）；新文本运行 make new-text "
+                         f"SRC={raw.relative_to(source_dir.parent).as_posix()} 生成草稿，或把文件移出 source_texts/ "
+                         "(restore the .yml of a published text; draft one for a new text)")
+            for raw in sorted(source_dir.glob("*.txt")) if raw.name not in claimed and not raw.with_suffix(".yaml").exists()]
 
 
 def sha256_of(path: Path) -> str:

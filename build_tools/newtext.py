@@ -30,6 +30,7 @@ MARK = re.compile(r"(?<=[。；！？])\s*((?:[一二三四五六七八九十]{1
                   r"|[（(][一二三四五六七八九十]{1,2}[)）]))")
 PAGE_COUNTER = re.compile(r"^第\s*\d+\s*页\s*[，,]?\s*共\s*\d+\s*页$")
 PAGER = re.compile(r"^上一页[\s\d]*下一页$|^(?:上一页|下一页)$|^【?(?:打印|关闭|返回顶部)】?")
+SLUG = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}-[a-z0-9]+(-[a-z0-9]+)*")
 NAME_LINE = re.compile(r"^[\u4e00-\u9fff](?:[\s\u3000]*[\u4e00-\u9fff]){1,3}$")
 KIND_WORDS = (("interview", ("答记者问", "记者问", "访谈", "专访")), ("notice", ("通知", "意见", "决定", "办法")),
               ("speech", ("讲话", "发言", "报告", "致辞")))
@@ -281,13 +282,17 @@ def take_in(root: Path, src: Path, slug: str | None = None) -> tuple[Path, Path,
     if not src.is_file():
         raise EditionError(src, None, "找不到原始文本 (raw file not found)", "用 SRC=路径/文件.txt 指明原始文本")
     raw = read_text(src)  # refuses a file that is not UTF-8, naming the line
+    if not raw.strip():
+        raise EditionError(src, None, "原始文本是空的 (the raw file is empty)", "检查 SRC 指向的文件 (check the file SRC names)")
     found = draft(raw, src.name)
+    source_dir = root / "source_texts"
+    if not slug and src.resolve().parent == source_dir.resolve() and SLUG.fullmatch(src.stem):
+        slug = src.stem  # a raw file already in source_texts/ keeps its name (it may be a published text's)
     if slug:
         found.slug = Guess(slug, "")
-    if not re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}-[a-z0-9]+(-[a-z0-9]+)*", found.slug.value):
+    if not SLUG.fullmatch(found.slug.value):
         raise EditionError(src, None, f"无法从原文推断可用的标识（得到 '{found.slug.value}'）(no usable slug)",
                            "用 SLUG=年-月-日-拼音 指定，例如 make new-text SRC=… SLUG=2011-06-20-lin-xiangdong")
-    source_dir = root / "source_texts"
     target = source_dir / f"{found.slug.value}.txt"
     spec = target.with_suffix(".yml")
     for existing in (target, spec):

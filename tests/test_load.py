@@ -49,6 +49,16 @@ def test_a_raw_text_without_its_yml_is_named_with_the_command(project):
     assert "make new-text SRC=source_texts/2012-new-speech.txt" in err.value.message
 
 
+@pytest.mark.parametrize("name", ["2010-xinhua-qa", "annotations/2010-xinhua-qa"])
+def test_an_editorial_file_saved_as_yaml_is_an_error_not_left_out(project, name):
+    path = project / "source_texts" / f"{name}.yml"
+    path.rename(path.with_suffix(".yaml"))
+    with pytest.raises(EditionError) as err:
+        load_texts(project / "source_texts")
+    assert f"{name}.yaml: " in err.value.message and "rename it to .yml" in err.value.message
+    assert "raw text without a structure file" not in err.value.message
+
+
 def test_not_utf8_names_file_and_line(project):
     raw = project / "source_texts" / f"{LIU}.txt"
     raw.write_bytes("在北京市\n第二行".encode("utf-8") + "再".encode("gb18030"))

@@ -72,6 +72,23 @@ def test_a_text_already_in_the_edition_is_not_taken_in_again(project, tmp_path):
     assert not (project / "source_texts" / "2010-05-01-again.txt").exists()
 
 
+def test_a_raw_file_in_source_texts_keeps_its_name(project):
+    """The advice for a raw text whose .yml is missing is `make new-text SRC=source_texts/…`: a
+    published text's raw file must not be renamed to a guessed slug by following it."""
+    source = project / "source_texts"
+    (source / "2010-xinhua-qa.yml").unlink()
+    raw, spec, _ = take_in(project, source / "2010-xinhua-qa.txt")
+    assert raw == source / "2010-xinhua-qa.txt" and raw.exists() and spec == source / "2010-xinhua-qa.yml"
+
+
+def test_an_empty_raw_file_is_refused(project, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n \n", encoding="utf-8")
+    with pytest.raises(EditionError, match="the raw file is empty"):
+        take_in(project, empty, "2011-06-20-empty")
+    assert not (project / "source_texts" / "2011-06-20-empty.txt").exists()
+
+
 def test_a_byte_order_mark_is_not_part_of_the_guessed_title(tmp_path):
     raw = "\ufeff" + FIXTURE.read_text(encoding="utf-8")
     assert draft(raw, "x.txt").title.value == draft(raw[1:], "x.txt").title.value != ""
