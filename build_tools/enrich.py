@@ -363,4 +363,8 @@ def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit
                 errors.append(EditionError(path, entry.line, f"{where}: 相关词条“{rel}”不在术语表中 "
                                            f"(related entry '{rel}' is not in the glossary)",
                                            "用术语写出另一个词条 (name another entry by its term)"))
+        if entry.term in entry.related or len(set(entry.related)) < len(entry.related):
+            errors.append(EditionError(path, entry.line, f"{where}: 相关词条列了本条或同一条两次 "
+                                       "(related lists the entry itself or one entry twice)",
+                                       "每个相关词条只写一次，不写本条 (name each other entry once)"))
     return errors

@@ -36,6 +36,7 @@ QUOTATION = re.compile(r"“([^“”]*(?:‘[^’]*’[^“”]*)*)”")
 OTHER_QUOTES = re.compile(r'"[^"\n]*[\u3400-\u9fff][^"\n]*"|[「『＂][^」』＂]*[」』＂]')
 TITLE = re.compile(r"《[^》]*》")
 ELLIPSIS = re.compile(r"……|…")
+KANA = re.compile("[\u3040-\u30ff]")  # hiragana and katakana: a title that has them is Japanese
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,13 @@ def load_references(source_dir: Path) -> dict[str, Reference]:
         if raw["label"] in refs:
             raise EditionError(path, doc.line_of((i,)), f"文献“{raw['label']}”列了两次 (reference '{raw['label']}' is listed twice)",
                                "每个标签只留一项 (keep one entry per label)")
+        if raw.get("published", "") > raw["accessed"]:
+            raise EditionError(path, doc.line_of((i, "accessed")), f"文献“{raw['label']}”的访问日期 {raw['accessed']} 早于发布日期 "
+                               f"{raw['published']} (accessed before it was published)", "核对两个日期 (check both dates)")
+        if KANA.search(raw["title"]) and raw.get("lang") != "ja":
+            raise EditionError(path, doc.line_of((i, "title")), f"文献“{raw['label']}”的题名有假名，是日文 "
+                               "(the title has kana: it is Japanese)",
+                               "加上 lang: ja，题名便在繁体版中照原样显示 (add lang: ja, so the traditional pages print it as written)")
         refs[raw["label"]] = Reference(raw["label"], raw["title"], raw["publisher"], raw["url"], raw["accessed"],
                                        raw.get("published", ""), tuple(raw.get("quotes", [])), raw.get("lang", ""))
     return refs

@@ -38,16 +38,20 @@ TYPE_NAMES = {"string": "文字", "array": "列表（- …）", "object": "键�
 
 FORMATS = jsonschema.FormatChecker([])
 FORMAT_FIXES = {
-    "calendar-date": "write a date that exists, as YYYY, YYYY-MM or YYYY-MM-DD",
-    "plain-text": "plain-text fields take no Markdown or HTML: drop the character or use full-width punctuation "
-                  "（ ） 【 】 ＆ ＜ ＞",
-    "reference": "name the source in plain words (title, publisher, date, URL) or as <slug>#pN",
-    "term": "write the term in Chinese as it occurs in the texts",
-    "han": "write the phrase in Han characters only, the same length as the simplified one",
-    "file-name": "use a plain file name such as cxzy-edition",
-    "url-path": "use a folder name such as zh-Hant",
-    "http-url": "use a full http:// or https:// address",
+    "calendar-date": "写一个存在且已经过去的日期 (write a date that exists and has passed, in the field's form)",
+    "plain-text": "纯文字字段不用 Markdown 或 HTML：去掉这个字符，或改用全角标点（ ） 【 】 ＆ ＜ ＞ "
+                  "(plain-text fields take no Markdown or HTML: drop the character or use full-width punctuation)",
+    "reference": "用平实的文字写出处（题名、发布者、日期、网址），或写 <标识>#p段号 "
+                 "(name the source in plain words (title, publisher, date, URL) or as <slug>#pN)",
+    "term": "照正文写出中文词语 (write the term in Chinese as it occurs in the texts)",
+    "han": "只写汉字，与简体字数相同 (write the phrase in Han characters only, the same length as the simplified one)",
+    "file-name": "用简单的文件名，如 cxzy-edition (use a plain file name such as cxzy-edition)",
+    "url-path": "用文件夹名，如 zh-Hant (use a folder name such as zh-Hant)",
+    "http-url": "写完整的 http:// 或 https:// 地址 (use a full http:// or https:// address)",
 }
+FORMAT_PROBLEMS = {"calendar-date": "日期不对", "term": "术语不对", "han": "只能是汉字", "file-name": "文件名不对",
+                   "url-path": "文件夹名不对", "http-url": "网址不对"}  # plain-text and reference say why in Chinese
+PLACEHOLDER = "待定"  # what `make new-text` drafts where it could not guess
 
 
 def _format(name: str):
@@ -64,9 +68,11 @@ def _calendar_date(value) -> bool:
         raise ValueError(f"'{value}' is not a date written YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(p) if p else 1 for p in match.groups())
     try:
-        dt.date(year, month, day)
+        first_day = dt.date(year, month, day)
     except ValueError as err:
         raise ValueError(f"'{value}' is not a real date ({err})") from None
+    if first_day > dt.date.today():
+        raise ValueError(f"'{value}' is in the future")
     return True
 
 
@@ -80,7 +86,15 @@ def _refusing(reason_of):
     return check
 
 
-_plain_text = _format("plain-text")(_refusing(plain_text_reason))
+def _plain_text_reason(text: str) -> str | None:
+    if not text.strip():
+        return "只有空白 (only whitespace)"
+    if text.strip() == PLACEHOLDER:
+        return f"“{PLACEHOLDER}”是 make new-text 草稿的占位词，还没有填写 (the draft's placeholder, not yet filled in)"
+    return plain_text_reason(text)
+
+
+_plain_text = _format("plain-text")(_refusing(_plain_text_reason))
 _format("reference")(_refusing(reference_reason))
 
 
@@ -169,6 +183,13 @@ def _suggest(word, choices) -> str:
     return close[0] if close else ""
 
 
+def _quoting_fix(key_path: tuple, value) -> str:
+    if isinstance(value, bool):  # written yes/no/on/off/true/false: which one, YAML no longer says
+        return '给这一行的值原样加上引号，如 "no" (put the value as written in quotes)'
+    key = f"{key_path[-1]}: " if key_path and isinstance(key_path[-1], str) else ""
+    return f'加上引号，写成 {key}"{value}" (put it in quotes)'
+
+
 def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> list[EditionError]:
     key_path = tuple(error.absolute_path)
     where = field_name(doc.data, key_path)
@@ -206,15 +227,16 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
         if expected == "string" and isinstance(value, (int, float, bool)):  # YAML read `2010` or `yes` as a number or truth value
             return [err(f"应为{TYPE_NAMES['string']}，YAML 把 {value!r} 读成了{'真假值' if isinstance(value, bool) else '数字'} "
                         f"(should be a string: YAML read it as a {'boolean' if isinstance(value, bool) else 'number'})",
-                        f'加上引号，写成 {key_path[-1]}: "{value}" (put it in quotes)' if key_path and isinstance(key_path[-1], str)
-                        else f'加上引号，写成 "{value}" (put it in quotes)')]
+                        _quoting_fix(key_path, value))]
         return [err(f"应为{TYPE_NAMES.get(expected, expected)} (should be {expected})")]
     if kind in ("minLength", "maxLength"):
         short = kind == "minLength"
         return [err(f"{'太短' if short else '太长'}：{'至少' if short else '至多'} {error.validator_value} 个字，"
                     f"现有 {len(value)} 个 (too {'short' if short else 'long'})")]
     if kind == "format":
-        return [err(f"{error.cause or error.message}", FORMAT_FIXES.get(error.validator_value, hint))]
+        cause = f"{error.cause or error.message}"
+        problem = FORMAT_PROBLEMS.get(error.validator_value)
+        return [err(f"{problem} ({cause})" if problem else cause, FORMAT_FIXES.get(error.validator_value, hint))]
     if kind == "oneOf" and isinstance(value, dict):
         actions = [k for k in schema.get("properties", {}) if k not in ("level", "reason")]
         return [err(f"每条须恰有一个动作 (exactly one action), 这里是 {sorted(value)}",

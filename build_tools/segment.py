@@ -128,6 +128,10 @@ def segment(spec: TextSpec) -> Document:
     correction_lines = {}
     for c in spec.corrections:
         start, end = skeleton.find(c.original, path, c.line, "correction")
+        if start in corrections:
+            raise EditionError(path, c.line, f"校改“{c.original}”与第 {corrections[start][1].line} 行的校改改的是同一处 "
+                               f"(correction '{c.original}' changes the same place as the one at line {corrections[start][1].line})",
+                               "只留一项 (keep one of them)")
         corrections[start] = (end, c)
         correction_lines[strip_ws(c.original)] = c.line
 

@@ -82,7 +82,7 @@ def test_markers_follow_the_quoted_words(edition):
     (note(quote="五个好", paragraph="p10"), "(quote '五个好' not found in p10) — 这段文字在 p6 (it occurs in p6)"),
     (note(quote="创先争优活动", paragraph="p5"), "quote '创先争优活动' is ambiguous: it occurs 3 times in p5"),
     (note(id="wuge-hao-definition"), "note 'wuge-hao-definition': id 重复（第"),
-    (note(date="2010-02-30"), "date: '2010-02-30' is not a real date"),
+    (note(date="2010-02-30"), "date: 日期不对 ('2010-02-30' is not a real date"),
     (note(date="22.11.2026"), "date: '22.11.2026' 格式不对"),
     (note().replace("  author: 编辑部\n", ""), "缺少必填字段 'author'"),
     (note(extra="  prefix: 不存在的前文\n"), "prefix/suffix fit none of the"),

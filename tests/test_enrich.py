@@ -142,6 +142,8 @@ def _docs(project):
     ("  sources: [2010-xinhua-qa#p6]\n  related: [五带头, 创先争优]", "  sources: [2010-xinhua-qa#p99]\n  related: [五带头, 创先争优]",
      "source anchor '2010-xinhua-qa#p99' does not exist"),
     ("  related: [五带头, 创先争优]", "  related: [五带头, 六个好]", "related entry '六个好' is not in the glossary"),
+    ("  related: [五带头, 创先争优]", "  related: [五带头, 创先争优, 五带头]", "lists the entry itself or one entry twice"),
+    ("  related: [五带头, 创先争优]", "  related: [五带头, 五个好]", "lists the entry itself or one entry twice"),
     ("  gloss: 比喻本应结合的两件事互相脱节\n", "", "缺少必填字段 'gloss'"),
     ("  gloss: 比喻本应结合的两件事互相脱节\n", "  gloss: " + "很长" * 21 + "\n", "太长"),
     ("  pinyin: lǐ cháng chūn\n", "", "含多音字，须写明 pinyin"),

@@ -93,6 +93,19 @@ def test_every_reference_has_title_publisher_access_date_and_url():
     assert wiki and not any(r.published for r in wiki)  # a wiki article is edited continuously: no publication date
 
 
+@pytest.mark.parametrize("old,new,cause", [
+    ("  published: 2012-11-15\n", "  published: 2026-11-23\n", "accessed before it was published"),
+    ("で演説\n  lang: ja\n", "で演説\n", "the title has kana: it is Japanese"),
+])
+def test_a_reference_that_contradicts_itself_is_refused_at_its_line(tmp_path, old, new, cause):
+    text = (SOURCES / "references.yml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tmp_path / "references.yml").write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        load_references(tmp_path)
+    assert cause in err.value.message and f"{tmp_path / 'references.yml'}:" in err.value.message
+
+
 def test_an_entry_page_and_the_timeline_print_a_wiki_articles_date_as_the_date_consulted(edition):
     from build_tools.render_glossary import render_entry, render_timeline
 

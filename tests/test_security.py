@@ -19,6 +19,7 @@ from build_tools.errors import EditionError
 from build_tools.annotate import load_notes
 from build_tools.convert import load_rules, load_variants
 from build_tools.enrich import load_glossary
+from build_tools.evidence import load_references
 from build_tools.load import load_settings, load_text, sha256_of
 from build_tools.pipeline import load_edition
 from build_tools.safety import unsafe_reason
@@ -84,6 +85,7 @@ def file_refusal(project, rel: str, docs) -> EditionError:
     path = project / rel
     loaders = {"edition.yml": lambda: load_settings(project),
                "source_texts/glossary.yml": lambda: load_glossary(path, docs),
+               "source_texts/references.yml": lambda: load_references(path.parent),
                "source_texts/conversion.yml": lambda: load_rules(path, load_variants(load_settings(project).data))}
     with pytest.raises(EditionError) as err:
         if rel in loaders:
@@ -291,6 +293,12 @@ def test_a_300000_character_raw_text_is_within_the_limits(tmp_path):
     (f"source_texts/annotations/{QA}.yml", (0, "date"), "2026-02-29", "is not a real date"),
     (f"source_texts/annotations/{QA}.yml", (0, "paragraph"), "p1\n", "paragraph:"),
     ("source_texts/glossary.yml", (-1, "events", 0, "date"), "2010-13", "is not a real date"),
+    (f"source_texts/{LIU}.yml", ("date",), "2999", "'2999' is in the future"),
+    ("source_texts/glossary.yml", (-1, "events", 0, "date"), "2999-09", "'2999-09' is in the future"),
+    ("source_texts/references.yml", (0, "accessed"), "2999-01-01", "'2999-01-01' is in the future"),
+    (f"source_texts/{LIU}.yml", ("speaker",), "  ", "只有空白 (only whitespace)"),
+    (f"source_texts/{LIU}.yml", ("occasion",), "待定", "the draft's placeholder"),
+    ("source_texts/references.yml", (0, "url"), 'https://example.org/"onmouseover=x', "url: 'https://example.org/"),
 ])
 def test_dates_must_exist_and_patterns_refuse_a_trailing_newline(project, edition, rel, key_path, value, cause):
     path = project / rel

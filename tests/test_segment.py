@@ -140,6 +140,14 @@ def test_a_role_quoting_part_of_its_line_names_the_piece_it_leaves(project, old,
     assert f"{path}:{line}:" in err.value.message and f"leaves '{piece}' as a paragraph" in err.value.message
 
 
+def test_two_corrections_of_one_place_are_refused(project):
+    first = "  - from: (2011年4月7日，根据记录整理)\n    to: （2011年4月7日，根据记录整理）\n    reason: 原文误用半角括号\n"
+    path, line = edit_structure(project, "2011-04-07-li-yuanchao-symposium", first, first + first.replace("）\n", "）。\n", 1))
+    with pytest.raises(EditionError) as err:
+        segment(load_text(path))
+    assert f"{path}:{line + 3}:" in err.value.message and f"the one at line {line}" in err.value.message
+
+
 def test_debris_not_found_names_file_and_line(project):
     path, line = edit_structure(project, "2010-xinhua-qa", "  - text: 上一页 1 2 3 4 下一页",
                                 "  - text: 上一页 1 2 3 下一页")
