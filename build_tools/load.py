@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_tools.dates import first_date
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import Meta, date_order
 from build_tools.schema import validate
@@ -175,9 +176,34 @@ def load_text(spec_path: Path) -> TextSpec:
         raise EditionError(spec_path, doc.line_of(("issuer",)),
                            f"发文机关“{meta.issuer}”不见于原文 (issuer '{meta.issuer}' is not named in the raw text)",
                            "照原文版头或落款抄录发文机关的名称 (copy the issuing body's name from the letterhead or signature)")
-    return TextSpec(meta=meta, raw=raw, spec_path=spec_path,
-                    directives=tuple(_directives(doc)), debris=tuple(_debris(doc)),
+    directives = tuple(_directives(doc))
+    _date_agrees_with_the_text(meta, directives, doc)
+    return TextSpec(meta=meta, raw=raw, spec_path=spec_path, directives=directives, debris=tuple(_debris(doc)),
                     corrections=tuple(_corrections(doc)))
+
+
+def _date_agrees_with_the_text(meta: Meta, directives: tuple[Directive, ...], doc: LocatedYaml) -> None:
+    """The date a text prints for itself (a notice's date of issue, else a dateline above its
+    first heading; a dateline under a heading dates what that section prints) is its `date`."""
+    header = []
+    for d in directives:
+        if d.action in ("heading", "question"):
+            break
+        header.append(d)
+    stating = next((d for d in directives if d.action == "issued"), None) or next(
+        (d for d in header if d.action == "dateline"), None)
+    stated = first_date(stating.phrase) if stating else None
+    if not stated:
+        return
+    if meta.date != stated:
+        raise EditionError(doc.path, doc.line_of(("date",)),
+                           f"date 写作 {meta.date}，而原文第 {stating.line} 行所引的“{stating.phrase}”写的是 {stated} "
+                           f"(date {meta.date} differs from the {stated} the text prints)",
+                           f'照原文写 date: "{stated}" (write the date the text prints)')
+    if meta.date_inferred:
+        raise EditionError(doc.path, doc.line_of(("date_inferred",)),
+                           f"原文写明了日期“{stating.phrase}”，不是推定的 (the text prints its date: it is not inferred)",
+                           "删去 date_inferred (remove date_inferred)")
 
 
 def _directives(doc: LocatedYaml):

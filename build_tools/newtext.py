@@ -15,15 +15,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from build_tools.dates import DATE, iso
 from build_tools.errors import EditionError
 from build_tools.load import sha256_of
 from build_tools.segment import strip_ws
 from build_tools.yamlio import read_text
 
 REVIEW = "# REVIEW:"
-HAN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
-DATE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月"
-                  r"(?:\s*([\d一二三四五六七八九十]{1,3})\s*日)?")
 HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、\S")
 # Ordinal marks that open a new point inside a running line: 一是 / 第一，/ （一）
 MARK = re.compile(r"(?<=[。；！？])\s*((?:[一二三四五六七八九十]{1,2}是|第[一二三四五六七八九十]{1,2}[，、,]"
@@ -104,28 +102,13 @@ def guess_debris(lines: list[str], title: str, skeleton: str) -> list[tuple[str,
     return out
 
 
-def _number(token: str) -> int:
-    if token.isdigit():
-        return int(token)
-    if len(token) == 4:  # 二〇一〇
-        return int("".join(str(HAN_DIGITS[c]) for c in token))
-    tens, _, ones = token.rpartition("十")
-    if "十" not in token:
-        return HAN_DIGITS[token]
-    return (HAN_DIGITS[tens] if tens else 1) * 10 + (HAN_DIGITS[ones] if ones else 0)
-
-
 def guess_date(lines: list[str]) -> Guess:
     """The first full date near the top, else the first date anywhere (often the signature)."""
     for scope, where in ((lines[:8], "标题附近"), (lines, "正文")):
         for line in scope:
             m = DATE.search(line)
-            if m:
-                try:
-                    parts = [_number(p) for p in m.groups() if p]
-                except KeyError:
-                    continue
-                date = "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
+            date = iso(m) if m else None
+            if date:
                 return Guess(date, f"据{where}“{m.group()}”；这是文献本身的日期吗？写明 date_basis")
     return Guess("", "原文未见日期：填写证据允许的精度（YYYY、YYYY-MM 或 YYYY-MM-DD）并说明依据")
 

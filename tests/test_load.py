@@ -59,6 +59,23 @@ def test_an_editorial_file_saved_as_yaml_is_an_error_not_left_out(project, name)
     assert "raw text without a structure file" not in err.value.message
 
 
+@pytest.mark.parametrize("slug,old,new,cause", [
+    (LIU, "date: 2010-04-14", "date: 2010-04-15", "date 2010-04-15 differs from the 2010-04-14 the text prints"),
+    (LIU, "date: 2010-04-14", "date: 2010-04-14\ndate_inferred: true", "the text prints its date: it is not inferred"),
+    ("2010-07-23-central-office-notice", "date: 2010-07-23", "date: 2010-07-19", "differs from the 2010-07-23"),
+])
+def test_a_date_the_text_prints_is_its_date(project, slug, old, new, cause):
+    """The notice prints its speech's dateline (2010-07-19) under a heading: its own date is the
+    date of issue at its foot."""
+    path = project / "source_texts" / f"{slug}.yml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        load_text(path)
+    assert f"{path}:" in err.value.message and cause in err.value.message
+
+
 def test_not_utf8_names_file_and_line(project):
     raw = project / "source_texts" / f"{LIU}.txt"
     raw.write_bytes("在北京市\n第二行".encode("utf-8") + "再".encode("gb18030"))
