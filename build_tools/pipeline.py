@@ -37,7 +37,7 @@ from build_tools.parallels import attach as attach_parallels
 from build_tools.parallels import to_json as parallels_json
 from build_tools.render_notes import note_numbers, notes_section, web_annotations
 from build_tools.render_parallels import marker_labels, parallels_pages, parallels_section, render_parallels_page
-from build_tools.safety import docs_page_reason, page_reason, unsafe_reason
+from build_tools.safety import DOCS_ALLOWED, docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
 from build_tools.search import fold_map, single_characters, term_shard_count, term_shards, units, variant_index
 from build_tools.segment import segment
@@ -159,9 +159,10 @@ def check_final_markdown(edition: Edition, notes_of: set[str] | None = None) -> 
         for path in handwritten_files(edition.root / "docs") if notes_of is None else ():
             found = docs_page_reason(t(read_text(path))) if path.suffix == ".md" else None
             if found:
+                tags = "、".join(f"<{tag}>" for tag in sorted(DOCS_ALLOWED))
                 raise EditionError(path, found[0], f"{variant.code} 版：{found[1]}",
-                                   "手写页面用 Markdown；HTML 只限于 safety.DOCS_ALLOWED 列出的标签 "
-                                   "(hand-written pages are Markdown; HTML is limited to safety.DOCS_ALLOWED)")
+                                   f"手写页面用 Markdown；HTML 只能用 {tags}，且不带事件属性和脚本 "
+                                   f"(hand-written pages are Markdown; HTML only as {tags}, without event attributes or scripts)")
 
 
 def render_all(edition: Edition, timings: dict[str, float] | None = None) -> dict[str, list[Page]]:

@@ -26,15 +26,28 @@ def render_variant(job: tuple[str, str, str]) -> str:
     from mkdocs.exceptions import MkDocsException
 
     config_file, target, cache_dir = job
+    warnings = _Warnings()
+    logging.getLogger("mkdocs").addHandler(warnings)
     try:
         config = load_config(config_file=config_file, site_dir=target, strict=True)
         _cache_templates(config, cache_dir)
         _release_pages_early()
         mkdocs_build(config)
-    except MkDocsException as err:
-        return str(err) or type(err).__name__
+    except MkDocsException as err:  # strict mode: the warnings it counts say what is wrong
+        return "\n".join([*warnings.messages, str(err) or type(err).__name__])
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
     drop_unused_theme_assets(Path(target))
     return ""
+
+
+class _Warnings(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record) -> None:
+        self.messages.append(record.getMessage())
 
 
 def preview_variant(job: tuple[str, str, str, str]) -> str:

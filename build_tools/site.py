@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 from build_tools.convert import Variant
-from build_tools.errors import EditionError
+from build_tools.errors import EditionError, EditionErrors
 from build_tools.parallels import clear_cache as clear_parallels_cache
 from build_tools.pipeline import (Edition, check, mkdocs_config, offline_zip, rendered_variants,
                                   search_shard_pages, variant_url)
@@ -124,7 +124,8 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", reproducible_epoch(edition.root))
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    cache = str(edition.root / "build" / JINJA_CACHE)
+    root = edition.root
+    cache = str(root / "build" / JINJA_CACHE)
     with publishing_lock(site_dir), (nullcontext(renderers) if renderers else Renderers(len(edition.variants))) as pool:
         staging = new_build_dir(site_dir)
         zip_at, in_site = offline_zip(edition)
@@ -155,7 +156,7 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                 for variant, built, pending in sorted(builds, key=lambda b: len(b[0].path)):  # canonical first
                     error = pending.result()
                     if error:
-                        raise MkDocsException(error)
+                        raise handwritten_link_errors(root, error) or MkDocsException(error)
                     place = staging / variant.path if variant.path else staging
                     built.rename(place)
                     split_sitemap_file(place, urls[variant.code])
@@ -181,6 +182,29 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
             zip_draft.unlink(missing_ok=True)
             shutil.rmtree(index_dir, ignore_errors=True)
         publish(staging, site_dir)
+
+
+# MkDocs' words (1.6) for a link it cannot follow, with validation.links and .anchors at "warn"
+BROKEN_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)', but (?:(?P<page_missing>"
+                         r"the target (?:'[^']*' )?is not found among documentation files)|the doc '[^']+' does "
+                         r"not contain an anchor '[^']+'|there is no such anchor on this page)")
+
+
+def handwritten_link_errors(root: Path, mkdocs_error: str) -> EditionErrors | None:
+    """A hand-written page's broken link, as MkDocs reported it, at its own line in docs/ (the
+    links of generated pages are the tool's, and stay MkDocs' own words)."""
+    found = []
+    for m in BROKEN_LINK.finditer(mkdocs_error):
+        path = root / "docs" / m["page"]
+        if not path.is_file():
+            continue
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if f"]({m['link']}" in text), None)
+        what = "不存在的页面 (a page that does not exist)" if m["page_missing"] else "页面上不存在的锚点 (an anchor the page does not have)"
+        found.append(EditionError(path, line, f"链接“{m['link']}”指向{what}",
+                                  "改正链接：手写页面写 about.md、editorial.md#principles 之类，文本写 texts/<标识>/index.md#p段号 "
+                                  "(link a page by its file, e.g. editorial.md#principles or texts/<slug>/index.md#p3)"))
+    return EditionErrors(found) if found else None
 
 
 DOWNLOADS_PAGE = "downloads.html"

@@ -114,12 +114,17 @@ def test_failed_build_keeps_the_last_good_site(project):
 
 
 def test_renderer_failure_also_keeps_the_site(project):
+    """A broken link on a hand-written page fails the build in MkDocs; it is named at its line."""
     assert run_cli(project, "site").returncode == 0
     before = (project / "site" / "index.html").read_bytes()
     about = project / "docs" / "about.md"
-    about.write_text(about.read_text(encoding="utf-8") + "\n[坏链接](missing-page.md)\n", encoding="utf-8")
+    text = about.read_text(encoding="utf-8")
+    lines = len(text.splitlines())
+    about.write_text(text + "\n[坏链接](missing-page.md)\n\n[坏锚点](editorial.md#no-such-anchor)\n", encoding="utf-8")
     result = run_cli(project, "site")
-    assert result.returncode != 0 and "previous site/ was left as it was" in result.stderr
+    assert result.returncode != 0
+    assert f"about.md:{lines + 2}: 链接“missing-page.md”指向不存在的页面" in result.stderr
+    assert f"about.md:{lines + 4}: 链接“editorial.md#no-such-anchor”指向页面上不存在的锚点" in result.stderr
     assert (project / "site" / "index.html").read_bytes() == before
 
 
