@@ -98,6 +98,7 @@ def segment(spec: TextSpec) -> Document:
     placed: list[tuple[int, int]] = []  # (index in interventions, offset) of breaks and joins
 
     for d in spec.directives:
+        _not_cut_by_debris(d.phrase, skeleton, spec, d.line, d.action)
         start, end = skeleton.find(d.phrase, path, d.line, d.action,
                                    prefer_whole_lines=d.action not in ("break", "join"))
         if d.action == "break":
@@ -127,6 +128,7 @@ def segment(spec: TextSpec) -> Document:
     corrections = {}
     correction_lines = {}
     for c in spec.corrections:
+        _not_cut_by_debris(c.original, skeleton, spec, c.line, "correction")
         start, end = skeleton.find(c.original, path, c.line, "correction")
         if start in corrections:
             raise EditionError(path, c.line, f"校改“{c.original}”与第 {corrections[start][1].line} 行的校改改的是同一处 "
@@ -180,6 +182,15 @@ def _no_stray_fragments(skeleton: Skeleton, flags: list[bool], roles, path) -> N
                                    "照录整行，连同“记者：”、序号和标点；确是残留的，写进 debris "
                                    "(quote the whole line, label, number and punctuation included; "
                                    "list real debris under 'debris')")
+
+
+def _not_cut_by_debris(phrase: str, skeleton: Skeleton, spec: TextSpec, line: int, what: str) -> None:
+    """A phrase found in the raw text but not once its debris is cut: say so, not "not found"."""
+    needle = strip_ws(phrase)
+    if spec.debris and needle not in skeleton.text and needle in strip_ws(spec.raw):
+        raise EditionError(spec.spec_path, line, f"{label(what)}“{phrase}”在原文中，但有一部分被 debris 删去了 "
+                           f"({what} '{phrase}' is in the raw text, but debris removes part of it)",
+                           "缩短 debris 所引的文字，使它不含这一段 (shorten the debris entry so that it leaves this phrase whole)")
 
 
 def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str, int]]]:

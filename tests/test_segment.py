@@ -148,6 +148,14 @@ def test_two_corrections_of_one_place_are_refused(project):
     assert f"{path}:{line + 3}:" in err.value.message and f"the one at line {line}" in err.value.message
 
 
+def test_a_heading_cut_by_debris_says_so(project):
+    path, line = edit_structure(project, "2010-xinhua-qa", "  - text: 上一页 1 2 3 4 下一页",
+                                "  - text: 如何把创先争优活动抓实抓好")
+    with pytest.raises(EditionError) as err:
+        segment(load_text(path))
+    assert "debris removes part of it" in err.value.message and "记者：如何把创先争优活动抓实抓好？" in err.value.message
+
+
 def test_debris_not_found_names_file_and_line(project):
     path, line = edit_structure(project, "2010-xinhua-qa", "  - text: 上一页 1 2 3 4 下一页",
                                 "  - text: 上一页 1 2 3 下一页")

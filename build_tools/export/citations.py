@@ -304,6 +304,8 @@ def main(argv: list[str]) -> int:
     entries = render_entries(current_items(load_edition(HERE.parent.parent)))
     if "--update" in argv:
         _write_record(RENDERED, entries)
+        print(f"{RENDERED.relative_to(HERE.parent.parent)}: {', '.join(f'{len(found)} texts in {lang}' for lang, found in entries.items())}")
+        return 0
     print(json.dumps({lang: {i: e["text"] for i, e in found.items()} for lang, found in entries.items()},
                      ensure_ascii=False, indent=1))
     return 0
