@@ -87,7 +87,7 @@ def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]
     for i, raw in enumerate(located.data):
         line = located.line_of((i,))
         try:
-            found.append(_note(raw, doc, path, line, seen, anchors))
+            found.append(_note(raw, doc, path, line, seen, anchors, located.line_of((i, "paragraph"))))
         except EditionError as err:
             errors.append(err)
     if errors:
@@ -96,11 +96,12 @@ def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]
     return tuple(dataclasses.replace(n, number=k) for k, n in enumerate(found, start=1))
 
 
-def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int], anchors: set[str]) -> Note:
+def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int], anchors: set[str],
+          paragraph_line: int) -> Note:
     note_id = raw["id"]
 
-    def fail(problem: str, english: str, fix: str) -> EditionError:
-        return EditionError(path, line, f"note '{note_id}': {problem} ({english})", fix)
+    def fail(problem: str, english: str, fix: str, at: int = line) -> EditionError:
+        return EditionError(path, at, f"note '{note_id}': {problem} ({english})", fix)
 
     if note_id in seen:
         raise fail(f"id 重复（第 {seen[note_id]} 行也用了）", f"duplicate id (also on line {seen[note_id]})",
@@ -111,7 +112,7 @@ def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int],
         raise fail(f"{doc.meta.slug} 中没有段落“{raw['paragraph']}”",
                    f"unknown paragraph '{raw['paragraph']}' in {doc.meta.slug}",
                    f"用文本页上标出的段号 p1…p{len(doc.paragraphs)} "
-                   f"(use p1…p{len(doc.paragraphs)} as numbered on the text page)")
+                   f"(use p1…p{len(doc.paragraphs)} as numbered on the text page)", paragraph_line)
     for source in raw["sources"]:
         if ANCHOR.match(source) and source not in anchors:
             raise fail(f"来源锚点“{source}”不存在", f"source anchor '{source}' does not exist",

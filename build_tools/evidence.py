@@ -118,6 +118,22 @@ def cited_text(doc) -> Iterator[tuple[str, str]]:
     return ((f"{doc.meta.slug}#{anchor}", "\0".join(texts)) for anchor, texts in held.items())
 
 
+FIX = ("引用含有这一说法的段落（或 references.yml 中的文献），或改正这一说法 "
+       "(cite the paragraph that holds it (or a reference in references.yml), or correct the claim)")
+SOURCE_FIX = ("写现有段落的 <标识>#p段号，或 references.yml 中登记的标签 "
+              "(write <slug>#pN of an existing paragraph, or a label registered in references.yml)")
+
+
+class Problem(str):
+    """What a claim's sources do not hold (compared and printed as its text), with what to do and
+    the field it is about."""
+
+    def __new__(cls, text: str, fix: str = FIX, field: str = ""):
+        problem = super().__new__(cls, text)
+        problem.fix, problem.field = fix, field
+        return problem
+
+
 class Evidence:
     """Paragraph texts by anchor, and the registered public references."""
 
@@ -127,23 +143,25 @@ class Evidence:
 
     def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[str]:
         """What in `text` the cited sources do not hold (empty when all is grounded)."""
-        out = [f"来源“{s}”既不是语料锚点，也不是 references.yml 中的文献 "
-               f"(source '{s}' is neither a corpus anchor nor a reference in references.yml)"
+        out = [Problem(f"来源“{s}”既不是语料锚点，也不是 references.yml 中的文献 "
+                       f"(source '{s}' is neither a corpus anchor nor a reference in references.yml)", SOURCE_FIX, "sources")
                for s in sources if not ANCHOR.match(s) and s not in self.references]
-        out += [f"来源“{s}”不指向语料中的任何段落 (source '{s}' names no paragraph of the corpus)" for s in sources
-                if ANCHOR.match(s) and s not in self.paragraphs]
+        out += [Problem(f"来源“{s}”不指向语料中的任何段落 (source '{s}' names no paragraph of the corpus)",
+                        SOURCE_FIX, "sources") for s in sources if ANCHOR.match(s) and s not in self.paragraphs]
         held = [self.paragraphs[s] for s in sources if s in self.paragraphs]
         exempt = {_fold(q) for s in sources if s in self.references for q in self.references[s].quotes}
         exempt |= {_fold(m) for m in mentions}
-        out += [f"{m.group(0)}：引文要写在中文双引号“…”里（内层‘…’），才能与原文核对 "
-                f"(write quotations in “…”, inner ‘…’, so that they are checked against the text)"
+        out += [Problem(f"{m.group(0)}：引文要写在中文双引号“…”里（内层‘…’），才能与原文核对 "
+                        f"(write quotations in “…”, inner ‘…’, so that they are checked against the text)",
+                        "改用“…”；只是讨论某个字词，把它列进 mentions；书名用《》 "
+                        "(use “…”; list words merely discussed under 'mentions'; titles go in 《》)")
                 for m in OTHER_QUOTES.finditer(TITLE.sub("", text))]
         for q in quotations(text):
             if _fold(q) not in exempt and not any(_holds(p, q) for p in held):
                 held_by = [s for s in sources if s in self.paragraphs]
                 cited = ", ".join(held_by) or "no corpus paragraph"
                 zh = f"所引段落 {'、'.join(held_by)} 中没有" if held_by else "没有引用语料段落，无法核对"
-                out.append(f"{zh}引文“{q}” (quotation “{q}” is not in {cited})")
+                out.append(Problem(f"{zh}引文“{q}” (quotation “{q}” is not in {cited})"))
         return out
 
     def date_problem(self, date: str, source: str) -> str:
@@ -156,8 +174,6 @@ class Evidence:
                 f"(date {date} is not in {source} (looked for {' or '.join(forms)}))")
 
 
-FIX = ("引用含有这一说法的段落（或 references.yml 中的文献），或改正这一说法 "
-       "(cite the paragraph that holds it (or a reference in references.yml), or correct the claim)")
 
 
 def check(source_dir: Path, docs) -> None:
@@ -165,7 +181,6 @@ def check(source_dir: Path, docs) -> None:
     glossary and the notes (read here as written, beside the stages that use them)."""
     evidence = Evidence(docs, load_references(source_dir))
     errors: list[EditionError] = []
-    fix = FIX
     glossary = source_dir / "glossary.yml"
     if glossary.exists():
         doc = load_yaml(glossary)
@@ -174,13 +189,14 @@ def check(source_dir: Path, docs) -> None:
             sources, mentions = tuple(raw["sources"]), tuple(raw.get("mentions", []))
             for field in ("gloss", "explanation"):
                 for problem in evidence.problems(fold_cjk(raw[field]), sources, mentions):
-                    errors.append(EditionError(glossary, doc.line_of((i, field)), f"{claim} {field}: {problem}", fix))
+                    errors.append(EditionError(glossary, doc.line_of((i, problem.field or field)), f"{claim} {field}: {problem}",
+                                               problem.fix))
             for k, event in enumerate(raw.get("events", [])):
-                for problem in [evidence.date_problem(event["date"], event["source"]),
+                for problem in [Problem(evidence.date_problem(event["date"], event["source"])),
                                 *evidence.problems(event["label"], (event["source"],), mentions)]:
                     if problem:
                         errors.append(EditionError(glossary, doc.line_of((i, "events", k)),
-                                                   f"{claim} event '{event['label']}': {problem}", fix))
+                                                   f"{claim} event '{event['label']}': {problem}", problem.fix))
     errors += note_problems(evidence, sorted((source_dir / "annotations").glob("*.yml")), {d.meta.slug for d in docs})
     if errors:
         raise EditionErrors(errors)
@@ -197,5 +213,6 @@ def note_problems(evidence: Evidence, paths: list[Path], slugs: set[str]) -> lis
         for i, raw in enumerate(doc.data or []):
             sources = (f"{path.stem}#{raw['paragraph']}", *raw["sources"])
             for problem in evidence.problems(fold_cjk(raw["body"]), sources, tuple(raw.get("mentions", []))):
-                errors.append(EditionError(path, doc.line_of((i, "body")), f"note '{raw['id']}': {problem}", FIX))
+                errors.append(EditionError(path, doc.line_of((i, problem.field or "body")), f"note '{raw['id']}': {problem}",
+                                           problem.fix))
     return errors

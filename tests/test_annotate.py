@@ -15,6 +15,7 @@ from build_tools.pipeline import load_edition
 from build_tools.wording import problems
 from build_tools.safety import unsafe_reason
 from build_tools.segment import segment
+from tests.test_site import run_cli
 
 QA = "2010-xinhua-qa"
 
@@ -94,6 +95,21 @@ def test_note_errors_name_file_line_and_id(project, text, message):
         load_notes(project / "source_texts", docs_of(project))
     assert message in err.value.message
     assert f"{path}:" in err.value.message
+
+
+def test_an_unknown_paragraph_is_named_once_at_its_line(project):
+    path, line = add_note(project, note(paragraph="p99"))
+    result = run_cli(project, "check")
+    assert result.returncode == 1 and result.stderr.count("p99") == 2  # one error: its Chinese and English
+    assert f"{path}:{line + 1}: note 'test-note': {QA} 中没有段落“p99”" in result.stderr
+
+
+def test_an_unregistered_source_is_named_at_the_sources_line(project):
+    path, line = add_note(project, note().replace("sources: []", "sources: [没有登记的文献]"))
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert f"{path}:{line + 6}: note 'test-note': 来源“没有登记的文献”既不是语料锚点" in result.stderr
+    assert "或 references.yml 中登记的标签" in result.stderr
 
 
 def test_error_line_points_at_the_note(project):
