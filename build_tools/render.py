@@ -157,7 +157,8 @@ class Page:
 class TermLink:
     url: str  # the entry page, relative to the text page
     gloss: str
-    pinyin: str
+    pinyin: str  # of the headword
+    term: str  # the headword, named in the popover when the text has another form (中组部: 中央组织部)
 
 
 @dataclass(frozen=True)
@@ -302,8 +303,9 @@ def _inline(block: Block, t, apparatus: Apparatus = Apparatus(), glossed: set[st
             if glossed is not None and mark.ref in glossed:
                 out.append(f'[{text}]({url_escape(link.url)}){{: .term }}')
             else:
+                headword = f'data-term="{attr_escape(link.term)}" ' if block.text[start:end] != link.term else ""
                 out.append(f'[{text}]({url_escape(link.url)}){{: .term data-gloss="{attr_escape(link.gloss)}" '
-                           f'data-pinyin="{attr_escape(link.pinyin)}" }}')
+                           f'data-pinyin="{attr_escape(link.pinyin)}" {headword}}}')
                 if glossed is not None:
                     glossed.add(mark.ref)
         pos = end

@@ -32,7 +32,7 @@ def entry_path(entry_id: str) -> str:
 def term_links(glossary: Glossary, t: Callable[[str], str], from_dir: str) -> dict[str, TermLink]:
     """entry id -> its link from a page in `from_dir`, the gloss in the variant's script."""
     up = "../" * len([p for p in from_dir.split("/") if p])
-    return {e.id: TermLink(up + entry_path(e.id), t(e.gloss), e.pinyin) for e in glossary.entries}
+    return {e.id: TermLink(up + entry_path(e.id), t(e.gloss), e.pinyin, t(e.term)) for e in glossary.entries}
 
 
 def _kwic(hit: Hit, docs: dict[str, Document]) -> str:

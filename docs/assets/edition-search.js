@@ -312,11 +312,17 @@
     return (anchor[0] === "s" ? "§" : "¶") + anchor.slice(1);
   }
 
+  /* The words around the first hit, every whole hit in them marked (folded as the query was:
+     fold() keeps each character's place). */
   function snippet(hit) {
-    var from = Math.max(0, hit.pos - 30), to = Math.min(hit.shown.length, hit.pos + hit.length + 30);
-    return (from > 0 ? "…" : "") + escapeHtml(hit.shown.slice(from, hit.pos)) +
-      "<mark>" + escapeHtml(hit.shown.slice(hit.pos, hit.pos + hit.length)) + "</mark>" +
-      escapeHtml(hit.shown.slice(hit.pos + hit.length, to)) + (to < hit.shown.length ? "…" : "");
+    var text = hit.shown, from = Math.max(0, hit.pos - 30), to = Math.min(text.length, hit.pos + hit.length + 30);
+    var folded = fold(text.slice(from, to)), needle = folded.substr(hit.pos - from, hit.length);
+    var out = from > 0 ? "…" : "", done = 0;
+    for (var at = needle ? folded.indexOf(needle) : -1; at >= 0; at = folded.indexOf(needle, done)) {
+      out += escapeHtml(text.slice(from + done, from + at)) + "<mark>" + escapeHtml(text.slice(from + at, from + at + hit.length)) + "</mark>";
+      done = at + hit.length;
+    }
+    return out + escapeHtml(text.slice(from + done, to)) + (to < text.length ? "…" : "");
   }
 
   function hitLink(hit, query) {

@@ -68,7 +68,7 @@
     var n = id.replace(/^p/, "");
     var canonical = document.querySelector('link[rel="canonical"]');
     var base = (canonical ? canonical.href : location.href).split("#")[0].replace(/index\.html$/, "");
-    var out = [[say("永久链接", "永久連結"), base + "#" + id]];
+    var out = [[say("永久链接", "永久鏈接"), base + "#" + id]];
     document.querySelectorAll("article p.citation[data-paragraph]").forEach(function (p) {
       out.push([p.querySelector("strong").textContent, consulted(p.dataset.paragraph.split("{n}").join(n))]);
     });
@@ -76,8 +76,9 @@
   }
   window.editionParagraphCitations = paragraphCitations;  // also what tests/browser compare with citeproc-js
 
-  // The paragraph the reader is looking at: the #anchor while it is on screen, else the first
-  // block in view (a #p2 left in the URL after scrolling on to ¶10 is stale).
+  // The paragraph the reader is looking at: the #anchor while it is on screen, else none while
+  // the page's title is (the other script opens at its top), else the first block in view (a #p2
+  // left in the URL after scrolling on to ¶10 is stale).
   function anchorInView() {
     var top = 60;  // below the sticky header
     var onScreen = function (el) {
@@ -87,6 +88,8 @@
     var target = null;
     try { target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) { /* malformed */ }
     if (target && onScreen(target)) return location.hash;
+    var title = document.querySelector("article h1");
+    if (title && title.getBoundingClientRect().bottom > top) return "";
     var blocks = document.querySelectorAll("p.para[id], h2[id], h3[id]");
     for (var i = 0; i < blocks.length; i++) {
       if (blocks[i].getBoundingClientRect().bottom > top) return "#" + blocks[i].id;
@@ -99,7 +102,7 @@
   function aimSwitcher(event) {
     var link = event.target.closest && event.target.closest("a.edition-variant");
     if (!link) return;
-    link.href = link.href.split("#")[0] + anchorInView();
+    link.href = link.href.split("#")[0].split("?")[0] + location.search + anchorInView();  // a search keeps its query
     // material's own language links look the page up in sitemap.xml and navigate themselves
     // (racing this one, and failing from file://): stop the click here, in the capture phase,
     // and let the browser follow the link.
@@ -171,13 +174,20 @@
         box.appendChild(paragraph("edition-cite__text", pair[1]));
       });
     } else if (kind === "term") {
-      // The page's first link to an entry carries its gloss and pinyin; later ones share them.
-      var data = marker.dataset.gloss !== undefined ? marker.dataset :
-        (glossOf(marker.getAttribute("href")) || marker).dataset;
+      // The page's first link to an entry carries its gloss, pinyin and, when its words are
+      // another form (中组部), the headword (中央组织部); later links share them.
+      var source = marker.dataset.gloss !== undefined ? marker : (glossOf(marker.getAttribute("href")) || marker);
+      var data = source.dataset, headword = data.term || source.textContent;
       var head = paragraph("edition-popover__head");
       var term = document.createElement("strong");
       term.textContent = marker.textContent;
       head.appendChild(term);
+      if (headword !== marker.textContent) {
+        var same = document.createElement("span");
+        same.className = "edition-popover__headword";
+        same.textContent = say("即", "即") + headword;
+        head.appendChild(same);
+      }
       if (data.pinyin) {
         var pinyin = document.createElement("span");
         pinyin.className = "edition-popover__pinyin";
@@ -365,7 +375,7 @@
     // [setting, label, what is counted]: a parallel's count is of passages, as its section says
     // (one marker may stand for several ending at the same place)
     [["notes", say("注释", "註釋"), "a.note-ref:not(.parallel-ref)"],
-     ["terms", say("术语链接", "術語連結"), "a.term"],
+     ["terms", say("术语链接", "術語鏈接"), "a.term"],
      ["parallels", say("互见文句", "互見文句"), "div.note.parallel"]].forEach(function (item) {
       var count = document.querySelectorAll("article " + item[2]).length;
       if (!count) return;

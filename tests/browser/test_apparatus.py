@@ -67,6 +67,22 @@ def touch_page(browser):
     context.close()
 
 
+def test_a_term_in_another_form_names_the_headword_its_pinyin_spells(page, base_url):
+    """创先争优活动 links the entry 创先争优: the pinyin shown is the headword's, so the popover
+    names the headword beside the words of the text."""
+    page.goto(base_url + QA)
+    link = page.locator("a.term[data-term]").first
+    headword, pinyin = link.get_attribute("data-term"), link.get_attribute("data-pinyin")
+    assert headword != link.inner_text()
+    link.scroll_into_view_if_needed()
+    link.click()
+    head = page.locator(".edition-popover .edition-popover__head")
+    head.wait_for(state="visible", timeout=3000)
+    assert head.locator("strong").inner_text() == link.inner_text()
+    assert head.locator(".edition-popover__headword").inner_text() == "即" + headword
+    assert head.locator(".edition-popover__pinyin").inner_text() == pinyin
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_one_tap_opens_and_it_stays_open(touch_page, base_url, kind):
     open_marker(touch_page, kind, base_url, "tap")

@@ -55,6 +55,20 @@ def test_switcher_without_anchor_keeps_the_paragraph_in_view(page, base_url):
     assert 19 <= landed <= 21
 
 
+def test_switcher_from_the_top_of_a_page_opens_the_other_at_its_top(page, base_url):
+    for path in (LIU, "index.html", "glossary/index.html"):
+        page.goto(base_url + path)
+        switch_to(page, "zh-Hant")
+        assert "#" not in page.url and page.evaluate("window.scrollY") == 0, path
+
+
+def test_switcher_on_the_search_page_keeps_the_query(page, base_url):
+    page.goto(base_url + "search.html?q=%E5%85%9A%E5%91%98&kind=note")
+    page.wait_for_selector(".search-snippet", timeout=10000)
+    switch_to(page, "zh-Hant")
+    assert page.url.split("/zh-Hant/", 1)[1].startswith("search.html?q=%E5%85%9A%E5%91%98&kind=note")
+
+
 def test_switcher_goes_to_the_paragraph_in_view_not_a_stale_anchor(page, base_url):
     page.goto(base_url + LIU)
     page.click("#p2 a.pnum")  # the URL now ends in #p2

@@ -62,6 +62,15 @@ def test_header_box_to_results_to_highlighted_paragraph(page, base_url):
     assert page.locator("mark.search-hit").first.inner_text() == "张皮"
 
 
+def test_a_snippet_marks_every_hit_it_shows(page, base_url):
+    page.goto(base_url + "search.html?q=%E5%88%9B%E5%85%88%E4%BA%89%E4%BC%98")  # 创先争优
+    page.wait_for_selector("ol.search-results li")
+    snippets = page.locator("ol.search-results li .search-snippet")
+    counts = [(s.inner_text().count("创先争优"), s.locator("mark").count()) for s in snippets.all()]
+    assert any(shown > 1 for shown, _ in counts)  # Liu Qi ¶2 says it three times in a row
+    assert [(shown, marked) for shown, marked in counts if shown != marked] == []
+
+
 def test_results_page_is_addressable_by_url(page, base_url):
     page.goto(base_url + "zh-Hant/search.html?q=%E4%B8%A4%E5%BC%A0%E7%9A%AE")  # 两张皮, simplified query
     page.wait_for_selector("ol.search-results li")
