@@ -167,10 +167,10 @@ def load_text(spec_path: Path) -> TextSpec:
                            "(raw text changed since it was recorded)",
                            f"用 git checkout -- source_texts/{data['source']} 恢复原文；改动应写成 .yml 里的 "
                            "corrections 或 debris")
-    meta = Meta(slug=data["slug"], title="", short_title=data["short_title"], speaker=data["speaker"],
+    meta = Meta(slug=data["slug"], title="", short_title=fold_cjk(data["short_title"]), speaker=fold_cjk(data["speaker"]),
                 date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
                 kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"],
-                occasion_basis=fold_cjk(data.get("occasion_basis", "")), issuer=data.get("issuer", ""),
+                occasion_basis=fold_cjk(data.get("occasion_basis", "")), issuer=fold_cjk(data.get("issuer", "")),
                 date_inferred=data.get("date_inferred", False))
     if meta.issuer and "".join(meta.issuer.split()) not in "".join(raw.split()):
         raise EditionError(spec_path, doc.line_of(("issuer",)),

@@ -225,7 +225,8 @@ def render_yaml(d: Draft, source_name: str, sha256: str) -> str:
         return f"{key}: {_scalar(g.value)}{_review(g.review)}"
 
     out = [f"# Draft written by `make new-text` from {source_name}. Confirm or fix every line marked",
-           f"# {REVIEW[2:]} and delete the mark; `make check` lists the marks still open.",
+           f"# {REVIEW[2:]} and delete the mark; `make check` lists the marks still open. Delete these",
+           "# three lines with the last mark.",
            field_("slug", d.slug), f"source: {d.slug.value}.txt",
            f"source_sha256: {sha256}  # SHA-256 of the raw file as received; never edit the .txt",
            field_("short_title", d.short_title),
@@ -233,7 +234,9 @@ def render_yaml(d: Draft, source_name: str, sha256: str) -> str:
            f'date: "{d.date.value or "待定"}"{_review(d.date.review)}',
            f"date_basis: {_scalar(d.date.review.split('；')[0] if d.date.value else '待定')}"
            f"{_review('写明日期的依据（原文哪一处，或推定的理由）；原文未署日期而由编者推定的，加一行 date_inferred: true')}",
-           field_("occasion", d.occasion), field_("kind", d.kind),
+           field_("occasion", d.occasion),
+           "# occasion_basis: 场合名称的依据或存疑之处（可选：原文明说的不必写；写了显示在文本页和 TEI 中）",
+           field_("kind", d.kind),
            *([f"issuer: 待定{_review('发文机关：照原文版头或落款抄录，引文以它为作者')}"] if d.kind.value == "notice" else []),
            f"provenance: {_scalar(f'据原始文件 {source_name} 整理，来源网址待核')}"
            f"{_review('写明来源（网址、出版物）和原始文件名')}"]

@@ -76,6 +76,13 @@ def test_a_date_the_text_prints_is_its_date(project, slug, old, new, cause):
     assert f"{path}:" in err.value.message and cause in err.value.message
 
 
+def test_a_name_printed_with_a_space_is_cited_without_it(project):
+    """刘 淇 is how a two-character name is set in print; a citation names 刘淇."""
+    path = project / "source_texts" / f"{LIU}.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace("speaker: 刘淇", "speaker: 刘 淇", 1), encoding="utf-8")
+    assert load_text(path).meta.speaker == "刘淇"
+
+
 def test_not_utf8_names_file_and_line(project):
     raw = project / "source_texts" / f"{LIU}.txt"
     raw.write_bytes("在北京市\n第二行".encode("utf-8") + "再".encode("gb18030"))
