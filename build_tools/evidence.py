@@ -141,7 +141,7 @@ class Evidence:
         self.paragraphs = {anchor: _fold(text) for d in docs for anchor, text in cited_text(d)}
         self.references = references
 
-    def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[str]:
+    def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[Problem]:
         """What in `text` the cited sources do not hold (empty when all is grounded)."""
         out = [Problem(f"来源“{s}”既不是语料锚点，也不是 references.yml 中的文献 "
                        f"(source '{s}' is neither a corpus anchor nor a reference in references.yml)", SOURCE_FIX, "sources")
@@ -172,8 +172,6 @@ class Evidence:
             return ""
         return (f"日期 {date} 不在 {source} 中（查找了 {'、'.join(forms)}） "
                 f"(date {date} is not in {source} (looked for {' or '.join(forms)}))")
-
-
 
 
 def check(source_dir: Path, docs) -> None:

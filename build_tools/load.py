@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 
 from build_tools.dates import first_date
-from build_tools.errors import EditionError, EditionErrors
+from build_tools.errors import EditionError, EditionErrors, label
 from build_tools.model import Meta, date_order
 from build_tools.schema import validate
 from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, project_files, read_raw_text
@@ -185,11 +186,7 @@ def load_text(spec_path: Path) -> TextSpec:
 def _date_agrees_with_the_text(meta: Meta, directives: tuple[Directive, ...], doc: LocatedYaml) -> None:
     """The date a text prints for itself (a notice's date of issue, else a dateline above its
     first heading; a dateline under a heading dates what that section prints) is its `date`."""
-    header = []
-    for d in directives:
-        if d.action in ("heading", "question"):
-            break
-        header.append(d)
+    header = takewhile(lambda d: d.action not in ("heading", "question"), directives)
     stating = next((d for d in directives if d.action == "issued"), None) or next(
         (d for d in header if d.action == "dateline"), None)
     stated = first_date(stating.phrase) if stating else None
@@ -197,8 +194,8 @@ def _date_agrees_with_the_text(meta: Meta, directives: tuple[Directive, ...], do
         return
     if meta.date != stated:
         raise EditionError(doc.path, doc.line_of(("date",)),
-                           f"date 写作 {meta.date}，而原文第 {stating.line} 行所引的“{stating.phrase}”写的是 {stated} "
-                           f"(date {meta.date} differs from the {stated} the text prints)",
+                           f"date 写作 {meta.date}，而第 {stating.line} 行的{label(stating.action)}“{stating.phrase}”"
+                           f"写的是 {stated} (date {meta.date} differs from the {stated} the text prints)",
                            f'照原文写 date: "{stated}" (write the date the text prints)')
     if meta.date_inferred:
         raise EditionError(doc.path, doc.line_of(("date_inferred",)),
