@@ -19,9 +19,9 @@ The body's text, `sic` left out, is the edition's reading text (tests/test_tei.p
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
+from build_tools.dates import first_date
 from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Document
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -32,7 +32,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NAME_ELEMENTS = {"person": ("persName", {}), "place": ("placeName", {}), "organisation": ("orgName", {}),
                  "document": ("title", {}), "event": ("name", {"type": "event"}), "meeting": ("name", {"type": "meeting"})}
 TOP_ELEMENTS = {"speaker": "byline", "issuer": "byline", "dateline": "dateline"}  # before the body text
-ISSUED = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日")  # a notice's date as printed
 INTERVENTION_TYPES = {"debris": "删除网页残留", "break": "增加分段", "join": "合并断行", "correction": "校改",
                       "whitespace": "空白规范化"}
 ET.register_namespace("", TEI_NS)
@@ -191,8 +190,8 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
             if block.role == "signature":
                 _inline(_el(closer, "signed"), block, categories, "../")
             else:
-                when = ISSUED.fullmatch(block.text)
-                date = {"when": f"{when[1]}-{int(when[2]):02d}-{int(when[3]):02d}"} if when else {}
+                when = first_date(block.text)  # a notice's date as printed
+                date = {"when": when} if when else {}
                 _inline(_el(_el(closer, "dateline"), "date", **date), block, categories, "../")
             parent = body  # what follows (the speech a notice prints) stands beside it, not in it
         elif block.role in APPARATUS_ROLES:
