@@ -391,6 +391,29 @@ def test_a_texts_editorial_record_fits_a_phone(browser, http_root, scheme):
         context.close()
 
 
+def test_a_notice_s_issuing_body_is_one_line_on_a_phone(browser, http_root, edition):
+    """The red-letter head (中央…办公室文件) is one line in print; at 390 px it broke before its
+    last characters (…办公 / 室文件). Down to 360 px it stays one line, at the body's size or more."""
+    notices = [d.meta.slug for d in edition.docs if any(b.role == "issuer" for b in d.blocks)]
+    assert notices
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    lines = """() => { const head = document.querySelector('.issuer'), range = document.createRange();
+        range.selectNodeContents(head);
+        return [new Set([...range.getClientRects()].map(r => Math.round(r.top))).size,
+                parseFloat(getComputedStyle(head).fontSize) / parseFloat(getComputedStyle(head.parentElement).fontSize)]; }"""
+    try:
+        for width in (360, 390):
+            page.set_viewport_size({"width": width, "height": 800})
+            for variant in ("", "zh-Hant/"):
+                for slug in notices:
+                    page.goto(f"{http_root}{variant}texts/{slug}/index.html")
+                    count, scale = page.evaluate(lines)
+                    assert count == 1 and scale >= 1, (width, variant, slug, count, scale)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def archive_site(tmp_path_factory):
     """The real texts built as an archive: the home page and the parallels page list months."""
