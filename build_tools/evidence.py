@@ -14,7 +14,10 @@ The convention (also in docs/contributing.md):
   A quotation cut with “……” must have all its pieces in that one paragraph. A quotation from a
   public reference (not from the corpus) is listed in that reference's `quotes`.
 - A dated event whose source is a corpus anchor must have its date in that paragraph at the
-  precision stated: `M月D日` for YYYY-MM-DD, `M月` for YYYY-MM, the year for YYYY.
+  precision stated: `M月D日` for YYYY-MM-DD, `M月` for YYYY-MM, the year for YYYY. Its year is
+  the one the paragraph gives that date (`2010年4月6日`, or 去年/今年/明年/前年 counted from the
+  text's date); where it gives none, the text's year, or the year before for a day later in
+  the year than the text's own date (a speech of January recalling 12月).
 """
 
 from __future__ import annotations
@@ -92,6 +95,10 @@ def _holds(paragraph: str, quotation: str) -> bool:
     return all(_fold(piece) in paragraph for piece in ELLIPSIS.split(quotation) if piece.strip())
 
 
+RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1}
+YEAR_BEFORE = re.compile(rf"(?:(\d{{4}})年|({'|'.join(RELATIVE_YEARS)}))$")
+
+
 def date_forms(date: str) -> tuple[str, ...]:
     """How a paragraph writes a date of this precision (any one of the forms will do)."""
     parts = [int(p) for p in date.split("-")]
@@ -100,6 +107,24 @@ def date_forms(date: str) -> tuple[str, ...]:
     if len(parts) == 2:
         return (f"{parts[1]}月",)
     return (f"{parts[0]}",)
+
+
+def years_given(paragraph: str, form: str, text_date: str) -> dict[int, str]:
+    """The years a paragraph gives the day or month `form` wherever it writes it, each with the
+    words that give it (nothing when the paragraph does not write it)."""
+    text_year, text_rest = int(text_date[:4]), [int(p) for p in text_date.split("-")[1:]]
+    years: dict[int, str] = {}
+    for found in re.finditer(rf"(?<!\d){re.escape(form)}", paragraph):
+        stated = YEAR_BEFORE.search(paragraph, 0, found.start())
+        if stated:
+            year = int(stated[1]) if stated[1] else text_year + RELATIVE_YEARS[stated[2]]
+            years.setdefault(year, stated[0] + form)
+            continue
+        years.setdefault(text_year, form)
+        day = [int(n) for n in re.findall(r"\d+", form)]
+        if text_rest and day > text_rest[:len(day)]:  # later in the year than the text: last year's
+            years.setdefault(text_year - 1, form)
+    return years
 
 
 def cited_text(doc) -> Iterator[tuple[str, str]]:
@@ -138,7 +163,10 @@ class Evidence:
     """Paragraph texts by anchor, and the registered public references."""
 
     def __init__(self, docs, references: dict[str, Reference]):
-        self.paragraphs = {anchor: _fold(text) for d in docs for anchor, text in cited_text(d)}
+        self.paragraphs, self.dates = {}, {}
+        for d in docs:
+            for anchor, text in cited_text(d):
+                self.paragraphs[anchor], self.dates[anchor] = _fold(text), d.meta.date
         self.references = references
 
     def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[Problem]:
@@ -167,11 +195,20 @@ class Evidence:
     def date_problem(self, date: str, source: str) -> str:
         if source in self.references or source not in self.paragraphs:
             return ""
-        forms = date_forms(date)
-        if any(f in self.paragraphs[source] for f in forms):
+        forms, paragraph, text_date = date_forms(date), self.paragraphs[source], self.dates[source]
+        if "-" in date:
+            years = {y: words for f in forms for y, words in years_given(paragraph, f, text_date).items()}
+        else:  # a year: found as written
+            years = {int(date): date} if date in paragraph else {}
+        if not years:
+            return (f"日期 {date} 不在 {source} 中（查找了 {'、'.join(forms)}） "
+                    f"(date {date} is not in {source} (looked for {' or '.join(forms)}))")
+        if int(date[:4]) in years:
             return ""
-        return (f"日期 {date} 不在 {source} 中（查找了 {'、'.join(forms)}） "
-                f"(date {date} is not in {source} (looked for {' or '.join(forms)}))")
+        read = "、".join(f"“{words}”即{year}年" for year, words in sorted(years.items()))
+        read_en = ", ".join(f"'{words}' as {year}" for year, words in sorted(years.items()))
+        return (f"日期 {date} 的年份与 {source} 不符：该段（文献日期 {text_date}）{read} "
+                f"(the year of {date} disagrees with {source}, a text of {text_date}: it reads {read_en})")
 
 
 def check(source_dir: Path, docs) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.errors import EditionError
-from build_tools.evidence import Evidence, Reference, check, date_forms, load_references, quotations
+from build_tools.evidence import Evidence, Reference, check, date_forms, load_references, quotations, years_given
 from build_tools.model import Block, Document, Meta
 from build_tools.pipeline import load_edition
 from build_tools.yamlio import fold_cjk, load_yaml
@@ -84,6 +84,25 @@ def test_a_date_must_be_in_the_paragraph_it_is_cited_to():
     assert EV.date_problem("2010-04-06", "2010-test#p2") == ""
     assert "date 2011-01-10 is not in 2010-test#p2" in EV.date_problem("2011-01-10", "2010-test#p2")
     assert EV.date_problem("2011-01-10", REF.label) == ""  # a public reference holds its own date
+
+
+@pytest.mark.parametrize("paragraph, form, text_date, years", [
+    ("4月6日，中央召开", "4月6日", "2010-04-14", {2010}),                # no year: the text's
+    ("去年4月6日党中央作出部署", "4月6日", "2011-04-07", {2010}),          # counted from the text's year
+    ("2009年12月28日的会议", "12月28日", "2011-01-05", {2009}),          # stated
+    ("12月28日的会议", "12月28日", "2011-01-05", {2011, 2010}),         # later in the year than the text
+    ("5月7日召开会议", "5月7日", "2010", {2010}),                        # a text dated by its year only
+    ("11月召开", "1月", "2011-03-01", set()),                          # 1月 is not in 11月
+])
+def test_the_year_a_paragraph_gives_a_date(paragraph, form, text_date, years):
+    assert set(years_given(paragraph, form, text_date)) == years
+
+
+def test_an_event_s_year_must_agree_with_its_paragraph():
+    ev = Evidence([_doc("去年4月6日，党中央作出部署。", "11月召开。")], {})
+    assert ev.date_problem("2009-04-06", "2010-test#p1") == ""  # the test text is dated 2010
+    assert "'去年4月6日' as 2009" in ev.date_problem("2010-04-06", "2010-test#p1")
+    assert "date 2010-01 is not in 2010-test#p2" in ev.date_problem("2010-01", "2010-test#p2")
 
 
 def test_every_reference_has_title_publisher_access_date_and_url():
