@@ -4,7 +4,8 @@ Sub-quadratic by construction: each paragraph is reduced to winnowed fingerprint
 character shingles (punctuation and spaces ignored); only paragraph pairs from different texts
 that share fingerprints are aligned (difflib), and matching blocks separated by small edits are
 chained into one passage. A passage shorter than `min_length` characters, or one that is only
-a glossary formula (又好又快, the “four sentences”…), is not a parallel.
+glossary formulae (又好又快, the “four sentences”…, a meeting's name) with at most
+`formula_margin` characters of its own around them (在…上, 把握好“…”), is not a parallel.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Settings:
     # pairs, so an archive where every paragraph recurs a few dozen times would otherwise align
     # (and list) hundreds of thousands of pairs.
     max_postings: int = 10
+    # Two texts naming the same meeting (在全党深入学习实践科学发展观活动总结大会上) share a name, not
+    # a passage: what formulae leave of a passage must be longer than this for it to count.
+    formula_margin: int = 4
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,20 @@ def _chain(blocks, s: Settings) -> list[tuple[int, int, int, int, int]]:
     return [p for p in found if p[4] >= s.min_length]
 
 
+def only_formulae(passage: str, formulae: list[str], margin: int) -> bool:
+    """Whether a (normalised) passage is one formula's words, or formulae and at most `margin`
+    characters besides."""
+    if any(passage in f for f in formulae):
+        return True
+    covered = bytearray(len(passage))
+    for f in formulae:
+        start = passage.find(f)
+        while start != -1:
+            covered[start:start + len(f)] = b"\1" * len(f)
+            start = passage.find(f, start + 1)
+    return len(passage) - sum(covered) <= margin
+
+
 def detect(docs, formulae: tuple[str, ...] = (), settings: Settings = Settings()) -> list[Parallel]:
     return list(_detect(tuple(docs), tuple(formulae), settings))
 
@@ -163,8 +181,8 @@ def _detect(docs: tuple[Document, ...], formulae: tuple[str, ...], s: Settings) 
         lo_b, hi_b = _span(_positions(nb, fps, s), margin, len(nb))
         for a0, a1, b0, b1, matched in ((a0 + lo_a, a1 + lo_a, b0 + lo_b, b1 + lo_b, m)
                                         for a0, a1, b0, b1, m in _passages(na[lo_a:hi_a], nb[lo_b:hi_b], s)):
-            if any(na[a0:a1] in f for f in formulae_norm):
-                continue  # a stock formula: glossary material, not a parallel
+            if only_formulae(na[a0:a1], formulae_norm, s.formula_margin):
+                continue  # stock formulae: glossary material, not a parallel
             place_a = Place(paragraphs[x][0], paragraphs[x][1], pa[a0], pa[a1 - 1] + 1)
             place_b = Place(paragraphs[y][0], paragraphs[y][1], pb[b0], pb[b1 - 1] + 1)
             found.append((place_a, place_b, round(2 * matched / ((a1 - a0) + (b1 - b0)), 3)))

@@ -135,7 +135,7 @@ def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], 
     lines = [front_matter(t("互见文句"), t("本版各篇文献之间相同或相近的文句及其差异")), GENERATED_STAMP, "",
              f"# {t('互见文句')} {{: #top }}", "",
              t(f"本版各篇文献之间相同或相近的文句，共{len(parallels)}处（至少{found_by.min_length}字相同，不计标点；"
-               f"仅为术语表所收固定提法者不计）。检出方法：每段去掉标点后，以连续{found_by.shingle}字为单位取指纹比对，"
+               f"仅为术语表所收固定提法、至多另有{found_by.formula_margin}字者不计）。检出方法：每段去掉标点后，以连续{found_by.shingle}字为单位取指纹比对，"
                f"再逐字对齐；凡有连续{found_by.window + found_by.shingle - 1}字以上完全相同者必能检出，"
                "相同部分较短而改动较多的近似文句可能漏检。不同之处以底色标出。数据另见 [parallels.json](parallels.json)。"), ""]
     if len(parallels) <= PARALLELS_LISTED:

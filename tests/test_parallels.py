@@ -100,6 +100,15 @@ def test_a_glossary_formula_alone_is_not_a_parallel():
     assert detect([doc("2010-a", a), doc("2010-b", b)], formulae=(formula,)) == []
 
 
+def test_a_formula_with_a_few_words_around_it_is_not_a_parallel_but_a_clause_is():
+    meeting = "全党深入学习实践科学发展观活动总结大会"  # a meeting's name (a glossary entry)
+    named = [f"中央对此高度重视。在{meeting}上，大家都表了态。", f"去年开了很多会。在{meeting}上，我们都听了报告。"]
+    assert len(detect([doc("2010-a", named[0]), doc("2010-b", named[1])])) == 1
+    assert detect([doc("2010-a", named[0]), doc("2010-b", named[1])], formulae=(meeting,)) == []
+    recounted = [f"4月6日，中央召开了{meeting}，部署工作。", f"据悉，4月6日，中央召开了{meeting}。"]
+    assert len(detect([doc("2010-a", recounted[0]), doc("2010-b", recounted[1])], formulae=(meeting,))) == 1
+
+
 def test_repeats_within_one_text_are_not_parallels():
     assert detect([doc("2010-a", BASE, BASE)]) == []
 
