@@ -39,6 +39,13 @@ def copy_project(root: Path, dest: Path) -> Path:
     return dest
 
 
+def reworded(notes_yaml: str, words: str) -> str:
+    """A notes file with `words` put before its first note's body: an edit whose result shows on
+    the page (the edit-to-preview timing and the preview tests), whatever the notes say."""
+    assert "\n  body: " in notes_yaml, "the first note's body is not a plain line"
+    return notes_yaml.replace("\n  body: ", f"\n  body: {words}", 1)
+
+
 def make_corpus(root: Path, dest: Path, n: int, seed: int = 2010) -> Path:
     """A project with the 5 real texts and n-5 synthetic ones, each of 8–30 real paragraphs in a
     new order under a title of its own, then a paragraph of its own (`OwnWords`) and, in

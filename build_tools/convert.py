@@ -179,7 +179,7 @@ def convert_document(doc: Document, convert: Callable[[str], str]) -> Document:
 
 
 def _convert_meta(meta: Meta, convert) -> Meta:
-    keep = {"slug", "date", "source_file", "kind"}  # and what is not text (date_inferred)
+    keep = {"slug", "date", "source_file", "source_sha256", "kind"}  # and what is not text (date_inferred)
     return Meta(**{k: v if k in keep or not isinstance(v, str) else convert(v)
                    for k, v in dataclasses.asdict(meta).items()})
 

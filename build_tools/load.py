@@ -161,8 +161,8 @@ def load_text(spec_path: Path) -> TextSpec:
                            f"把原始文件放在 {spec_path.name} 旁边，或改正 source "
                            f"(put the raw file beside {spec_path.name} or fix 'source')")
     raw = read_raw_text(raw_path)  # an encoding error names its line, more precise than a hash mismatch
-    recorded = data.get("source_sha256")
-    if recorded and sha256_of(raw_path) != recorded:
+    recorded, digest = data.get("source_sha256"), sha256_of(raw_path)
+    if recorded and digest != recorded:
         raise EditionError(spec_path, doc.line_of(("source_sha256",)),
                            f"原始文本 {data['source']} 与记录的 SHA-256 不符：原始文本必须逐字节保持原样 "
                            "(raw text changed since it was recorded)",
@@ -172,7 +172,7 @@ def load_text(spec_path: Path) -> TextSpec:
                 date=str(data["date"]), date_basis=fold_cjk(data["date_basis"]), occasion=fold_cjk(data["occasion"]),
                 kind=data["kind"], provenance=fold_cjk(data["provenance"]), source_file=data["source"],
                 occasion_basis=fold_cjk(data.get("occasion_basis", "")), issuer=fold_cjk(data.get("issuer", "")),
-                date_inferred=data.get("date_inferred", False))
+                date_inferred=data.get("date_inferred", False), source_sha256=digest)
     if meta.issuer and "".join(meta.issuer.split()) not in "".join(raw.split()):
         raise EditionError(spec_path, doc.line_of(("issuer",)),
                            f"发文机关“{meta.issuer}”不见于原文 (issuer '{meta.issuer}' is not named in the raw text)",

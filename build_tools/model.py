@@ -45,6 +45,7 @@ class Meta:
     occasion_basis: str = ""
     issuer: str = ""  # the body that issues a notice, as the raw text names it ("" for other kinds)
     date_inferred: bool = False  # the text states no date: `date` is the editors' inference
+    source_sha256: str = ""  # of the raw file's bytes: a reader can check the copy they fetch
 
     @property
     def author(self) -> str:

@@ -292,7 +292,8 @@ class TextPages:
         edit = f"{edition.settings['repo_url']}/edit/main/{annotation_path(Path('source_texts'), d.meta.slug).as_posix()}"
         apparatus = Apparatus(self.links, note_numbers(notes), marker_labels(d, edition.parallels_of(d.meta.slug), by_slug))
         month = month_catalogue(d, len(edition.docs))
-        page = render_text_page(d, t, apparatus, extra, edit_url=edit, month_page=month)
+        page = render_text_page(d, t, apparatus, extra, edit_url=edit, month_page=month,
+                                raw_url=citations.raw_text_url(edition.settings, d.meta.source_file))
         meta = citations.meta_fields(self.canonical[d.meta.slug], edition.settings, t, lang, variant.path)
         return Page(text_page_path(d.meta.slug), citations.add_front_matter(page, meta))
 

@@ -172,15 +172,16 @@ class Apparatus:
 
 
 def render_text_page(doc: Document, t: Callable[[str], str], apparatus: Apparatus = Apparatus(),
-                     extra: list[str] | None = None, edit_url: str = "", month_page: str = "") -> str:
+                     extra: list[str] | None = None, edit_url: str = "", month_page: str = "",
+                     raw_url: str = "") -> str:
     """A text page; `extra`: ready Markdown (terms panel, notes list, citations) for the end;
-    `month_page`: its month's catalogue (`month_catalogue`)."""
+    `month_page`: its month's catalogue (`month_catalogue`); `raw_url`: where the raw text is kept."""
     lines = [front_matter(doc.meta.title, text_description(doc, t)), GENERATED_STAMP, ""]
     first_body = next(i for i, b in enumerate(doc.blocks) if b.id)
     glossed: set[str] = set()  # entries whose gloss the page already carries
     for i, block in enumerate(doc.blocks):
         if i == first_body:
-            lines += _meta_card(doc, t, month_page)
+            lines += _meta_card(doc, t, month_page, raw_url)
         lines += _block(block, doc, t, apparatus, glossed)
     lines += extra or []
     lines += _editorial_record(doc, t, edit_url)
@@ -195,9 +196,10 @@ def text_description(doc: Document, t) -> str:
     return f"{m.title}（{who}{display_date(m.date)}，{t(KIND_LABELS[m.kind])}）"
 
 
-def _meta_card(doc: Document, t, month_page: str = "") -> list[str]:
+def _meta_card(doc: Document, t, month_page: str = "", raw_url: str = "") -> list[str]:
     """Document metadata (already in the variant's script) under converted labels; `month_page`:
-    the catalogue of the text's month, linked from its date."""
+    the catalogue of the text's month, linked from its date; `raw_url`: the raw text, named with
+    its SHA-256 so that a reader can check the copy they fetch."""
     m = doc.meta
     month = f" · [{t('同月文献')}](../../{month_page}#{m.slug})" if month_page else ""  # its row, marked
     who = [(t("发文机关"), md_escape(m.issuer))] if m.issuer else []  # a notice's author
@@ -208,6 +210,8 @@ def _meta_card(doc: Document, t, month_page: str = "") -> list[str]:
             (t("场合"), md_escape(f"{m.occasion}（{m.occasion_basis}）" if m.occasion_basis else m.occasion)),
             (t("文体"), t(KIND_LABELS[m.kind])),
             (t("来源"), md_escape(m.provenance)),
+            *([(t("原始文本"), f"[{md_escape(m.source_file)}]({raw_url})（SHA-256 `{m.source_sha256}`）")]
+              if raw_url and m.source_sha256 else []),
             (t("段落"), t(f"{len(doc.paragraphs)}段") + f'<span class="screen-only">{t("，点击段号可复制本段链接与引文")}</span>')]
     return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 

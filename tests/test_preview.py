@@ -12,6 +12,8 @@ import time
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
+from build_tools.bench import reworded
+
 NOTES = "source_texts/annotations/2010-xinhua-qa.yml"
 
 
@@ -77,7 +79,7 @@ def test_preview_serves_both_scripts_and_shows_a_bad_save_in_the_page(project, t
 
         # A note edit: the new wording on the text's page in both scripts, by the notes-only path.
         wording = "预览新措辞：这是一处测试用的修改"
-        notes.write_text(good.replace("即2010年5月7日。", f"即2010年5月7日。{wording}", 1), encoding="utf-8")
+        notes.write_text(reworded(good, wording), encoding="utf-8")
         wait_for(lambda: wording in fetch(page), "the new wording of a note (简体)")
         wait_for(lambda: "預覽新措辭" in fetch(hant), "the new wording of a note (繁體)")
         assert rebuilds(log_path, "notes only") >= 1 and rebuilds(log_path, "whole pipeline") == 1
@@ -110,8 +112,7 @@ def test_a_save_that_changes_nothing_lets_the_search_index_be_finished(project, 
         assert preview.rebuild() == ""  # the whole pipeline
         notes = project / NOTES
         wording = "预览新措辞：这是一处测试用的修改"
-        notes.write_text(notes.read_text(encoding="utf-8").replace("即2010年5月7日。", f"即2010年5月7日。{wording}", 1),
-                         encoding="utf-8")
+        notes.write_text(reworded(notes.read_text(encoding="utf-8"), wording), encoding="utf-8")
         assert preview.rebuild() == ""  # notes only: the index follows in the background
         completing = preview.completing
         assert completing is not None and completing.is_alive()

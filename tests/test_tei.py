@@ -3,6 +3,7 @@ copied into tests/fixtures) and its body holds exactly the edition's reading tex
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,18 @@ def test_header_has_the_metadata_and_every_intervention(tei_files, edition):
         items = tree.findall(".//t:editorialDecl//t:item", namespaces=NS)
         assert len(items) == len(doc.interventions)
         assert all(i.text.endswith(f"（{iv.reason}）") and iv.text in i.text for i, iv in zip(items, doc.interventions))
+
+
+def test_the_header_names_the_raw_text_by_its_address_and_its_sha256(tei_files, edition, site):
+    """A scholar can fetch the raw text as received and check it is the one this edition read."""
+    for doc in edition.docs:
+        raw = (edition.root / "source_texts" / doc.meta.source_file).read_bytes()
+        tree = tei_files[doc.meta.slug]
+        assert tree.findtext(".//t:sourceDesc//t:idno[@type='SHA-256']", namespaces=NS) == hashlib.sha256(raw).hexdigest()
+        link = tree.find(".//t:sourceDesc//t:note[@type='file']/t:ref", namespaces=NS).get("target")
+        assert link.startswith(edition.settings["repo_url"]) and link.endswith(f"/source_texts/{doc.meta.source_file}")
+        page = (site / "texts" / doc.meta.slug / "index.html").read_text(encoding="utf-8")
+        assert f'href="{link}"' in page and hashlib.sha256(raw).hexdigest() in page
 
 
 def test_corrections_terms_notes_and_parallels_are_encoded(tei_files, edition, site):

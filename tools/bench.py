@@ -40,7 +40,7 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from build_tools.bench import copy_project, grown_glossary, make_corpus, make_long_text  # noqa: E402
+from build_tools.bench import copy_project, grown_glossary, make_corpus, make_long_text, reworded  # noqa: E402
 from build_tools.enrich import occurrences  # noqa: E402
 from build_tools.convert import converter  # noqa: E402
 from build_tools.pipeline import load_edition, render_all  # noqa: E402
@@ -222,7 +222,7 @@ def edit_to_preview(project: Path, edits: int = 3) -> dict[str, float | None]:
         for k in range(edits):
             marker = f"基准修改{k}号"
             wanted = {"zh-Hans": marker, "zh-Hant": hant(marker)}
-            notes.write_text(original.replace("即2010年5月7日。", f"即2010年5月7日。{marker}"), encoding="utf-8")
+            notes.write_text(reworded(original, marker), encoding="utf-8")
             started = time.perf_counter()
             pending = {code for code in urls if served[code]}
             while pending and time.perf_counter() - started < 120:

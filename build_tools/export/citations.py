@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from build_tools.model import Document
 
@@ -53,6 +54,11 @@ log = logging.getLogger("build_tools")
 def text_url(settings: dict, slug: str, variant_path: str = "") -> str:
     prefix = f"{variant_path.strip('/')}/" if variant_path.strip("/") else ""
     return f"{settings['site_url']}{prefix}texts/{slug}/"
+
+
+def raw_text_url(settings: dict, source_file: str) -> str:
+    """Where the raw text is kept as received: the repository's source_texts/."""
+    return f"{settings['repo_url']}/blob/main/source_texts/{quote(source_file)}"
 
 
 def csl_item(doc: Document, settings: dict, t=lambda s: s, lang: str = "zh-CN", variant_path: str = "") -> dict:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from build_tools.dates import first_date
+from build_tools.export.citations import raw_text_url
 from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Document
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
@@ -152,7 +153,10 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     if m.occasion_basis:  # the editors' evidence for the occasion, apart from its name
         _el(source, "note", m.occasion_basis, type="occasion-basis", resp="#editors")
     _el(source, "note", m.provenance, type="provenance")
-    _el(source, "note", f"原始文本文件：source_texts/{m.source_file}", type="file")
+    raw = _el(source, "note", "原始文本文件：", type="file")
+    _el(raw, "ref", f"source_texts/{m.source_file}", target=raw_text_url(settings, m.source_file))
+    if m.source_sha256:
+        _el(source, "idno", m.source_sha256, type="SHA-256")
     encoding = _el(header, "encodingDesc")
     project = _el(encoding, "projectDesc")
     _el(project, "p", "繁体本不另行编码：它由本文件的简体文本经 OpenCC s2tw 转换并套用 source_texts/conversion.yml "
