@@ -96,7 +96,7 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
     source_dir = root / "source_texts"
     with timed(timings, "load"):
         for folder in ("source_texts", "docs", "overrides"):
-            project_files(root / folder)  # refuses a symlink leading out of the project
+            project_files(root / folder)  # refuses a symlink leading out of the editorial folders
         try:
             specs = load_texts(source_dir)
         except EditionError as err:  # report the glossary's and notes' form errors in the same run

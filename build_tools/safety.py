@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import markdown
 from bs4 import BeautifulSoup
 
-EXTENSIONS = ["attr_list", "tables", "admonition", "pymdownx.details", "md_in_html"]  # as in mkdocs.yml
+EXTENSIONS = ["attr_list", "tables", "admonition", "pymdownx.details", "md_in_html", "toc"]  # as in mkdocs.yml
 ALLOWED_TAGS = {"p", "a", "em", "strong", "code", "ul", "ol", "li", "blockquote", "br", "hr", "table", "thead",
                 "tbody", "tr", "th", "td", "del", "sup", "sub"}
 ALLOWED_ATTRS = {"a": {"href"}}  # no title: the theme shows a title as HTML in its tooltip
@@ -42,10 +42,10 @@ _NESTING = re.compile(r"^(?:[ \t]*>){4}|^(?:[ \t]*[-*+][ \t]+){4}", re.M)
 # attribute lists '{ }', table pipes, a heading '#' at the start), no control or invisible
 # formatting characters (bidi overrides, zero-width). '(' ')' and '_' stay: real provenance and
 # date notes use them, and without brackets they build no link; the renderer escapes them anyway.
-_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb]")
 # A reference (a note's or entry's source) may be a URL or a bibliographic line: '#', '&', '/'
 # and ':' are allowed, markup and entities are not.
-_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb]")
 
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 

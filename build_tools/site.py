@@ -158,6 +158,8 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
                     if error:
                         raise handwritten_link_errors(root, error) or MkDocsException(error)
                     place = staging / variant.path if variant.path else staging
+                    if variant.path and (staging / variant.path.split("/")[0]).exists():
+                        raise variant_path_taken(root, variant)
                     built.rename(place)
                     split_sitemap_file(place, urls[variant.code])
                     if variant.canonical:
@@ -188,6 +190,20 @@ def build_site(edition: Edition, site_dir: Path, renderers: Renderers | None = N
 BROKEN_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<link>[^']+)', but (?:(?P<page_missing>"
                          r"the target (?:'[^']*' )?is not found among documentation files)|the doc '[^']+' does "
                          r"not contain an anchor '[^']+'|there is no such anchor on this page)")
+
+
+def variant_path_taken(root: Path, variant: Variant) -> EditionError:
+    """A variant's folder that the canonical site already uses (texts/, assets/…) would mix the
+    two scripts' files: name the setting, not the rename that fails."""
+    from build_tools.load import load_settings
+
+    settings = load_settings(root)
+    at = next(i for i, v in enumerate(settings.data["variants"]) if v["code"] == variant.code)
+    taken = variant.path.split("/")[0]
+    return EditionError(settings.path, settings.line_of(("variants", at, "path")),
+                        f"版本“{variant.code}”的文件夹“{taken}”已被网站本身使用 "
+                        f"(variant '{variant.code}': the folder '{taken}' is already used by the site itself)",
+                        "换一个文件夹名，如 zh-Hant (choose another folder name, such as zh-Hant)")
 
 
 def handwritten_link_errors(root: Path, mkdocs_error: str) -> EditionErrors | None:

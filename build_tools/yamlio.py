@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
-from build_tools.errors import EditionError, processing
+from build_tools.errors import EditionError, EditionErrors, processing
 
 Path_ = tuple[str | int, ...]
 
@@ -55,6 +55,12 @@ MAX_FIELD_CHARS = 20_000  # one YAML value (a note body, a glossary explanation)
 MAX_DEPTH = 20  # nesting of YAML collections (the data needs 3)
 
 _LINE_ENDINGS = re.compile(r"\r\n?")
+# Invisible characters no editorial value needs: C0 and C1 controls (tab and newline aside) and
+# the bidirectional controls, which would reorder what a reader sees. XML cannot hold C0 controls
+# at all, so one of them in a title would make the TEI file unreadable.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_DELETE_IT = "删去它（多见于从网页或 PDF 复制的文字） (delete it: it usually comes with text copied from a web page or PDF)"
+_SPACE_LIKE = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")  # controls Python counts as whitespace
 
 
 def read_bytes(path: Path, limit: int) -> bytes:
@@ -86,30 +92,44 @@ def read_text(path: Path, limit: int = MAX_YAML_BYTES) -> str:
 def read_raw_text(path: Path) -> str:
     """A raw text as the pipeline reads it. The file itself is never changed (it stays byte for
     byte as received); a byte-order mark and CRLF or CR-only line endings are normalised here, in
-    reading, so quoted phrases and offsets behave exactly as for an LF file."""
+    reading, so quoted phrases and offsets behave exactly as for an LF file, and invisible control
+    characters are dropped (those Python reads as whitespace become a space, as they were read
+    before)."""
     text = read_text(path, limit=4 * MAX_RAW_CHARS)
     if len(text) > MAX_RAW_CHARS:
         raise EditionError(path, None, f"原始文本有 {len(text):,} 个字符，超过上限 {MAX_RAW_CHARS:,} "
                            f"(raw text has {len(text):,} characters, over the limit of {MAX_RAW_CHARS:,})",
                            "把文本分成几部分，每部分有自己的 .yml (split the text into parts, each with its own .yml)")
-    return _LINE_ENDINGS.sub("\n", text.removeprefix("\ufeff"))
+    text = _LINE_ENDINGS.sub("\n", text.removeprefix("\ufeff"))
+    return INVISIBLE.sub("", _SPACE_LIKE.sub(" ", text)) if INVISIBLE.search(text) else text
+
+
+EDITORIAL_FOLDERS = ("source_texts", "docs", "overrides")
 
 
 def confined(path: Path, root: Path | None = None) -> Path:
-    """Refuse a symlink (the file or a folder on its way) that leads out of the project: a pull
-    request could otherwise publish any file of the machine that builds it."""
-    root = (root or project_root(path)).resolve()
+    """Refuse a symlink (the file or a folder on its way) that leads anywhere but into the
+    editorial folders: a pull request could otherwise publish any file of the machine that
+    builds it, or of the checkout's own `.git` (where CI keeps its credentials)."""
+    root = root or project_root(path)
+    real_root = root.resolve()
     target = path.resolve()
-    if target != root and root not in target.parents:
+    literal = Path(os.path.abspath(path))
+    try:
+        linked = real_root / literal.relative_to(Path(os.path.abspath(root))) != target
+    except ValueError:  # the path itself is outside the project
+        linked = True
+    if linked and not any(folder in target.parents for folder in (real_root / f for f in EDITORIAL_FOLDERS)):
         link = next((p for p in (path, *path.parents) if p.is_symlink()), path)
-        raise EditionError(path, 1, f"是指向项目之外的符号链接 (is a symlink leading out of the project ({link} -> {target}))",
+        raise EditionError(path, 1, "是指向编辑文件夹（source_texts/、docs/、overrides/）之外的符号链接 "
+                           f"(is a symlink leading out of the editorial folders ({link} -> {target}))",
                            "用仓库内的普通文件代替这个链接 (replace the link by a regular file inside the repository)")
     return path
 
 
 def project_files(folder: Path) -> list[Path]:
     """Every file below a project folder, in order, refusing any symlink that leads out of the
-    project (links to folders are not descended into, as MkDocs and the pipeline would)."""
+    editorial folders (links to folders are not descended into, as MkDocs and the pipeline would)."""
     root = project_root(folder / "x")
     found = []
     for here, dirs, files in os.walk(folder):
@@ -134,14 +154,61 @@ def load_yaml(path: Path) -> LocatedYaml:
         _refuse_unsafe_events(path, text)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(err, "problem", None) or str(err)
-        raise EditionError(path, line, f"YAML 格式有误 (malformed YAML: {problem})",
-                           "检查这一行的缩进和引号 (check indentation and quoting on that line)") from None
+        raise yaml_error(path, text, err) from None
     lines: dict[Path_, int] = {}
     data = _construct(path, node, (), lines) if node is not None else None
-    return LocatedYaml(path, data, lines)
+    located = LocatedYaml(path, data, lines)
+    if INVISIBLE.search(text) or "\\" in text:  # a control character, or an escape that may write one
+        found = list(_invisible(located, data, ()))
+        if found:
+            raise EditionErrors(found)
+    return located
+
+
+def _invisible(doc: LocatedYaml, value: Any, here: Path_) -> Iterator[EditionError]:
+    """Every string value holding an invisible control character, as an error naming its field."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _invisible(doc, item, (*here, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _invisible(doc, item, (*here, i))
+    elif isinstance(value, str) and (invisible := INVISIBLE.search(value)):
+        from build_tools.schema import field_name
+
+        code = f"U+{ord(invisible.group()):04X}"
+        yield EditionError(doc.path, doc.line_of(here), f"{field_name(doc.data, here)}: 含有不可见的控制字符 {code} "
+                           f"(contains the invisible control character {code})",
+                           _DELETE_IT)
+
+
+# PyYAML's words for the mistakes editors make, and what to do, in the edition's languages.
+_YAML_PROBLEMS = {
+    "found unexpected end of stream": ("引号没有闭合", "在这个值的末尾补上同样的引号 (close the quote at the end of this value)"),
+    "mapping values are not allowed": ("值里有“: ”，YAML 把它读成了新的键",
+                                       "给整个值加上引号，或把半角冒号改成全角“：” (quote the whole value, or use the full-width colon “：”)"),
+    "did not find expected '-' indicator": ("列表项的缩进与上一项不一致",
+                                            "让每个“- ”与上一项的“- ”对齐 (align each '- ' with the one above)"),
+    "did not find expected key": ("缩进与上一行不一致", "让同一层的键对齐，用空格缩进 (align keys of one level, indenting with spaces)"),
+    "cannot start any token": ("有制表符（Tab）或不能放在这里的字符", "用空格缩进；特殊字符放进引号 (indent with spaces; quote special characters)"),
+    "did not find expected ',' or ']'": ("方括号列表没有闭合", "在列表末尾补上“]” (close the list with ']')"),
+}
+
+
+def yaml_error(path: Path, text: str, err: yaml.YAMLError) -> EditionError:
+    """A YAML syntax error at the line where the mistake starts (an unclosed quote is reported by
+    PyYAML at the end of the file, its opening at the context mark), in the editor's words."""
+    if isinstance(err, yaml.reader.ReaderError):
+        char = chr(err.character) if isinstance(err.character, int) else str(err.character)
+        return EditionError(path, text[:err.position].count("\n") + 1,
+                            f"含有 YAML 不允许的字符 U+{ord(char[:1] or ' '):04X} (contains a character YAML does not allow)",
+                            _DELETE_IT)
+    problem = getattr(err, "problem", None) or str(err)
+    zh, fix = next((v for k, v in _YAML_PROBLEMS.items() if k in problem),
+                   ("格式有误", "检查这一行的缩进和引号 (check indentation and quoting on that line)"))
+    mark = getattr(err, "context_mark", None) if "end of stream" in problem else None
+    mark = mark or getattr(err, "problem_mark", None)
+    return EditionError(path, mark.line + 1 if mark else None, f"YAML {zh} (malformed YAML: {problem})", fix)
 
 
 def _refuse_unsafe_events(path: Path, text: str) -> None:

@@ -213,10 +213,12 @@ def test_an_issuer_the_raw_text_does_not_name_is_refused(project):
         load_text(spec)
 
 
-def test_bibtex_escapes_braces():
-    entry = {"id": "x", "title": "a{b}\\", "author": [{"literal": "某"}], "issued": {"date-parts": [[2010]]},
-             "container-title": "汇编", "URL": "https://e.org/", "language": "zh-CN", "type": "document"}
-    assert "title = {a\\{b\\}\\textbackslash{}}" in citations.bibtex([entry])
+def test_bibtex_escapes_braces_and_latex_specials_but_reads_the_url_verbatim():
+    entry = {"id": "x", "title": "a{b}\\ 50%_$#&^~", "author": [{"literal": "某"}], "issued": {"date-parts": [[2010]]},
+             "container-title": "汇编", "URL": "https://e.org/a_b%20c", "language": "zh-CN", "type": "document"}
+    out = citations.bibtex([entry])
+    assert "title = {a\\{b\\}\\textbackslash{} 50\\%\\_\\$\\#\\&\\textasciicircum{}\\textasciitilde{}}" in out
+    assert "url = {https://e.org/a_b%20c}" in out
 
 
 def test_text_pages_have_citation_meta_and_json_ld(site, edition):

@@ -54,6 +54,7 @@ FIELDS = {
                                     ("overrides", 0, "example"), ("overrides", 0, "opencc_gives"),
                                     ("kept", 0, "phrase"), ("kept", 0, "reason")],
     "edition.yml": [("site_name",), ("variants", 0, "label"), ("variants", 1, "label")],
+    "source_texts/references.yml": [(0, "label"), (0, "title"), (0, "publisher")],
 }
 
 
@@ -149,6 +150,7 @@ MARKDOWN_PAYLOADS = {
     "20,000 brackets": "[" * 20_000,
     "deep quotes": "> " * 5_000 + "引文",
     "traditional script link": "見[點此](javascript:alert(1))。",
+    "table of contents": "注释正文。\n\n[TOC]",
 }
 
 
@@ -270,6 +272,30 @@ def test_yaml_forms_the_data_never_uses_are_refused_with_their_line(tmp_path, te
     assert err.value.message.startswith(f"{path}:{line}: ") and cause in err.value.message
 
 
+@pytest.mark.parametrize("text,line,cause", [
+    ('a: 1\nb: "开了没关\nc: 2\nd: 3\n', 2, "YAML 引号没有闭合"),
+    ("- term: 甲\n  gloss: 乙: 丙\n", 2, "YAML 值里有“: ”"),
+    ("- term: 甲\n  gloss: 乙\n - term: 丙\n", 3, "YAML 列表项的缩进与上一项不一致"),
+    ("a:\n\tb: 1\n", 2, "YAML 有制表符（Tab）"),
+    ("a: 1\nb: 甲\x01乙\n", 2, "含有 YAML 不允许的字符 U+0001"),
+])
+def test_yaml_syntax_errors_name_the_line_where_the_mistake_starts(tmp_path, text, line, cause):
+    path = tmp_path / "x.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        load_yaml(path)
+    assert err.value.message.startswith(f"{path}:{line}: {cause}"), err.value.message
+
+
+def test_invisible_controls_in_a_raw_text_are_dropped_in_reading(tmp_path):
+    """The file stays as received; what is read holds nothing XML (the TEI) cannot carry and no
+    bidi control that would reorder what a reader sees. Controls Python reads as whitespace
+    stay whitespace, so a debris phrase matched across them still matches."""
+    path = tmp_path / "raw.txt"
+    path.write_bytes("网页\f残留\x1c垃圾\x01标\u202e题\n正文".encode("utf-8"))
+    assert read_raw_text(path) == "网页 残留 垃圾标题\n正文"
+
+
 def test_oversized_file_is_refused_without_reading_it(tmp_path):
     path = tmp_path / "huge.yml"
     with open(path, "wb") as out:
@@ -299,8 +325,11 @@ def test_a_300000_character_raw_text_is_within_the_limits(tmp_path):
     (f"source_texts/{LIU}.yml", ("speaker",), "  ", "只有空白 (only whitespace)"),
     (f"source_texts/{LIU}.yml", ("occasion",), "待定", "the draft's placeholder"),
     ("source_texts/references.yml", (0, "url"), 'https://example.org/"onmouseover=x', "url: 'https://example.org/"),
+    (f"source_texts/{LIU}.yml", ("source",), "evil\n\n- **伪造**：x\n.txt", "is not a plain file name"),
+    (f"source_texts/{QA}.yml", ("debris", 0, "text"), "网页\f残留", "debris.0.text: 含有不可见的控制字符 U+000C"),
+    (f"source_texts/annotations/{QA}.yml", (0, "body"), "反\u202e转", "body: 含有不可见的控制字符 U+202E"),
 ])
-def test_dates_must_exist_and_patterns_refuse_a_trailing_newline(project, edition, rel, key_path, value, cause):
+def test_dates_names_and_formats_are_checked_field_by_field(project, edition, rel, key_path, value, cause):
     path = project / rel
 
     def change(data):
@@ -376,7 +405,7 @@ def test_symlinks_out_of_the_project_are_refused(project, rel):
     link.symlink_to(OUTSIDE)
     result = run_cli(project, "site")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f"{link}:1: 是指向项目之外的符号链接 (is a symlink leading out of the project" in result.stderr, result.stderr
+    assert f"{link}:1: 是指向编辑文件夹（source_texts/、docs/、overrides/）之外的符号链接 (is a symlink leading out of the editorial folders" in result.stderr, result.stderr
     assert not (project / "site").exists()
 
 
@@ -386,10 +415,39 @@ def test_a_symlinked_folder_out_of_the_project_is_refused(project, tmp_path):
     (outside / "secret.md").write_text("# 秘密\n", encoding="utf-8")
     (project / "docs" / "more").symlink_to(outside)
     message = refusal(project).message
-    assert "docs/more:1: 是指向项目之外的符号链接 (is a symlink leading out of the project" in message
+    assert "docs/more:1: 是指向编辑文件夹（source_texts/、docs/、overrides/）之外的符号链接 (is a symlink leading out of the editorial folders" in message
 
 
-def test_a_symlink_inside_the_project_is_fine(project):
+def test_a_variant_folder_the_site_already_uses_is_named_in_edition_yml(project):
+    settings = project / "edition.yml"
+    edit_yaml(settings, lambda data: put(data, ("variants", 1, "path"), "texts"))
+    result = run_cli(project, "site")
+    line = next(i for i, text in enumerate(settings.read_text(encoding="utf-8").splitlines(), 1) if "path: texts" in text)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{settings}:{line}: 版本“zh-Hant”的文件夹“texts”已被网站本身使用" in result.stderr, result.stderr
+    assert not (project / "site").exists()
+
+
+def test_the_safety_check_renders_with_the_site_s_markdown_extensions(root):
+    """A note is judged as MkDocs will render it: an extension left out of the check ([TOC] once)
+    would let its syntax through unjudged."""
+    from build_tools.safety import EXTENSIONS
+
+    configured = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    assert sorted(EXTENSIONS) == sorted(next(iter(e)) if isinstance(e, dict) else e for e in configured)
+
+
+def test_a_symlink_into_the_checkout_s_own_files_is_refused(project):
+    """`.git/config` holds CI's credentials: a raw text linked there would be published."""
+    (project / ".git").mkdir(exist_ok=True)
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    raw = project / "source_texts" / f"{LIU}.txt"
+    raw.unlink()
+    raw.symlink_to(project / ".git" / "HEAD")
+    assert f"{raw}:1: 是指向编辑文件夹" in refusal(project).message
+
+
+def test_a_symlink_inside_the_editorial_folders_is_fine(project):
     (project / "docs" / "about-too.md").unlink(missing_ok=True)
     (project / "docs" / "assets" / "copy.css").symlink_to(project / "docs" / "assets" / "edition.css")
     load_edition(project)

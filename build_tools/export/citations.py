@@ -187,8 +187,16 @@ def renderings(edition) -> dict[str, dict[str, dict]]:
     return found
 
 
-def _bibtex_escape(text: str) -> str:
-    return "".join({"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}.get(ch, ch) for ch in text)
+_BIBTEX_BRACES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
+# LaTeX reads these as commands in a title or a note; a `url` field is read verbatim by biblatex
+# and the url package, so there only the braces that end the field are escaped.
+_LATEX_SPECIALS = {**_BIBTEX_BRACES, "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&", "_": "\\_",
+                   "^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
+
+
+def _bibtex_escape(text: str, verbatim: bool = False) -> str:
+    table = _BIBTEX_BRACES if verbatim else _LATEX_SPECIALS
+    return "".join(table.get(ch, ch) for ch in text)
 
 
 # RIS has no type for a speech or an interview (no SPEECH: a reference manager falls back to its
@@ -212,7 +220,7 @@ def bibtex(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
         if notes:
             fields["note"] = "；".join(notes)
         # the author is a name as written (a person, an office): double braces keep BibTeX from splitting it
-        body = ",\n".join(f"  {k} = {{{'{' if k == 'author' else ''}{_bibtex_escape(v)}{'}' if k == 'author' else ''}}}"
+        body = ",\n".join(f"  {k} = {{{'{' if k == 'author' else ''}{_bibtex_escape(v, verbatim=k == 'url')}{'}' if k == 'author' else ''}}}"
                           for k, v in fields.items())
         out.append(f"@misc{{{e['id']},\n{body}\n}}\n")
     return "\n".join(out)
