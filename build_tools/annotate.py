@@ -12,8 +12,10 @@ import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from build_tools.convert import traditional_only_characters
 from build_tools.errors import EditionError, EditionErrors
 from build_tools.model import ANCHOR, Document, Span
 from build_tools.safety import unsafe_reason
@@ -87,7 +89,8 @@ def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]
     for i, raw in enumerate(located.data):
         line = located.line_of((i,))
         try:
-            found.append(_note(raw, doc, path, line, seen, anchors, located.line_of((i, "paragraph"))))
+            found.append(_note(raw, doc, path, line, seen, anchors, located.line_of((i, "paragraph")),
+                               located.line_of((i, "quote"))))
         except EditionError as err:
             errors.append(err)
     if errors:
@@ -97,7 +100,7 @@ def _load_file(path: Path, doc: Document, anchors: set[str]) -> tuple[Note, ...]
 
 
 def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int], anchors: set[str],
-          paragraph_line: int) -> Note:
+          paragraph_line: int, quote_line: int) -> Note:
     note_id = raw["id"]
 
     def fail(problem: str, english: str, fix: str, at: int = line) -> EditionError:
@@ -124,7 +127,7 @@ def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int],
                            "注释用普通 Markdown：文字、强调、列表和 http(s) 链接 "
                            "(notes are plain Markdown: text, emphasis, lists and http(s) links)")
     quote, prefix, suffix = (strip_ws(raw.get(k, "")) for k in ("quote", "prefix", "suffix"))
-    start = _find_quote(block.text, quote, prefix, suffix, fail, doc, raw["paragraph"])
+    start = _find_quote(block.text, quote, prefix, suffix, partial(fail, at=quote_line), doc, raw["paragraph"])
     return Note(slug=doc.meta.slug, id=note_id, paragraph=raw["paragraph"], quote=quote, prefix=prefix, suffix=suffix,
                 kind=raw.get("kind", "explanation"), body=body, author=raw["author"], date=raw["date"],
                 sources=tuple(raw["sources"]), start=start, end=start + len(quote), number=0, path=path, line=line)
@@ -133,10 +136,8 @@ def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int],
 def _find_quote(text: str, quote: str, prefix: str, suffix: str, fail, doc: Document, paragraph: str) -> int:
     starts = [m.start() for m in re.finditer(re.escape(quote), text)]
     if not starts:
-        elsewhere = [b.id for b in doc.paragraphs if quote in b.text]
-        hint = (f"这段文字在 {'、'.join(elsewhere)} (it occurs in {', '.join(elsewhere)})" if elsewhere
-                else "从文本页逐字复制 (copy the words exactly from the text page)")
-        raise fail(f"{paragraph} 中找不到引文“{quote}”", f"quote '{quote}' not found in {paragraph}", hint)
+        raise fail(f"{paragraph} 中找不到引文“{quote}”", f"quote '{quote}' not found in {paragraph}",
+                   _not_found_hint(quote, doc))
     fitting = [s for s in starts if text[:s].endswith(prefix) and text[s + len(quote):].startswith(suffix)]
     if len(fitting) == 1:
         return fitting[0]
@@ -155,6 +156,23 @@ def _find_quote(text: str, quote: str, prefix: str, suffix: str, fail, doc: Docu
                    f"quote '{quote}' is ambiguous: it occurs {len(starts)} times in {paragraph}")
     raise fail(*problem, "加上 prefix 和/或 suffix：引文紧前、紧后的几个字 "
                "(add 'prefix' and/or 'suffix': the words just before/after the quote)")
+
+
+def _not_found_hint(quote: str, doc: Document) -> str:
+    """Where the words are, or why they cannot be found as written."""
+    paragraphs = doc.paragraphs
+    elsewhere = [b.id for b in paragraphs if quote in b.text]
+    if elsewhere:
+        return f"这段文字在 {'、'.join(elsewhere)} (it occurs in {', '.join(elsewhere)})"
+    across = next(((a.id, b.id) for a, b in zip(paragraphs, paragraphs[1:]) if quote in a.text + b.text), None)
+    if across:
+        return (f"引文跨越了 {'、'.join(across)} 两段；注释的引文只能在一段之内，只引其中一段的文字 "
+                f"(the quote runs across {' and '.join(across)}: a note quotes words within one paragraph)")
+    traditional = [ch for ch in quote if ch in traditional_only_characters()]
+    if traditional:
+        return (f"引文里有繁体字（{'、'.join(dict.fromkeys(traditional))}）：注释按简体底本核对，请从简体页面复制 "
+                "(the quote has traditional characters: notes are checked against the simplified text; copy from the simplified page)")
+    return "从文本页逐字复制 (copy the words exactly from the text page)"
 
 
 def attach(doc: Document, notes: tuple[Note, ...]) -> Document:

@@ -12,28 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from build_tools.convert import opencc_dictionary
+from build_tools.convert import st_characters
+from build_tools.errors import EditionError
 from build_tools.load import handwritten_files
 
 CONTEXT = 6
 
 
-def st_characters() -> dict[str, tuple[str, ...]]:
-    """Simplified character -> its traditional candidates, from OpenCC's STCharacters table."""
-    return opencc_dictionary("STCharacters")
-
-
 def ambiguous_characters() -> dict[str, tuple[str, ...]]:
     return {s: t for s, t in st_characters().items() if len(t) > 1}
-
-
-def simplified_only(text: str, convert: Callable[[str], str], kept: tuple[str, ...] = ()) -> list[str]:
-    """Characters this variant's conversion never keeps as they are (e.g. 这, 们, 干 alone):
-    in converted text each one is a leftover, unless it stands in a reviewed `kept` phrase."""
-    table = st_characters()
-    for phrase in kept:  # each character may stand in either script
-        text = re.sub("".join(f"[{re.escape(ch)}{re.escape(convert(ch))}]" for ch in phrase), "", text)
-    return [ch for ch in text if ch in table and convert(ch) != ch]
 
 
 @dataclass(frozen=True)
@@ -65,6 +52,29 @@ def texts_of(edition) -> Iterator[tuple[str, str, str]]:
     for path in handwritten_files(edition.root / "docs"):
         if path.suffix == ".md":
             yield f"docs/{path.relative_to(edition.root / 'docs').as_posix()}", "page", path.read_text(encoding="utf-8")
+
+
+def check_conversion_quotes(edition) -> None:
+    """Each override's example and each kept phrase is quoted from the edition: an example that
+    is not is no regression case, and a kept phrase that no longer occurs hides nothing."""
+    path = edition.source_dir / "conversion.yml"
+    wanted = {o.example: o.line for o in edition.conversion.overrides}
+    kept = set(edition.conversion.kept)
+    for _, _, text in texts_of(edition):
+        wanted = {example: line for example, line in wanted.items() if example not in text}
+        kept = {phrase for phrase in kept if phrase not in text}
+        if not wanted and not kept:
+            return
+    if wanted:
+        example, line = next(iter(wanted.items()))
+        raise EditionError(path, line, f"转换例外的例句“{example}”不在本版的文字中 (the override's example '{example}' is not in the edition)",
+                           "从文本、术语表、注释或手写页面中逐字复制出现这个词的原句 "
+                           "(copy, character for character, the phrase where the word occurs in a text, the glossary, a note or a page)")
+    phrase = next(iter(sorted(kept)))
+    line = next((i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if "phrase:" in text and phrase in text), None)
+    raise EditionError(path, line, f"保留的词语“{phrase}”已不在本版的文字中 (the kept phrase '{phrase}' no longer occurs in the edition)",
+                       "删去这一项 (remove the entry)")
 
 
 def audit(edition, convert: Callable[[str], str]) -> list[Occurrence]:

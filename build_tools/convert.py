@@ -64,13 +64,16 @@ def load_rules(path: Path, variants: tuple[Variant, ...] = ()) -> ConversionRule
     validate(doc, "conversion.schema.json")
     rules = ConversionRules(_overrides(doc), tuple(k["phrase"] for k in doc.data.get("kept", [])))
     if variants:
-        check_overrides(path, rules.overrides, variants)
+        check_overrides(path, rules, variants)
     return rules
 
 
-def check_overrides(path: Path, overrides: tuple[Override, ...], variants: tuple[Variant, ...]) -> None:
-    """Each override names only known variants, is listed once, and still gives its traditional
-    form in its own example once all the other overrides apply (else two overrides conflict)."""
+def check_overrides(path: Path, rules: ConversionRules, variants: tuple[Variant, ...]) -> None:
+    """Each override names only known variants, is listed once, writes no character the variant
+    would convert (a simplified form), records what OpenCC alone gives, and still gives its
+    traditional form in its own example once all the other overrides apply (else two overrides
+    conflict)."""
+    overrides = rules.overrides
     derived = {v.code: v for v in variants if not v.canonical}
     first: dict[str, Override] = {}
     for o in overrides:
@@ -90,10 +93,23 @@ def check_overrides(path: Path, overrides: tuple[Override, ...], variants: tuple
                                f"(override '{o.simplified}': its example '{o.example}' does not contain it)",
                                "引用语料中显示这个转换错误的原句 (quote the corpus phrase that shows the error)")
     for variant in derived.values():
-        convert = converter(variant, overrides)
+        convert, plain = converter(variant, overrides), converter(variant)
         for o in overrides:
             if o.variants and variant.code not in o.variants:
                 continue
+            left = simplified_only(o.traditional, plain, rules.kept)
+            if left:
+                raise EditionError(path, o.line, f"转换例外“{o.simplified}”：繁体写法“{o.traditional}”里的“{'、'.join(left)}”"
+                                   f"在 {variant.code} 中是简体字形 (override '{o.simplified}': '{''.join(left)}' in "
+                                   f"'{o.traditional}' is a simplified form in {variant.code})",
+                                   f"写繁体字形，如“{plain(''.join(left))}”；若这里确应保留，把词语加进 kept 并说明理由 "
+                                   f"(write the traditional form, e.g. '{plain(''.join(left))}'; if it is right here, "
+                                   "add the phrase to kept with a reason)")
+            if o.opencc_gives not in plain(o.example):
+                raise EditionError(path, o.line, f"转换例外“{o.simplified}”：opencc_gives“{o.opencc_gives}”不是 OpenCC 的结果，"
+                                   f"例句在 OpenCC 中是“{plain(o.example)}” (override '{o.simplified}': opencc_gives "
+                                   f"'{o.opencc_gives}' is not what OpenCC gives; the example becomes '{plain(o.example)}')",
+                                   "照抄 OpenCC 对这个词的转换结果 (copy what OpenCC makes of the phrase)")
             if o.traditional not in convert(o.example):
                 others = [f"'{x.simplified}' (line {x.line})" for x in overrides
                           if x is not o and x.simplified in o.example and (not x.variants or variant.code in x.variants)]
@@ -214,6 +230,28 @@ def traditional_forms() -> dict[str, frozenset[str]]:
     regional = (opencc_dictionary("TWVariants"), opencc_dictionary("HKVariants"))
     return {simp: frozenset(f for t in trads for f in (t, *(v for table in regional for v in table.get(t, ()))))
             for simp, trads in opencc_dictionary("STCharacters").items()}
+
+
+def st_characters() -> dict[str, tuple[str, ...]]:
+    """Simplified character -> its traditional candidates, from OpenCC's STCharacters table."""
+    return opencc_dictionary("STCharacters")
+
+
+@cache
+def traditional_only_characters() -> frozenset[str]:
+    """Characters that are only ever the traditional form of another (軟, 黨): never found in
+    the simplified canonical text."""
+    table = st_characters()
+    return frozenset(t for s, forms in table.items() for t in forms if t != s and t not in table)
+
+
+def simplified_only(text: str, convert: Callable[[str], str], kept: tuple[str, ...] = ()) -> list[str]:
+    """Characters this variant's conversion never keeps as they are (e.g. 这, 们, 干 alone):
+    in converted text each one is a leftover, unless it stands in a reviewed `kept` phrase."""
+    table = st_characters()
+    for phrase in kept:  # each character may stand in either script
+        text = re.sub("".join(f"[{re.escape(ch)}{re.escape(convert(ch))}]" for ch in phrase), "", text)
+    return [ch for ch in text if ch in table and convert(ch) != ch]
 
 
 def load_variants(edition: dict) -> tuple[Variant, ...]:

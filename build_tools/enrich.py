@@ -276,7 +276,7 @@ def load_glossary(path: Path, docs) -> tuple[Glossary, dict[str, list[Hit]]]:
     _READINGS.save()
     glossary = Glossary(tuple(entries))
     found = occurrences(glossary, docs)
-    errors = _cross_check(path, glossary, docs, found)
+    errors = _cross_check(doc, glossary, docs, found)
     if errors:
         raise EditionErrors(errors)
     return glossary, found
@@ -319,8 +319,8 @@ def _check_pinyin(path, line: int, term: str, stated: str) -> None:
                                        f"(not a reading of {token}: {' / '.join(readings(token))})", "改正声调或音节")
 
 
-def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit]]) -> list[EditionError]:
-    errors = []
+def _cross_check(doc, glossary: Glossary, docs, found: dict[str, list[Hit]]) -> list[EditionError]:
+    path, errors = doc.path, []
     owner: dict[str, Entry] = {}
     ids: dict[str, Entry] = {}
     blocks = {f"{d.meta.slug}#{'top' if b.role == 'title' else b.id}" for d in docs for b in d.blocks
@@ -328,9 +328,9 @@ def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit
     texts = {d.meta.slug: d for d in docs}
     matched_forms = {texts[h.slug].blocks[h.block].text[h.start:h.end] for hits in found.values() for h in hits}
     terms = glossary.by_term
-    for entry in glossary.entries:
+    for i, entry in enumerate(glossary.entries):
         where = f"term '{entry.term}'"
-        if entry.id in ids:
+        if entry.id in ids and ids[entry.id].term != entry.term:  # the same term twice is named below, once
             errors.append(EditionError(path, entry.line, f"{where}: id“{entry.id}”与“{ids[entry.id].term}”（第 "
                                        f"{ids[entry.id].line} 行）相同 (its id '{entry.id}' clashes with "
                                        f"'{ids[entry.id].term}' (line {ids[entry.id].line}))",
@@ -352,15 +352,16 @@ def _cross_check(path: Path, glossary: Glossary, docs, found: dict[str, list[Hit
                                            "术语表的词条必须见于语料：请核对写法，或删去 "
                                            "(glossary entries must occur in the corpus; check the spelling or "
                                            "remove it)"))
-        for ref in (*entry.sources, *(e.source for e in entry.events)):
+        for at, ref in [*(((i, "sources"), s) for s in entry.sources),
+                        *(((i, "events", k), e.source) for k, e in enumerate(entry.events))]:
             if ANCHOR.match(ref) and ref not in blocks:
-                errors.append(EditionError(path, entry.line, f"{where}: 来源锚点“{ref}”不存在 "
+                errors.append(EditionError(path, doc.line_of(at), f"{where}: 来源锚点“{ref}”不存在 "
                                            f"(source anchor '{ref}' does not exist)",
                                            "用现有段落的 <标识>#p段号（见文本页） "
                                            "(use <slug>#pN of an existing paragraph (see the text page))"))
         for rel in entry.related:
             if rel not in terms:
-                errors.append(EditionError(path, entry.line, f"{where}: 相关词条“{rel}”不在术语表中 "
+                errors.append(EditionError(path, doc.line_of((i, "related")), f"{where}: 相关词条“{rel}”不在术语表中 "
                                            f"(related entry '{rel}' is not in the glossary)",
                                            "用术语写出另一个词条 (name another entry by its term)"))
         if entry.term in entry.related or len(set(entry.related)) < len(entry.related):

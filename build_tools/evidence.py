@@ -149,6 +149,14 @@ SOURCE_FIX = ("写现有段落的 <标识>#p段号，或 references.yml 中登�
               "(write <slug>#pN of an existing paragraph, or a label registered in references.yml)")
 
 
+def _source_fix(source: str) -> str:
+    numbered = re.fullmatch(r"(.+)#(\d+)", source)  # the number as the page shows it, without its p
+    if numbered:
+        meant = f"{numbered[1]}#p{numbered[2]}"
+        return f"是不是 {meant}？段落锚点写 p 加段号 (did you mean {meant}? a paragraph anchor is p and its number)"
+    return SOURCE_FIX
+
+
 class Problem(str):
     """What a claim's sources do not hold (compared and printed as its text), with what to do and
     the field it is about."""
@@ -172,7 +180,8 @@ class Evidence:
     def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[Problem]:
         """What in `text` the cited sources do not hold (empty when all is grounded)."""
         out = [Problem(f"来源“{s}”既不是语料锚点，也不是 references.yml 中的文献 "
-                       f"(source '{s}' is neither a corpus anchor nor a reference in references.yml)", SOURCE_FIX, "sources")
+                       f"(source '{s}' is neither a corpus anchor nor a reference in references.yml)",
+                       _source_fix(s), "sources")
                for s in sources if not ANCHOR.match(s) and s not in self.references]
         out += [Problem(f"来源“{s}”不指向语料中的任何段落 (source '{s}' names no paragraph of the corpus)",
                         SOURCE_FIX, "sources") for s in sources if ANCHOR.match(s) and s not in self.paragraphs]
@@ -187,9 +196,12 @@ class Evidence:
         for q in quotations(text):
             if _fold(q) not in exempt and not any(_holds(p, q) for p in held):
                 held_by = [s for s in sources if s in self.paragraphs]
-                cited = ", ".join(held_by) or "no corpus paragraph"
-                zh = f"所引段落 {'、'.join(held_by)} 中没有" if held_by else "没有引用语料段落，无法核对"
-                out.append(Problem(f"{zh}引文“{q}” (quotation “{q}” is not in {cited})"))
+                if held_by:
+                    out.append(Problem(f"所引段落 {'、'.join(held_by)} 中没有引文“{q}” "
+                                       f"(quotation “{q}” is not in {', '.join(held_by)})"))
+                else:
+                    out.append(Problem(f"没有引用语料段落，无法核对引文“{q}” "
+                                       f"(quotation “{q}” cannot be checked: no corpus paragraph is cited)"))
         return out
 
     def date_problem(self, date: str, source: str) -> str:
@@ -222,10 +234,10 @@ def check(source_dir: Path, docs) -> None:
         for i, raw in enumerate(doc.data or []):
             claim = f"term '{raw['term']}'"
             sources, mentions = tuple(raw["sources"]), tuple(raw.get("mentions", []))
-            for field in ("gloss", "explanation"):
-                for problem in evidence.problems(fold_cjk(raw[field]), sources, mentions):
-                    errors.append(EditionError(glossary, doc.line_of((i, problem.field or field)), f"{claim} {field}: {problem}",
-                                               problem.fix))
+            found = [(problem.field or field, problem) for field in ("gloss", "explanation")
+                     for problem in evidence.problems(fold_cjk(raw[field]), sources, mentions)]
+            for field, problem in dict.fromkeys(found):  # a bad source is the entry's, not each field's
+                errors.append(EditionError(glossary, doc.line_of((i, field)), f"{claim} {field}: {problem}", problem.fix))
             for k, event in enumerate(raw.get("events", [])):
                 for problem in [Problem(evidence.date_problem(event["date"], event["source"])),
                                 *evidence.problems(event["label"], (event["source"],), mentions)]:

@@ -140,7 +140,10 @@ def guess_occasion(title: str) -> Guess:
 
 def short_title_of(speaker: str, occasion: str, title: str) -> Guess:
     base = f"{''.join(speaker.split())}：{occasion}讲话" if occasion != "待定" and speaker != "待定" else title
-    return Guess(base[:24], "导航用短题，至多24字")
+    short = base[:24]
+    if short.count("（") > short.count("）"):  # cut inside a bracket: end before it
+        short = short[:short.rindex("（")]
+    return Guess(short, "导航用短题，至多24字")
 
 
 def unique_phrase(skeleton: str, start: int, minimum: int = 8, maximum: int = 24) -> str | None:
@@ -167,9 +170,13 @@ def guess_structure(lines: list[str], title: Guess, speaker: Guess, date_line: s
         if HEADING.match(line) and len(line) <= 40 and not line.endswith("。"):
             if skeleton.count(strip_ws(line)) == 1:
                 structure.append(("heading", line, "小标题？确认层级（level: 3 为下级标题）"))
+    line_starts, at = set(), 0  # skeleton offsets where the raw text already starts a line
+    for line in lines:
+        line_starts.add(at)
+        at += len(strip_ws(line))
     for m in MARK.finditer(skeleton):
         phrase = unique_phrase(skeleton, m.start(1))
-        if phrase:
+        if phrase and m.start(1) not in line_starts:
             structure.append(("break", phrase, f"原文“{m.group(1)}”处另起一段？不需要就删去此行"))
     return structure
 

@@ -16,6 +16,7 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 from build_tools import evidence, manifest, references
+from build_tools.audit import check_conversion_quotes
 from build_tools.annotate import Note, annotation_path, attach, load_notes
 from build_tools.convert import (ConversionRules, Variant, convert_document, converter, keeping_tagged_script, load_rules,
                                  load_variants)
@@ -135,6 +136,7 @@ def check(edition: Edition, drafts: bool = False) -> None:
     if reviews:
         raise EditionErrors(reviews)
     evidence.check(edition.source_dir, edition.docs)
+    check_conversion_quotes(edition)
     check_final_markdown(edition)
 
 

@@ -45,7 +45,7 @@ FORMAT_FIXES = {
                  "(name the source in plain words (title, publisher, date, URL) or as <slug>#pN)",
     "term": "照正文写出中文词语 (write the term in Chinese as it occurs in the texts)",
     "han": "只写汉字，与简体字数相同 (write the phrase in Han characters only, the same length as the simplified one)",
-    "file-name": "用简单的文件名，如 cxzy-edition (use a plain file name such as cxzy-edition)",
+    "file-name": "用简单的文件名：字母、数字、“.”“_”“-”，如 2010-xinhua-qa.txt (use a plain file name: letters, digits, '.', '_', '-')",
     "url-path": "用文件夹名，如 zh-Hant (use a folder name such as zh-Hant)",
     "http-url": "写完整的 http:// 或 https:// 地址 (use a full http:// or https:// address)",
 }
@@ -190,6 +190,12 @@ def _quoting_fix(key_path: tuple, value) -> str:
     return f'加上引号，写成 {key}"{value}" (put it in quotes)'
 
 
+def quoted_fails_pattern(schema: dict, value) -> bool:
+    """Quoting would not help: `paragraph: 6` quoted is still not `p6`."""
+    pattern = schema.get("pattern") if isinstance(schema, dict) else None
+    return bool(pattern) and not re.search(pattern, str(value))
+
+
 def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> list[EditionError]:
     key_path = tuple(error.absolute_path)
     where = field_name(doc.data, key_path)
@@ -227,7 +233,7 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
         if expected == "string" and isinstance(value, (int, float, bool)):  # YAML read `2010` or `yes` as a number or truth value
             return [err(f"应为{TYPE_NAMES['string']}，YAML 把 {value!r} 读成了{'真假值' if isinstance(value, bool) else '数字'} "
                         f"(should be a string: YAML read it as a {'boolean' if isinstance(value, bool) else 'number'})",
-                        _quoting_fix(key_path, value))]
+                        hint if quoted_fails_pattern(schema, value) else _quoting_fix(key_path, value))]
         return [err(f"应为{TYPE_NAMES.get(expected, expected)} (should be {expected})")]
     if kind in ("minLength", "maxLength"):
         short = kind == "minLength"
@@ -236,7 +242,9 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
     if kind == "format":
         cause = f"{error.cause or error.message}"
         problem = FORMAT_PROBLEMS.get(error.validator_value)
-        return [err(f"{problem} ({cause})" if problem else cause, FORMAT_FIXES.get(error.validator_value, hint))]
+        fix = (f"填写在原文或出处中核实过的值 (fill in the value, verified in the text or its source)"
+               if PLACEHOLDER in cause else FORMAT_FIXES.get(error.validator_value, hint))
+        return [err(f"{problem} ({cause})" if problem else cause, fix)]
     if kind == "oneOf" and isinstance(value, dict):
         actions = [k for k in schema.get("properties", {}) if k not in ("level", "reason")]
         return [err(f"每条须恰有一个动作 (exactly one action), 这里是 {sorted(value)}",

@@ -97,6 +97,22 @@ def test_note_errors_name_file_line_and_id(project, text, message):
     assert f"{path}:" in err.value.message
 
 
+def test_a_quote_not_found_is_named_at_its_line_with_why(project, edition):
+    """Two mistakes an editor makes copying words: from the traditional page, and across the
+    end of a paragraph. Each is named, at the quote's own line."""
+    doc = next(d for d in edition.docs if d.meta.slug == QA)
+    first, second = doc.paragraphs[5], doc.paragraphs[6]
+    for quote, why in [("五個好", "引文里有繁体字（個）"),
+                       (first.text[-4:] + second.text[:4], f"引文跨越了 {first.id}、{second.id} 两段")]:
+        path = notes_file(project)
+        good = path.read_text(encoding="utf-8")
+        _, line = add_note(project, note(paragraph=first.id, quote=quote))
+        with pytest.raises(EditionError) as err:
+            load_notes(project / "source_texts", docs_of(project))
+        assert err.value.message.startswith(f"{path}:{line + 2}: note 'test-note': ") and why in err.value.message
+        path.write_text(good, encoding="utf-8")
+
+
 def test_an_unknown_paragraph_is_named_once_at_its_line(project):
     path, line = add_note(project, note(paragraph="p99"))
     result = run_cli(project, "check")
@@ -112,11 +128,11 @@ def test_an_unregistered_source_is_named_at_the_sources_line(project):
     assert "或 references.yml 中登记的标签" in result.stderr
 
 
-def test_error_line_points_at_the_note(project):
+def test_a_quote_that_does_not_fit_is_named_at_the_quote_line(project):
     path, line = add_note(project, note(quote="六带头"))
     with pytest.raises(EditionError) as err:
         load_notes(project / "source_texts", docs_of(project))
-    assert err.value.message.startswith(f"{path}:{line}: note 'test-note'")
+    assert err.value.message.startswith(f"{path}:{line + 2}: note 'test-note'")
 
 
 def test_unknown_text_file_is_refused(project):

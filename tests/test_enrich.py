@@ -164,6 +164,20 @@ def test_error_line_points_at_the_entry(project):
     assert err.value.message.startswith(f"{path}:{line}: term '三张皮'")
 
 
+def test_a_missing_anchor_is_named_at_the_sources_line_and_a_duplicate_term_once(project):
+    path, line = edit_glossary(project, "  sources: [2010-xinhua-qa#p6]\n  related: [五带头, 创先争优]",
+                               "  sources: [2010-xinhua-qa#p99]\n  related: [五带头, 创先争优]")
+    with pytest.raises(EditionError) as err:
+        load_glossary(path, _docs(project))
+    assert err.value.message.startswith(f"{path}:{line}: term ") and "#p99" in err.value.message
+    path, line = edit_glossary(project, "  sources: [2010-xinhua-qa#p99]\n", "  sources: [2010-xinhua-qa#p6]\n")
+    path, line = edit_glossary(project, "- term: 体内循环\n", "- term: 两张皮\n")
+    with pytest.raises(EditionError) as err:
+        load_glossary(path, _docs(project))
+    message = err.value.message  # one error for one mistake, not also its id's clash
+    assert message.count("duplicate term") == 1 and "clashes with" not in message, message
+
+
 @pytest.mark.parametrize("stated", ["zhōu qù", "zhōu qū/qù"])
 def test_wrong_tone_is_refused_also_among_alternatives(project, stated):
     path, _ = edit_glossary(project, "  pinyin: zhōu qū/qǔ\n", f"  pinyin: {stated}\n")

@@ -73,6 +73,10 @@ def test_unregistered_public_source_and_unknown_anchor_are_named():
     problems = "\n".join(EV.problems("无引文", ("维基百科“某”条", "2010-test#p9")))
     assert "source '维基百科“某”条' is neither a corpus anchor nor a reference in references.yml" in problems
     assert "source '2010-test#p9' names no paragraph of the corpus" in problems
+    unnumbered = EV.problems("无引文", ("2010-test#9",))
+    assert [p.fix for p in unnumbered] == ["是不是 2010-test#p9？段落锚点写 p 加段号 (did you mean 2010-test#p9? a paragraph anchor is p and its number)"]
+    assert EV.problems("“无处可查”", ()) == ["没有引用语料段落，无法核对引文“无处可查” "
+                                         "(quotation “无处可查” cannot be checked: no corpus paragraph is cited)"]
 
 
 @pytest.mark.parametrize("date, forms", [("2010-04-06", ("4月6日",)), ("2011-01", ("1月",)), ("2007", ("2007",))])

@@ -52,6 +52,18 @@ def test_headings_and_paragraph_marks_are_proposed(guessed):
     assert all(skeleton.count(b) == 1 for b in breaks)  # every quoted phrase is unique
 
 
+def test_no_break_is_proposed_where_the_raw_text_already_starts_a_line():
+    raw = "在某会议上的讲话\n同志们：今天开会。一是要学习。\n二是要实践，这是一句话。\n"
+    breaks = [phrase for role, phrase, _ in draft(raw, "x.txt").structure if role == "break"]
+    assert [b[:2] for b in breaks] == ["一是"]
+
+
+def test_a_short_title_is_not_cut_inside_a_bracket():
+    title = "在全县创先争优活动推进会暨表彰大会上的讲话（2011年6月20日）"
+    short = draft(f"{title}\n同志们：今天开会。\n", "x.txt").short_title.value
+    assert short == title[:title.index("（")][:24] and "（" not in short
+
+
 @pytest.mark.parametrize("line, date", [("（2011年6月20日）", "2011-06-20"), ("二〇一〇年五月二十日", "2010-05-20"),
                                         ("2010年7月", "2010-07"), ("无日期", "")])
 def test_dates_in_digits_or_chinese_numerals(line, date):

@@ -187,6 +187,11 @@ def test_conversion_into_markup_or_across_overrides_is_refused_by_check_and_site
         "markup": (lambda d: put(d, ("overrides", 0, "traditional"), "<b>"), "holds more than Han characters"),
         "unknown variant": (lambda d: put(d, ("overrides", 0, "variants"), ["zh-XX"]), "unknown variant zh-XX"),
         "listed twice": (lambda d: d["overrides"].append(dict(d["overrides"][0])), "is listed twice"),
+        "simplified form kept": (lambda d: d["overrides"].append({**d["overrides"][0], "simplified": "党员", "traditional": "党員",
+                                                                  "opencc_gives": "黨員", "example": "广大党员"}),
+                                 "'党' in '党員' is a simplified form in zh-Hant"),
+        "opencc_gives misrecorded": (lambda d: put(d, ("overrides", 0, "opencc_gives"), "個中央"),
+                                     "opencc_gives '個中央' is not what OpenCC gives"),
         "conflict": (lambda d: d["overrides"].append({**d["overrides"][0], "simplified": "个中", "traditional": "箇中"}),
                      "conflicts with"),
     }

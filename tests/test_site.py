@@ -140,7 +140,7 @@ def test_traditional_pages_contain_no_simplified_only_character(site, edition):
     """Everything a reader of a traditional page reads or hears (text, tooltips, accessible labels),
     except a passage the page itself tags as simplified (<span lang="zh-Hans">) or as another
     language (a Japanese title)."""
-    from build_tools.audit import simplified_only
+    from build_tools.convert import simplified_only
     from build_tools.convert import converter
     from tests.sitecheck import soup
 
