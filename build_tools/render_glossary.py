@@ -14,7 +14,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
-from build_tools.model import Document
+from build_tools.model import Document, date_order
 from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_months, catalogued_by_month,
                                 catalogue_path, date_cell, display_date, front_matter, md_escape, source_link,
                                 text_page_path)
@@ -163,9 +163,9 @@ def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | No
                          f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{source_link(ev.source, by_slug, '', t, refs)}"))
     lines = [front_matter(t("大事年表"), t("本版所收文献与文中提到的事件，按日期排列，附出处")), GENERATED_STAMP, "",
              f"# {t('大事年表')} {{: #top }}", "",
-             t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度。"), "",
+             t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度；只知年份或月份的，排在该年、该月之末。"), "",
              f"| {t('日期')} | {t('事件')} | {t('条目与出处')} |", "|---|---|---|"]
-    lines += [f"| {date_cell(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: r[0])]
+    lines += [f"| {date_cell(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: date_order(r[0]))]
     return "\n".join(lines) + "\n"
 
 

@@ -117,13 +117,14 @@ def _pair_tables(parallels: list[Parallel], docs: dict[str, Document], t, up: st
         a_title, b_title = docs[sa].meta.short_title, docs[sb].meta.short_title
         lines += [f"## {display_date(docs[sa].meta.date)} {md_escape(a_title)} ↔ "
                   f"{display_date(docs[sb].meta.date)} {md_escape(b_title)}（{len(pars)}） {{: #{sa}--{sb} }}", "",
+                  '<div class="parallel-pairs" markdown>', "",  # on a phone: the two wordings side by side
                   f"| {md_escape(a_title)} | {md_escape(b_title)} | {t('相似度')} |", "|---|---|---|"]
         for par in pars:
             a, b = marked_snippets(par.a, par.b, docs)
             link_a = f"[¶{par.a.paragraph[1:]}]({up}{text_page_path(sa)}#{par.a.paragraph})"
             link_b = f"[¶{par.b.paragraph[1:]}]({up}{text_page_path(sb)}#{par.b.paragraph})"
             lines.append(f"| {link_a} {a} | {link_b} {b} | {round(par.similarity * 100)}% |")
-        lines.append("")
+        lines += ["", "</div>", ""]
     return lines
 
 

@@ -15,6 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from build_tools.model import date_order
 from build_tools.convert import converter
 from build_tools.pipeline import render_all
 from build_tools.render import (CATALOGUE_ROWS, INTERVENTION_LABELS, GENERATED_STAMP, anchor_label, attr_escape,
@@ -277,3 +278,12 @@ def test_an_archive_s_text_links_its_month_and_each_month_its_neighbours(edition
     assert month in pages and f"texts/{doc.meta.slug}/" in pages[month]
     assert f"[同月文献](../../{month}#{doc.meta.slug})" in render_text_page(doc, str, month_page=month)
     assert month_catalogue(doc, CATALOGUE_ROWS) == "" and "同月文献" not in render_text_page(doc, str)
+
+
+def test_the_timeline_puts_a_year_s_undated_rows_at_its_end(edition):
+    """As a chronicle's 是年: a text known only to its year does not stand before the events of
+    that year's spring."""
+    timeline = render_timeline(edition.glossary, list(edition.docs), str, edition.references)
+    shown = [re.sub(r"<[^>]+>", "", row.split("|")[1]).strip() for row in timeline.splitlines() if row.startswith("| <")]
+    as_dates = ["-".join(f"{int(n):02d}" for n in re.findall(r"\d+", cell)) for cell in shown]
+    assert as_dates == sorted(as_dates, key=date_order) and len(set(map(len, as_dates))) > 1

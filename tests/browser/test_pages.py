@@ -414,6 +414,24 @@ def test_a_notice_s_issuing_body_is_one_line_on_a_phone(browser, http_root, edit
         context.close()
 
 
+def test_the_parallels_two_wordings_share_a_phone_s_width(browser, http_root):
+    """Three columns on a 390 px screen left each wording five or six characters a line, the
+    similarity a quarter of the width: the wordings take the width, the similarity goes under them."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    shares = """() => [...document.querySelectorAll('.parallel-pairs tbody tr')].map(row => {
+        const [a, b, similarity] = [...row.cells].map(c => c.getBoundingClientRect()), width = row.getBoundingClientRect().width;
+        return [a.width / width, b.width / width, similarity.top >= Math.max(a.bottom, b.bottom) - 1]; })"""
+    try:
+        for variant in ("", "zh-Hant/"):
+            page.goto(f"{http_root}{variant}parallels.html")
+            rows = page.evaluate(shares)
+            assert rows and all(a > .45 and b > .45 and under for a, b, under in rows), (variant, rows[:3])
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def archive_site(tmp_path_factory):
     """The real texts built as an archive: the home page and the parallels page list months."""
