@@ -432,6 +432,23 @@ def test_the_parallels_two_wordings_share_a_phone_s_width(browser, http_root):
         context.close()
 
 
+def test_the_home_link_is_not_hidden_when_the_theme_scrolls_the_navigation(browser, http_root):
+    """On a 1280×800 screen the theme scrolls the left navigation to show the current page; on the
+    search and timeline pages that slid 首页 under the navigation's sticky title."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    home = """() => { const link = [...document.querySelectorAll('.md-sidebar--primary a')]
+                          .find(a => /^首[页頁]$/.test(a.textContent.trim())), box = link.getBoundingClientRect();
+                      return link.contains(document.elementFromPoint(box.left + 5, box.top + box.height / 2)); }"""
+    try:
+        for path in ("search.html", "timeline.html", "zh-Hant/parallels.html"):
+            page.goto(f"{http_root}{path}")
+            page.wait_for_timeout(300)  # the theme scrolls the navigation once the page is shown
+            assert page.evaluate(home), path
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def archive_site(tmp_path_factory):
     """The real texts built as an archive: the home page and the parallels page list months."""
