@@ -229,7 +229,7 @@ def traditional_forms() -> dict[str, frozenset[str]]:
     Taiwan and Hong Kong variants); a character OpenCC leaves as it is is absent."""
     regional = (opencc_dictionary("TWVariants"), opencc_dictionary("HKVariants"))
     return {simp: frozenset(f for t in trads for f in (t, *(v for table in regional for v in table.get(t, ()))))
-            for simp, trads in opencc_dictionary("STCharacters").items()}
+            for simp, trads in st_characters().items()}
 
 
 def st_characters() -> dict[str, tuple[str, ...]]:
