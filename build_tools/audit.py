@@ -7,7 +7,6 @@ with its bundled `opencc_dict` tool), so the audit always matches the converter 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -15,6 +14,7 @@ from typing import Callable, Iterator
 from build_tools.convert import st_characters
 from build_tools.errors import EditionError
 from build_tools.load import handwritten_files
+from build_tools.yamlio import load_yaml
 
 CONTEXT = 6
 
@@ -71,8 +71,7 @@ def check_conversion_quotes(edition) -> None:
                            "从文本、术语表、注释或手写页面中逐字复制出现这个词的原句 "
                            "(copy, character for character, the phrase where the word occurs in a text, the glossary, a note or a page)")
     phrase = next(iter(sorted(kept)))
-    line = next((i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if "phrase:" in text and phrase in text), None)
+    line = load_yaml(path).line_of(("kept", edition.conversion.kept.index(phrase)))
     raise EditionError(path, line, f"保留的词语“{phrase}”已不在本版的文字中 (the kept phrase '{phrase}' no longer occurs in the edition)",
                        "删去这一项 (remove the entry)")
 

@@ -29,6 +29,7 @@ import yaml
 
 from build_tools.convert import Variant
 from build_tools.errors import EditionError, EditionErrors
+from build_tools.load import load_settings
 from build_tools.parallels import clear_cache as clear_parallels_cache
 from build_tools.pipeline import (Edition, check, mkdocs_config, offline_zip, rendered_variants,
                                   search_shard_pages, variant_url)
@@ -195,8 +196,6 @@ BROKEN_LINK = re.compile(r"Doc file '(?P<page>[^']+)' contains a link '(?P<link>
 def variant_path_taken(root: Path, variant: Variant) -> EditionError:
     """A variant's folder that the canonical site already uses (texts/, assets/…) would mix the
     two scripts' files: name the setting, not the rename that fails."""
-    from build_tools.load import load_settings
-
     settings = load_settings(root)
     at = next(i for i, v in enumerate(settings.data["variants"]) if v["code"] == variant.code)
     taken = variant.path.split("/")[0]
