@@ -185,12 +185,24 @@ def _no_stray_fragments(skeleton: Skeleton, flags: list[bool], roles, path) -> N
 
 
 def _not_cut_by_debris(phrase: str, skeleton: Skeleton, spec: TextSpec, line: int, what: str) -> None:
-    """A phrase found in the raw text but not once its debris is cut: say so, not "not found"."""
+    """A phrase found in the raw text but not once its debris is cut: say so, not "not found",
+    at the debris entry that cuts it, since shortening that entry is the usual fix."""
     needle = strip_ws(phrase)
-    if spec.debris and needle not in skeleton.text and needle in strip_ws(spec.raw):
-        raise EditionError(spec.spec_path, line, f"{label(what)}“{phrase}”在原文中，但有一部分被 debris 删去了 "
-                           f"({what} '{phrase}' is in the raw text, but debris removes part of it)",
-                           "缩短 debris 所引的文字，使它不含这一段 (shorten the debris entry so that it leaves this phrase whole)")
+    if not spec.debris or needle in skeleton.text or needle not in strip_ws(spec.raw):
+        return
+    raw = Skeleton.of(spec.raw)
+    spans = [(m.start(), m.start() + len(needle)) for m in re.finditer(re.escape(needle), raw.text)]
+    def cuts_phrase(d) -> bool:
+        start, end = raw.find(d.text, spec.spec_path, d.line, "debris", d.occurrence)
+        return any(s < end and start < e for s, e in spans)
+
+    culprit = next(d for d in spec.debris if cuts_phrase(d))  # an occurrence left whole would still be found
+    raise EditionError(spec.spec_path, culprit.line,
+                       f"残留“{culprit.text}”删去了第 {line} 行{label(what)}“{phrase}”所引原文的一部分 "
+                       f"(debris '{culprit.text}' removes part of the raw text that the {what} at line {line} quotes: '{phrase}')",
+                       "缩短这一项残留，使它不含那段文字；那段文字若确是残留，改引别的文字 "
+                       "(shorten this debris entry so that it leaves the phrase whole; if the phrase itself is debris, "
+                       f"quote other words at line {line})")
 
 
 def _cut_debris(skeleton: Skeleton, spec: TextSpec) -> tuple[Skeleton, list[tuple[str, str, int]]]:

@@ -153,7 +153,9 @@ def test_a_heading_cut_by_debris_says_so(project):
                                 "  - text: 如何把创先争优活动抓实抓好")
     with pytest.raises(EditionError) as err:
         segment(load_text(path))
-    assert "debris removes part of it" in err.value.message and "记者：如何把创先争优活动抓实抓好？" in err.value.message
+    # Blamed on the debris entry, whose line the editor shortens, naming the heading it cuts.
+    assert f"{path}:{line}:" in err.value.message and "removes part of the raw text that the question at line" in err.value.message
+    assert "记者：如何把创先争优活动抓实抓好？" in err.value.message
 
 
 def test_debris_not_found_names_file_and_line(project):
