@@ -116,6 +116,8 @@ def test_bibtex_and_ris_carry_each_text(site, edition):
         m = doc.meta
         assert f"@misc{{{m.slug}," in bib and f"title = {{{m.title}}}" in bib and f"author = {{{{{m.author}}}}}" in bib
         assert f"TI  - {m.title}\n" in ris and f"AU  - {m.author}\n" in ris and f"PY  - {m.date[:4]}\n" in ris
+        entry = bib[bib.index(f"@misc{{{m.slug},"):].split("\n}", 1)[0]
+        assert (f"date = {{{m.date}}}" in entry) == (len(m.date) > 4)  # as precise as the text's date, never more
     hant = _downloads(site, "zh-Hant/", "edition.ris").read_text(encoding="utf-8")
     assert "LA  - zh-TW" in hant and "劉淇" in hant
 

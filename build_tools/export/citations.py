@@ -205,6 +205,11 @@ RIS_TYPES = {"speech": "GEN", "interview": "GEN", "document": "GOVDOC"}
 INFERRED_YEAR = "年份为编者推定"  # the note on a year the text does not state (date_inferred)
 
 
+def _joined_date(parts: list[int], sep: str) -> str:
+    """[2010, 4, 14] as 2010<sep>04<sep>14, to the precision given."""
+    return sep.join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+
+
 def bibtex(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
     """`inferred`: the note on an inferred year, in the entries' script."""
     out = []
@@ -212,8 +217,9 @@ def bibtex(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
         parts = e["issued"]["date-parts"][0]
         fields = {"title": e["title"], "author": e["author"][0]["literal"], "year": str(parts[0]),
                   "howpublished": e["container-title"], "url": e["URL"], "language": e["language"]}
-        if len(parts) > 1:
+        if len(parts) > 1:  # classic BibTeX keeps year and month; biblatex reads the whole date
             fields["month"] = str(parts[1])
+            fields["date"] = _joined_date(parts, "-")
         notes = [e["event-title"]] if "event-title" in e else []
         if e["issued"].get("circa"):
             notes.append(inferred)
@@ -230,7 +236,7 @@ def ris(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
     out = []
     for e in entries:
         parts = e["issued"]["date-parts"][0]
-        date = "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/" * (3 - len(parts))
+        date = _joined_date(parts, "/") + "/" * (3 - len(parts))
         lines = [("TY", RIS_TYPES[e["type"]]), ("ID", e["id"]), ("TI", e["title"]),
                  ("AU", e["author"][0]["literal"]), ("PY", str(parts[0])), ("DA", date), ("T2", e["container-title"]),
                  ("UR", e["URL"]), ("LA", e["language"])]
