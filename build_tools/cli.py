@@ -128,10 +128,10 @@ def _manifest(args) -> int:
     from build_tools.errors import EditionErrors
     from build_tools.load import load_texts
     from build_tools.newtext import open_reviews
-    from build_tools.segment import segment
+    from build_tools.segment import segment_all
 
     # Texts only: notes whose paragraph moved cannot load until their references are rewritten.
-    docs = [segment(spec) for spec in load_texts(args.root / "source_texts")]
+    docs = segment_all(load_texts(args.root / "source_texts"))
     path, refs = args.root / "anchors.manifest.json", references.scan(args.root)
     if args.update:
         if reviews := open_reviews(args.root / "source_texts"):  # a guessed id is not made permanent

@@ -51,3 +51,17 @@ class EditionErrors(EditionError):
     @property
     def message(self) -> str:
         return "\n".join(e.message for e in self.errors)
+
+
+def attempt_each(stage, items) -> tuple[list, list[EditionError]]:
+    """`stage` applied to every item: the results of those it took, and the errors of the rest,
+    so that one run reports every file's problems."""
+    done, errors = [], []
+    for item in items:
+        try:
+            done.append(stage(item))
+        except EditionErrors as err:
+            errors += err.errors
+        except EditionError as err:
+            errors.append(err)
+    return done, errors

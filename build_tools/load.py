@@ -12,7 +12,7 @@ from itertools import takewhile
 from pathlib import Path
 
 from build_tools.dates import first_date
-from build_tools.errors import EditionError, EditionErrors, label
+from build_tools.errors import EditionError, EditionErrors, attempt_each, label
 from build_tools.model import Meta, date_order
 from build_tools.schema import validate
 from build_tools.yamlio import LocatedYaml, fold_cjk, load_yaml, project_files, read_raw_text
@@ -104,14 +104,7 @@ def structure_files(source_dir: Path) -> list[Path]:
 
 def load_texts(source_dir: Path) -> list[TextSpec]:
     """Every text, in date order. Errors of all files are collected and raised together."""
-    specs, errors = [], []
-    for path in structure_files(source_dir):
-        try:
-            specs.append(load_text(path))
-        except EditionErrors as err:
-            errors += err.errors
-        except EditionError as err:
-            errors.append(err)
+    specs, errors = attempt_each(load_text, structure_files(source_dir))
     seen: dict[str, Path] = {}
     for spec in specs:
         if spec.meta.slug in seen:

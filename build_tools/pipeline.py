@@ -41,7 +41,7 @@ from build_tools.render_parallels import marker_labels, parallels_pages, paralle
 from build_tools.safety import DOCS_ALLOWED, docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
 from build_tools.search import fold_map, single_characters, term_shard_count, term_shards, units, variant_index
-from build_tools.segment import segment
+from build_tools.segment import segment_all
 from build_tools.wording import problems
 from build_tools.yamlio import project_files, read_text
 
@@ -105,7 +105,7 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
                      [(p, "annotation.schema.json") for p in sorted((source_dir / "annotations").glob("*.yml"))]
             raise EditionErrors(problems(err) + validate_files([f for f in others if f[0].exists()])) from None
     with timed(timings, "segment"):
-        docs = tuple(segment(spec) for spec in specs)
+        docs = segment_all(specs)
     with timed(timings, "enrich"):
         glossary, found = load_glossary(source_dir / "glossary.yml", docs)
         policy = settings.get("glossary", {}).get("link", "first-per-paragraph")

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from build_tools.errors import EditionError, label, processing
+from build_tools.errors import EditionError, EditionErrors, attempt_each, label, processing
 from build_tools.load import TextSpec
 from build_tools.model import NUMBERED_ROLES, Block, Correction, Document, Intervention
 
@@ -84,6 +84,14 @@ class Skeleton:
         return start, start + len(needle)
 
 
+def segment_all(specs: list[TextSpec]) -> list[Document]:
+    """Every text segmented; the errors of all of them raised together."""
+    docs, errors = attempt_each(segment, specs)
+    if errors:
+        raise EditionErrors(errors)
+    return docs
+
+
 def segment(spec: TextSpec) -> Document:
     path = spec.spec_path
     processing.set(path)  # named by the last-resort handler should anything here fail unforeseen
@@ -97,45 +105,16 @@ def segment(spec: TextSpec) -> Document:
     roles: dict[int, tuple[str, int, int, int]] = {}  # start -> (role, level, end, line)
     placed: list[tuple[int, int]] = []  # (index in interventions, offset) of breaks and joins
 
+    errors: list[EditionError] = []  # each directive stands on its own quote: report every bad one at once
     for d in spec.directives:
-        _not_cut_by_debris(d.phrase, skeleton, spec, d.line, d.action)
-        start, end = skeleton.find(d.phrase, path, d.line, d.action,
-                                   prefer_whole_lines=d.action not in ("break", "join"))
-        if d.action == "break":
-            if flags[start]:
-                raise EditionError(path, d.line, f"断段“{d.phrase}”：原文在这里已经分段 (break '{d.phrase}': the text already breaks there)",
-                                   "删除这一行 (delete this line)")
-            flags[start] = True
-            placed.append((len(interventions), start))
-            interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON, line=d.line))
-        elif d.action == "join":
-            if not flags[start]:
-                raise EditionError(path, d.line, f"合并“{d.phrase}”：前面没有可以去掉的分段 "
-                                   f"(join '{d.phrase}': there is no break before it to remove)",
-                                   "引用要并入上一行的那一行开头的文字 (quote the words that begin the line to be joined)")
-            flags[start] = False
-            placed.append((len(interventions), start))
-            interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON, line=d.line))
-        else:
-            flags[start] = True
-            for k in range(start + 1, end):
-                flags[k] = False  # a title broken over several raw lines is one block
-            if end < len(flags):
-                flags[end] = True
-            roles[start] = (d.action, d.level, end, d.line)
-
+        try:
+            _place(d, skeleton, spec, flags, roles, placed, interventions)
+        except EditionError as err:
+            errors.append(err)
+    corrections, correction_lines = _locate_corrections(spec, skeleton, errors)
+    if errors:
+        raise EditionErrors(errors)
     _no_stray_fragments(skeleton, flags, roles, path)
-    corrections = {}
-    correction_lines = {}
-    for c in spec.corrections:
-        _not_cut_by_debris(c.original, skeleton, spec, c.line, "correction")
-        start, end = skeleton.find(c.original, path, c.line, "correction")
-        if start in corrections:
-            raise EditionError(path, c.line, f"校改“{c.original}”与第 {corrections[start][1].line} 行的校改改的是同一处 "
-                               f"(correction '{c.original}' changes the same place as the one at line {corrections[start][1].line})",
-                               "只留一项 (keep one of them)")
-        corrections[start] = (end, c)
-        correction_lines[strip_ws(c.original)] = c.line
 
     blocks = _blocks(skeleton, flags, roles, corrections, path)
     starts = [k for k, f in enumerate(flags) if f]
@@ -157,6 +136,58 @@ def segment(spec: TextSpec) -> Document:
     interventions.append(_whitespace_summary(spec.raw))
     meta = dataclasses.replace(spec.meta, title=titles[0].text)
     return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
+
+
+def _place(d, skeleton: Skeleton, spec: TextSpec, flags: list[bool], roles: dict, placed: list, interventions: list) -> None:
+    """Mark one directive's break, join or role in `flags` and `roles` (breaks and joins also in
+    `interventions`, their places in `placed`)."""
+    path = spec.spec_path
+    _not_cut_by_debris(d.phrase, skeleton, spec, d.line, d.action)
+    start, end = skeleton.find(d.phrase, path, d.line, d.action, prefer_whole_lines=d.action not in ("break", "join"))
+    if d.action == "break":
+        if flags[start]:
+            raise EditionError(path, d.line, f"断段“{d.phrase}”：原文在这里已经分段 (break '{d.phrase}': the text already breaks there)",
+                               "删除这一行 (delete this line)")
+        flags[start] = True
+        placed.append((len(interventions), start))
+        interventions.append(Intervention("break", d.phrase, d.reason or DEFAULT_BREAK_REASON, line=d.line))
+    elif d.action == "join":
+        if not flags[start]:
+            raise EditionError(path, d.line, f"合并“{d.phrase}”：前面没有可以去掉的分段 "
+                               f"(join '{d.phrase}': there is no break before it to remove)",
+                               "引用要并入上一行的那一行开头的文字 (quote the words that begin the line to be joined)")
+        flags[start] = False
+        placed.append((len(interventions), start))
+        interventions.append(Intervention("join", d.phrase, d.reason or DEFAULT_JOIN_REASON, line=d.line))
+    else:
+        flags[start] = True
+        for k in range(start + 1, end):
+            flags[k] = False  # a title broken over several raw lines is one block
+        if end < len(flags):
+            flags[end] = True
+        roles[start] = (d.action, d.level, end, d.line)
+
+
+def _locate_corrections(spec: TextSpec, skeleton: Skeleton, errors: list[EditionError]) -> tuple[dict, dict]:
+    """start -> (end, correction), and each correction's line by its quoted words; what cannot be
+    placed goes to `errors`."""
+    path = spec.spec_path
+    corrections, lines = {}, {}
+    for c in spec.corrections:
+        try:
+            _not_cut_by_debris(c.original, skeleton, spec, c.line, "correction")
+            start, end = skeleton.find(c.original, path, c.line, "correction")
+        except EditionError as err:
+            errors.append(err)
+            continue
+        if start in corrections:
+            errors.append(EditionError(path, c.line, f"校改“{c.original}”与第 {corrections[start][1].line} 行的校改改的是同一处 "
+                                       f"(correction '{c.original}' changes the same place as the one at line {corrections[start][1].line})",
+                                       "只留一项 (keep one of them)"))
+            continue
+        corrections[start] = (end, c)
+        lines[strip_ws(c.original)] = c.line
+    return corrections, lines
 
 
 STRAY = 4  # a piece of a raw line shorter than this, cut off by a role, is a quoting slip ("记者：", "？", "一、")

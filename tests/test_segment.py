@@ -179,3 +179,17 @@ def test_a_break_names_the_paragraph_it_begins_and_a_join_the_one_it_runs_throug
                 assert words in blocks[item.anchor].text, (doc.meta.slug, item)
             placed += item.kind in ("break", "join")
     assert placed
+
+
+def test_one_run_reports_every_bad_quote_of_every_text(project):
+    """An editor fixes a draft in one pass: each directive and correction stands on its own quote,
+    so every one that cannot be placed is reported, in every text, not only the first."""
+    from build_tools.pipeline import load_edition
+
+    liu, first = edit_structure(project, LIU, "  - break: 二是要按照优化一产\n", "  - break: 二是要按照优化三产\n")
+    _, second = edit_structure(project, LIU, "  - break: 三是要着力加强重点产业功能区建设\n", "  - break: 三是要\n")
+    symposium, third = edit_structure(project, "2011-04-07-li-yuanchao-symposium", "  - from: ;同做好\n", "  - from: ;同作好\n")
+    with pytest.raises(EditionError) as err:
+        load_edition(project)
+    message = err.value.message
+    assert f"{liu}:{first}: " in message and f"{liu}:{second}: " in message and f"{symposium}:{third}: " in message
