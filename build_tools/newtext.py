@@ -146,14 +146,20 @@ def short_title_of(speaker: str, occasion: str, title: str) -> Guess:
     return Guess(short, "导航用短题，至多24字")
 
 
+CLAUSE_END = re.compile(r"[，。；：！？、）」”]")
+
+
 def unique_phrase(skeleton: str, start: int, minimum: int = 8, maximum: int = 24) -> str | None:
-    """The shortest phrase from `start` (skeleton offsets) that occurs once in the text."""
+    """The shortest phrase from `start` (skeleton offsets) that occurs once in the text, run on
+    to the end of its clause when that is near, so that the editor reads words, not a word cut
+    in two (第一，抓好承诺践诺, not 第一，抓好承诺践)."""
     for length in range(minimum, maximum + 1):
         phrase = skeleton[start:start + length]
         if len(phrase) < length:
             return None
         if skeleton.count(phrase) == 1:
-            return phrase
+            end = CLAUSE_END.search(skeleton, start + length, start + maximum)
+            return skeleton[start:end.start()] if end else phrase
     return None
 
 

@@ -50,6 +50,8 @@ def test_headings_and_paragraph_marks_are_proposed(guessed):
     assert [b[:2] for b in breaks] == ["一是", "二是", "三是", "第一", "第二", "第三"]
     skeleton = strip_ws(FIXTURE.read_text(encoding="utf-8"))
     assert all(skeleton.count(b) == 1 for b in breaks)  # every quoted phrase is unique
+    # each runs to the end of its clause rather than stopping inside a word (抓好承诺践)
+    assert all(skeleton[skeleton.index(b) + len(b)] in "，。；：" for b in breaks), breaks
 
 
 def test_no_break_is_proposed_where_the_raw_text_already_starts_a_line():
