@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from build_tools.errors import EditionError, EditionErrors, attempt_each, label, processing
-from build_tools.load import TextSpec
+from build_tools.load import CorrectionSpec, Directive, TextSpec
 from build_tools.model import NUMBERED_ROLES, Block, Correction, Document, Intervention
 
 DEFAULT_BREAK_REASON = "原文未分段，依其自身序次（第一、一是等）分段"
@@ -105,15 +105,13 @@ def segment(spec: TextSpec) -> Document:
     roles: dict[int, tuple[str, int, int, int]] = {}  # start -> (role, level, end, line)
     placed: list[tuple[int, int]] = []  # (index in interventions, offset) of breaks and joins
 
-    errors: list[EditionError] = []  # each directive stands on its own quote: report every bad one at once
-    for d in spec.directives:
-        try:
-            _place(d, skeleton, spec, flags, roles, placed, interventions)
-        except EditionError as err:
-            errors.append(err)
-    corrections, correction_lines = _locate_corrections(spec, skeleton, errors)
-    if errors:
-        raise EditionErrors(errors)
+    corrections: dict[int, tuple[int, CorrectionSpec]] = {}  # start -> (end, correction)
+    correction_lines: dict[str, int] = {}
+    # Each directive and correction stands on its own quote: report every one that fails at once.
+    _, errors = attempt_each(lambda d: _place(d, skeleton, spec, flags, roles, placed, interventions), spec.directives)
+    _, more = attempt_each(lambda c: _place_correction(c, skeleton, spec, corrections, correction_lines), spec.corrections)
+    if errors + more:
+        raise EditionErrors(errors + more)
     _no_stray_fragments(skeleton, flags, roles, path)
 
     blocks = _blocks(skeleton, flags, roles, corrections, path)
@@ -138,7 +136,7 @@ def segment(spec: TextSpec) -> Document:
     return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
 
 
-def _place(d, skeleton: Skeleton, spec: TextSpec, flags: list[bool], roles: dict, placed: list, interventions: list) -> None:
+def _place(d: Directive, skeleton: Skeleton, spec: TextSpec, flags: list[bool], roles: dict, placed: list, interventions: list) -> None:
     """Mark one directive's break, join or role in `flags` and `roles` (breaks and joins also in
     `interventions`, their places in `placed`)."""
     path = spec.spec_path
@@ -168,26 +166,17 @@ def _place(d, skeleton: Skeleton, spec: TextSpec, flags: list[bool], roles: dict
         roles[start] = (d.action, d.level, end, d.line)
 
 
-def _locate_corrections(spec: TextSpec, skeleton: Skeleton, errors: list[EditionError]) -> tuple[dict, dict]:
-    """start -> (end, correction), and each correction's line by its quoted words; what cannot be
-    placed goes to `errors`."""
+def _place_correction(c: CorrectionSpec, skeleton: Skeleton, spec: TextSpec, corrections: dict, lines: dict) -> None:
+    """Record where one correction applies in `corrections`, and its line by its quoted words."""
     path = spec.spec_path
-    corrections, lines = {}, {}
-    for c in spec.corrections:
-        try:
-            _not_cut_by_debris(c.original, skeleton, spec, c.line, "correction")
-            start, end = skeleton.find(c.original, path, c.line, "correction")
-        except EditionError as err:
-            errors.append(err)
-            continue
-        if start in corrections:
-            errors.append(EditionError(path, c.line, f"校改“{c.original}”与第 {corrections[start][1].line} 行的校改改的是同一处 "
-                                       f"(correction '{c.original}' changes the same place as the one at line {corrections[start][1].line})",
-                                       "只留一项 (keep one of them)"))
-            continue
-        corrections[start] = (end, c)
-        lines[strip_ws(c.original)] = c.line
-    return corrections, lines
+    _not_cut_by_debris(c.original, skeleton, spec, c.line, "correction")
+    start, end = skeleton.find(c.original, path, c.line, "correction")
+    if start in corrections:
+        raise EditionError(path, c.line, f"校改“{c.original}”与第 {corrections[start][1].line} 行的校改改的是同一处 "
+                           f"(correction '{c.original}' changes the same place as the one at line {corrections[start][1].line})",
+                           "只留一项 (keep one of them)")
+    corrections[start] = (end, c)
+    lines[strip_ws(c.original)] = c.line
 
 
 STRAY = 4  # a piece of a raw line shorter than this, cut off by a role, is a quoting slip ("记者：", "？", "一、")
