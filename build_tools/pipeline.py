@@ -105,7 +105,10 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
                      [(p, "annotation.schema.json") for p in sorted((source_dir / "annotations").glob("*.yml"))]
             raise EditionErrors(problems(err) + validate_files([f for f in others if f[0].exists()])) from None
     with timed(timings, "segment"):
-        docs = segment_all(specs)
+        try:
+            docs = segment_all(specs)
+        except EditionErrors as err:  # a new draft's lines still to review belong to the same pass
+            raise EditionErrors(open_reviews(source_dir) + err.errors) from None
     with timed(timings, "enrich"):
         glossary, found = load_glossary(source_dir / "glossary.yml", docs)
         policy = settings.get("glossary", {}).get("link", "first-per-paragraph")

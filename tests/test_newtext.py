@@ -167,3 +167,18 @@ def test_a_new_text_goes_from_raw_file_to_published_page(project):
             {s: rendered[lang][s][SLUG] for s in citations.STYLES}
     assert (project / "build_tools" / "export" / "rendered.json").read_bytes() == citations.RENDERED.read_bytes()
     assert SLUG in (project / "build" / "citations.json").read_text(encoding="utf-8")
+
+
+def test_a_draft_whose_quote_fails_is_reported_with_the_lines_still_to_review(project):
+    """One pass over a new draft: a guessed phrase the editor mistyped fails segmentation, and the
+    same run still lists the draft's other open # REVIEW lines rather than only the one error."""
+    assert run_cli(project, "new-text", str(FIXTURE)).returncode == 0
+    spec = project / "source_texts" / f"{SLUG}.yml"
+    text = spec.read_text(encoding="utf-8")
+    bad = text.index("  - break: 二是")
+    spec.write_text(text[:bad] + "  - break: 二是领导点评工做" + text[text.index("  # REVIEW", bad):], encoding="utf-8")
+    marks = open_reviews(project / "source_texts")
+    check = run_cli(project, "check")
+    line = text[:bad].count("\n") + 1
+    assert check.returncode == 1 and f"{spec}:{line}: 原文中找不到断段" in check.stderr
+    assert all(f"{spec}:{mark.line}: 待核对" in check.stderr for mark in marks if mark.line != line)
