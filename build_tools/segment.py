@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from build_tools.errors import EditionError, EditionErrors, attempt_each, label, processing
-from build_tools.load import CorrectionSpec, Directive, TextSpec
+from build_tools.load import CorrectionSpec, Debris, Directive, TextSpec
 from build_tools.model import NUMBERED_ROLES, Block, Correction, Document, Intervention
 
 DEFAULT_BREAK_REASON = "原文未分段，依其自身序次（第一、一是等）分段"
@@ -212,7 +212,8 @@ def _not_cut_by_debris(phrase: str, skeleton: Skeleton, spec: TextSpec, line: in
         return
     raw = Skeleton.of(spec.raw)
     spans = [(m.start(), m.start() + len(needle)) for m in re.finditer(re.escape(needle), raw.text)]
-    def cuts_phrase(d) -> bool:
+
+    def cuts_phrase(d: Debris) -> bool:
         start, end = raw.find(d.text, spec.spec_path, d.line, "debris", d.occurrence)
         return any(s < end and start < e for s, e in spans)
 
