@@ -25,7 +25,7 @@ CLAUSE_END = re.compile(r"[，；。！？：]")
 QUOTE_REACH = 50  # a synthetic text that quotes another quotes one of the 50 before it
 SPAN_DAYS = 900  # synthetic texts are dated within about the campaign's length (2010-04 to 2012)
 PROJECT_PARTS = ["source_texts", "docs", "overrides", "schemas", "build_tools", "mkdocs.yml", "edition.yml",
-                 "anchors.manifest.json"]
+                 "anchors.manifest.json", "anchors.changes.json"]
 
 
 def copy_project(root: Path, dest: Path) -> Path:
@@ -34,7 +34,7 @@ def copy_project(root: Path, dest: Path) -> Path:
         src = root / part
         if src.is_dir():
             shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-        else:
+        elif src.exists():  # anchors.changes.json: only once a published id has moved
             shutil.copy2(src, dest / part)
     return dest
 

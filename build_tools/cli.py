@@ -124,6 +124,8 @@ def _site(args) -> int:
 
 
 def _manifest(args) -> int:
+    from datetime import date
+
     from build_tools import manifest, references
     from build_tools.errors import EditionErrors
     from build_tools.load import load_texts
@@ -136,7 +138,7 @@ def _manifest(args) -> int:
     if args.update:
         if reviews := open_reviews(args.root / "source_texts"):  # a guessed id is not made permanent
             raise EditionErrors(reviews)
-        for change in manifest.update(path, docs, refs, frozenset(args.accept)):
+        for change in manifest.update(path, docs, date.today().isoformat(), refs, frozenset(args.accept)):
             print(change)
         print(f"updated {path}")
     else:
@@ -199,7 +201,7 @@ def _summary(args) -> int:
     changed = []
     if args.base:
         diff = subprocess.run(["git", "diff", "--name-status", args.base, "--", "source_texts", "docs",
-                               "anchors.manifest.json", "edition.yml"], cwd=args.root, capture_output=True, text=True)
+                               "anchors.manifest.json", "anchors.changes.json", "edition.yml"], cwd=args.root, capture_output=True, text=True)
         changed = [line.replace("\t", " ") for line in diff.stdout.splitlines()]
     site_dir = args.root / "site"
     site = hosting_summary(site_dir).strip() if site_dir.exists() else ""

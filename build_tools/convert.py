@@ -188,10 +188,10 @@ def keeping_tagged_script(convert: Callable[[str], str]) -> Callable[[str], str]
 
 
 def convert_document(doc: Document, convert: Callable[[str], str]) -> Document:
-    return Document(meta=_convert_meta(doc.meta, convert),
-                    blocks=tuple(_convert_block(b, convert, doc.meta.slug) for b in doc.blocks),
-                    interventions=tuple(dataclasses.replace(i, text=convert(i.text), reason=convert(i.reason))
-                                        for i in doc.interventions))
+    return dataclasses.replace(doc, meta=_convert_meta(doc.meta, convert),
+                               blocks=tuple(_convert_block(b, convert, doc.meta.slug) for b in doc.blocks),
+                               interventions=tuple(dataclasses.replace(i, text=convert(i.text), reason=convert(i.reason))
+                                                   for i in doc.interventions))
 
 
 def _convert_meta(meta: Meta, convert) -> Meta:

@@ -34,7 +34,8 @@ from build_tools.render_glossary import counts_per_text
 from build_tools.yamlio import read_text
 
 # What load_edition and the renderer configs read: a change anywhere here is a change of input.
-INPUTS = ("source_texts", "docs", "overrides", "schemas", "mkdocs.yml", "edition.yml", "anchors.manifest.json")
+INPUTS = ("source_texts", "docs", "overrides", "schemas", "mkdocs.yml", "edition.yml", "anchors.manifest.json",
+          "anchors.changes.json")
 Snapshot = dict[Path, tuple[int, int, str]]  # file -> (mtime in ns, size, sha256 of its bytes)
 
 

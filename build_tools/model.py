@@ -100,10 +100,22 @@ class Intervention:
 
 
 @dataclass(frozen=True)
+class IdChange:
+    """A published id renumbered by `make manifest`: the words a citation of `old` made before
+    `recorded` meant are now at `now` (one id; the ids it was split into; none when no
+    paragraph holds those words any more)."""
+
+    recorded: str  # YYYY-MM-DD, the day the change was recorded
+    old: str
+    now: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Document:
     meta: Meta
     blocks: tuple[Block, ...]
     interventions: tuple[Intervention, ...] = ()
+    id_changes: tuple[IdChange, ...] = ()  # anchors.changes.json, oldest first
 
     @property
     def paragraphs(self) -> tuple[Block, ...]:

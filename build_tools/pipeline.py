@@ -109,6 +109,7 @@ def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition
             docs = segment_all(specs)
         except EditionErrors as err:  # a new draft's lines still to review belong to the same pass
             raise EditionErrors(open_reviews(source_dir) + err.errors) from None
+        docs = manifest.with_id_changes(root / "anchors.manifest.json", docs)
     with timed(timings, "enrich"):
         glossary, found = load_glossary(source_dir / "glossary.yml", docs)
         policy = settings.get("glossary", {}).get("link", "first-per-paragraph")

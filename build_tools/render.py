@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, TypeVar
 
-from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document, date_order, display_date
+from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document, IdChange, date_order, display_date
 
 T = TypeVar("T")
 
@@ -333,10 +333,56 @@ def _editorial_record(doc: Document, t, edit_url: str = "") -> list[str]:
             lines.append(f"| {t(INTERVENTION_LABELS[item.kind])} | {md_escape(_clip(item.text))} "
                          f"| {md_escape(item.reason)} | {where} |")
         lines += ["", "</div>", ""]
+    lines += _id_changes(doc, t)
     if edit_url:
         lines += [t(f"[为本文添加或修改注释]({url_escape(edit_url)})（[怎样做](../../contributing.md)）"),
                   "{: .screen-only }", ""]
     return lines
+
+
+def _id_changes(doc: Document, t) -> list[str]:
+    """The text's renumbered ids (manifest.py's change record): where the words an older
+    citation names are now, a run of ids shifted alike in one row. Each row's old and new ids
+    are its data for edition.js, which tells a reader arriving at such an id."""
+    if not doc.id_changes:
+        return []
+    lines = [f"### {t('段号变更')} {{: #id-changes }}", "",
+             t("本文发布后改正过分段，下列段号自登记之日起改指别的文字。此前引用这些段号的，所引文字今在右栏的段落。"), "",
+             '<div class="id-change-record" markdown>', "", f"| {t('登记日期')} | {t('原段号')} | {t('所引文字今在')} |",
+             "|---|---|---|"]
+    for run in _runs(doc.id_changes):
+        olds = [c.old for c in run]
+        nows = [c.now[0] for c in run] if len(run) > 1 else list(run[0].now)  # a shifted run, or one id's parts
+        now = _id_span(nows, t) if nows else t("无法确定今在哪一段")
+        lines.append(f'| {date_cell(run[0].recorded)} | <span class="id-old" data-old="{" ".join(olds)}" '
+                     f'data-now="{" ".join("+".join(c.now) or "-" for c in run)}">{_id_span(olds, t, linked=False)}'
+                     f"</span> | {now} |")
+    return lines + ["", "</div>", ""]
+
+
+def _id_span(ids: list[str], t, linked: bool = True) -> str:
+    """¶6, or ¶6–¶37 for a run, each end linked to its paragraph."""
+    ends = dict.fromkeys((ids[0], ids[-1]))
+    return "–".join(f"[{anchor_label(i, t)}](#{i})" if linked else anchor_label(i, t) for i in ends)
+
+
+def _runs(changes: tuple[IdChange, ...]) -> list[list[IdChange]]:
+    """Changes recorded the same day whose old ids follow one another and whose new ids do too
+    (one id each): ¶5–¶36 → ¶6–¶37 is one row, not 32."""
+    def step(x: str, y: str) -> bool:
+        return x[0] == y[0] and int(y[1:]) == int(x[1:]) + 1
+
+    def follows(a: IdChange, b: IdChange) -> bool:
+        return (a.recorded == b.recorded and step(a.old, b.old)
+                and len(a.now) == len(b.now) == 1 and step(a.now[0], b.now[0]))
+
+    runs: list[list[IdChange]] = []
+    for change in changes:
+        if runs and follows(runs[-1][-1], change):
+            runs[-1].append(change)
+        else:
+            runs.append([change])
+    return runs
 
 
 CATALOGUE_ROWS = 200  # more texts than this: the home page lists months, a page per month lists its texts

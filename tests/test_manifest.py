@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -168,3 +169,108 @@ def test_link_text_pilcrow_follows_the_remapped_anchor(tmp_path):
     report = references.apply(references.Remap(((ref, "p2"),), ()))
     assert page.read_text(encoding="utf-8") == "见[访谈¶2](texts/2010-xinhua-qa/index.md#p2)与¶1。\n"
     assert any("¶1" in line and "核对" in line for line in report)
+
+
+def liu_texts(project) -> dict[str, str]:
+    """Liu Qi's speech as it segments now: id -> words as received (what the manifest holds)."""
+    from build_tools.load import load_texts
+    from build_tools.segment import segment
+
+    doc = next(d for d in map(segment, load_texts(project / "source_texts")) if d.meta.slug == LIU)
+    return {b.id: "".join(manifest.as_received(b).split()) for b in doc.blocks if b.id}
+
+
+def update_manifest(project, day, accept=()):
+    from build_tools.load import load_texts
+    from build_tools.segment import segment_all
+
+    docs = segment_all(load_texts(project / "source_texts"))
+    return manifest.update(project / "anchors.manifest.json", docs, day, references.scan(project), frozenset(accept))
+
+
+def test_make_manifest_records_where_each_moved_ids_words_are_now(project):
+    add_break(project, "全市各级党组织都要以高度的政治责任感", "特别是要深刻理解")  # p4 split in two, the rest shift
+    assert run_cli(project, "manifest", "--update").returncode == 0
+    record = json.loads((project / manifest.CHANGES_NAME).read_text(encoding="utf-8"))
+    assert list(record) == [LIU]  # only the renumbered text
+    [entry] = record[LIU]
+    assert entry["recorded"] == datetime.date.today().isoformat()
+    assert entry["ids"]["p4"] == ["p4", "p5"] and entry["ids"]["p5"] == ["p6"]
+
+
+def test_each_change_is_followed_through_later_ones(project):
+    first_words = liu_texts(project)
+    add_break(project, "全市各级党组织都要以高度的政治责任感", "特别是要深刻理解")  # p4 split in two, the rest shift
+    update_manifest(project, "2026-11-20")
+    remove_break(project, "五是要加快城镇化")  # then two paragraphs merge into one
+    # (a glossary entry cites the first: the editor confirms it still means the merged paragraph)
+    update_manifest(project, "2026-11-24", accept=[f"{LIU}#p17"])
+    days = [e["recorded"] for e in json.loads((project / manifest.CHANGES_NAME).read_text(encoding="utf-8"))[LIU]]
+    assert days == ["2026-11-20", "2026-11-24"]
+
+    now_words = liu_texts(project)
+    doc = next(d for d in load_edition(project).docs if d.meta.slug == LIU)
+    first = {c.old: c.now for c in doc.id_changes if c.recorded == "2026-11-20"}
+    assert all(now_words.get(old) != first_words[old] for old in first)  # only ids whose words moved
+    for old, words in first_words.items():  # where each id's first words are after both changes
+        now = first.get(old, (old,))
+        joined = "".join(now_words[i] for i in now)
+        assert joined == words or len(now) == 1 and words in joined, (old, now)
+    # ¶16 and ¶17 merged (after the split moved them to ¶17 and ¶18): both now ¶17, which the
+    # old ¶17 names already, so only ¶16 needs a record
+    merged = [old for old, now in first.items() if len(now) == 1 and now_words[now[0]] != first_words[old]]
+    assert merged == ["p16"] and first["p16"] == ("p17",) and "p17" not in first
+    assert first["p4"] == ("p4", "p5")  # the split one
+
+
+def test_the_change_record_shows_on_the_text_page_and_in_its_tei(project):
+    add_break(project, "全市各级党组织都要以高度的政治责任感", "特别是要深刻理解")
+    assert run_cli(project, "manifest", "--update").returncode == 0
+    last = len(liu_texts(project)) - 3  # paragraphs: the ids less the three headings
+    pages = run_cli(project, "markdown")
+    assert pages.returncode == 0, pages.stderr
+    for code in ("zh-Hans", "zh-Hant"):
+        page = (project / "build" / "md" / code / "texts" / LIU / "index.md").read_text(encoding="utf-8")
+        assert "{: #id-changes }" in page
+        assert 'data-old="p4" data-now="p4+p5">¶4</span> | [¶4](#p4)–[¶5](#p5) |' in page  # split
+        assert f'>¶5–¶{last - 1}</span> | [¶6](#p6)–[¶{last}](#p{last}) |' in page  # one row for the shifted run
+    tei = tei_of(load_edition(project), LIU)
+    assert '<change when="' in tei and '<item n="p4">p4：<ref target="#p4">p4</ref>、<ref target="#p5">p5</ref></item>' in tei
+
+
+def tei_of(edition, slug):
+    from build_tools.pipeline import tei_pages
+
+    return next(p.content for p in tei_pages(edition, [d for d in edition.docs if d.meta.slug == slug]))
+
+
+@pytest.mark.parametrize("record, problem", [
+    ('{\n "%s": [\n  {"recorded": "yesterday", "ids": {}}\n ]\n}\n' % LIU, "段号变更记录格式不对"),
+    ('{\n "%s": [\n  {"recorded": "2026-11-24", "ids": {"p4": ["p999"]}}\n ]\n}\n' % LIU, "指向不存在的段号"),
+    ('{\n "%s": [\n' % LIU, "malformed JSON"),
+])
+def test_a_hand_edited_change_record_is_refused_at_its_line(project, record, problem):
+    (project / manifest.CHANGES_NAME).write_text(record, encoding="utf-8")
+    with pytest.raises(EditionError) as err:
+        load_edition(project)
+    assert err.value.path == project / manifest.CHANGES_NAME and err.value.line in (2, 3)
+    assert problem in err.value.problem and "make manifest" in err.value.fix
+
+
+def test_moves_follow_words_to_one_id_or_to_the_paragraphs_they_were_split_into():
+    fp = manifest.fingerprint
+    was = {"p1": fp("甲乙"), "s1": fp("题"), "p2": fp("丙"), "p3": fp("丁"), "p4": fp("戊己")}
+    texts = {"p1": "甲", "p2": "乙", "s1": "题", "p3": "丙", "p4": "丁", "p5": "丁", "p6": "戊 己"}
+    assert manifest.moves(was, {i: fp(t) for i, t in texts.items()}, texts) == {
+        "p1": ["p1", "p2"],  # split in two
+        "p2": ["p3"],  # moved on
+        "p3": [],  # the same words twice: which one a citation meant is not known
+        "p4": ["p6"],  # whitespace is not the words
+    }
+    was = {"p1": fp("甲"), "p2": fp("乙丙"), "p3": fp("丁"), "p4": fp("戊")}
+    texts = {"p1": "甲乙丙", "p2": "丁改", "p3": "戊"}
+    assert manifest.moves(was, {i: fp(t) for i, t in texts.items()}, texts) == {
+        "p1": ["p1"], "p2": ["p1"],  # merged into one
+        "p3": [],  # reworded
+        "p4": ["p3"],
+    }

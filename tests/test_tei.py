@@ -189,3 +189,21 @@ def test_text_after_a_closer_opens_the_next_division_and_the_file_stays_valid(te
     notice, attachment = tree.findall(f".//{TEI}body/{TEI}div")
     assert notice[-1].tag == f"{TEI}closer" and attachment.find(f"{TEI}p").text == "材料正文。"
     assert notice.find(f".//{TEI}date").get("when") == "2010-07-23"
+
+
+def test_renumbered_ids_are_a_valid_revision_description(tei_schema, edition):
+    """The change record (anchors.changes.json, tests/test_manifest.py) as `revisionDesc`: a
+    `change` per day, each old id with the ids its words are now at, or none."""
+    from dataclasses import replace
+
+    from build_tools.export.tei import tei_document
+    from build_tools.model import IdChange
+
+    doc = replace(edition.docs[0], id_changes=(IdChange("2026-11-20", "p2", ("p2", "p3")), IdChange("2026-11-20", "p3", ("p4",)),
+                                               IdChange("2026-11-24", "p9", ())))
+    tree = etree.fromstring(tei_document(doc, edition.settings, {}).encode())
+    assert tei_schema.validate(tree), tei_schema.error_log
+    changes = tree.findall(f"{TEI}teiHeader/{TEI}revisionDesc/{TEI}change")
+    assert [c.get("when") for c in changes] == ["2026-11-20", "2026-11-24"]
+    items = {i.get("n"): [r.get("target") for r in i.findall(f"{TEI}ref")] for c in changes for i in c.iter(f"{TEI}item")}
+    assert items == {"p2": ["#p2", "#p3"], "p3": ["#p4"], "p9": []}

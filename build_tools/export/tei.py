@@ -12,6 +12,8 @@ header states the derivation instead of encoding a second, dependent copy.
   date are its `closer` (what follows, the speech it prints, is the body's next `div`); paragraphs are
   `p xml:id="pN" n="N"`. Corrections are `choice/sic/corr`; a glossary link is the element of
   its entry's kind (NAME_ELEMENTS) with `ref` to the entry page.
+- revisionDesc: the ids renumbered since first published (anchors.changes.json), where the
+  words an older citation names are now.
 - back: notes as `note target="#pN"` (with the words annotated and the sources as `ref`s),
   parallels as `link`s.
 The body's text, `sic` left out, is the edition's reading text (tests/test_tei.py).
@@ -99,7 +101,7 @@ def _note_sources(note: ET.Element, sources, slug: str, references: dict) -> Non
 
 STRUCTURAL = {f"{{{TEI_NS}}}{tag}" for tag in
               "TEI teiHeader fileDesc titleStmt respStmt publicationStmt availability sourceDesc bibl encodingDesc "
-              "projectDesc editorialDecl list profileDesc creation langUsage text body div closer back linkGrp note".split()}
+              "projectDesc editorialDecl list profileDesc creation langUsage revisionDesc text body div closer back linkGrp note".split()}
 
 
 def _indent(node: ET.Element, depth: int = 0) -> None:
@@ -114,6 +116,25 @@ def _indent(node: ET.Element, depth: int = 0) -> None:
         if not (child.tail or "").strip():
             child.tail = pad
     node[-1].tail = "\n" + " " * depth
+
+
+def _revisions(header: ET.Element, doc: Document) -> None:
+    """The ids renumbered since first published (manifest.py's change record), a `change` per
+    day: where the words a citation made before it names are now."""
+    if not doc.id_changes:
+        return
+    revisions = _el(header, "revisionDesc")
+    for day in dict.fromkeys(c.recorded for c in doc.id_changes):
+        change = _el(revisions, "change", "改正分段，已发布的段号改指别的文字；此日以前按下列段号所作的引用，所引文字今在：",
+                     when=day, who="#editors")
+        listing = _el(change, "list")
+        for c in (c for c in doc.id_changes if c.recorded == day):
+            item = _el(listing, "item", f"{c.old}：", n=c.old)
+            for k, now in enumerate(c.now):
+                _append_text(item, "、" if k else "")
+                _el(item, "ref", now, target=f"#{now}")
+            if not c.now:
+                _append_text(item, "无法确定今在哪一段")
 
 
 def tei_document(doc: Document, settings: dict, categories: dict[str, str], notes=(), parallels=(),
@@ -171,6 +192,7 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     profile = _el(header, "profileDesc")
     _el(_el(profile, "creation"), "date", when=m.date, **inferred)  # when the text was made (spoken, issued)
     _el(_el(profile, "langUsage"), "language", "汉语（简体）", ident="zh-Hans")
+    _revisions(header, doc)
 
     text = _el(tei, "text")
     body = _el(text, "body")

@@ -21,6 +21,77 @@
   followMovedRecord();
   window.addEventListener("hashchange", followMovedRecord);
 
+  // A paragraph id renumbered after it was published (the text's 段号变更 table): a reader who
+  // arrives at it from outside, as from an older citation, is told above the paragraph where
+  // those words are now. Not one moving within the edition (its links and the script switcher
+  // name today's ids): each page leaving notes the time, file:// sending no referrer.
+  var MOVED_WITHIN = "edition-left-page-at";
+  function arrivedFromOutside() {
+    try { return !(Date.now() - Number(sessionStorage.getItem(MOVED_WITHIN) || 0) < 60000); } catch (e) { return true; }
+  }
+  window.addEventListener("pagehide", function () {
+    try { sessionStorage.setItem(MOVED_WITHIN, String(Date.now())); } catch (e) { /* storage off: notices show */ }
+  });
+  function noteRenumberedId() {
+    if (!arrivedFromOutside()) return;
+    var id = "";
+    try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
+    if (!/^[ps][0-9]+$/.test(id)) return;
+    var olds = Array.prototype.filter.call(document.querySelectorAll("#id-changes ~ .id-change-record span.id-old"),
+      function (old) { return old.getAttribute("data-old").split(" ").indexOf(id) >= 0; });
+    if (!olds.length) return;
+    var box = document.createElement("div");
+    box.className = "admonition note id-change-notice";
+    box.setAttribute("role", "note");
+    var title = box.appendChild(document.createElement("p"));
+    title.className = "admonition-title";
+    title.textContent = say("段号变更", "段號變更");
+    var label = function (i) { return (i[0] === "p" ? "¶" : "§") + i.slice(1); };
+    var days = [];
+    olds.forEach(function (old) {
+      // of two changes recorded the same day, the first is the one a citation made before it meets
+      var day = old.closest("tr").cells[0].textContent;
+      if (days.indexOf(day) >= 0) return;
+      days.push(day);
+      var at = old.getAttribute("data-old").split(" ").indexOf(id);
+      var now = old.getAttribute("data-now").split(" ")[at];  // "p6", "p4+p5" (split), "-" (none)
+      var line = box.appendChild(document.createElement("p"));
+      // the same words in both scripts; the date and the "none" cell are in the page's own
+      line.appendChild(document.createTextNode("在" + day + "以前引用的 " +
+        label(id) + "，所引文字"));
+      if (now === "-") {
+        line.appendChild(document.createTextNode(old.closest("tr").cells[2].textContent));
+      } else {
+        line.appendChild(document.createTextNode("今在 "));
+        var parts = now.split("+");
+        [parts[0], parts[parts.length - 1]].filter(function (i, k) { return k === 0 || parts.length > 1; })
+          .forEach(function (i, k) {
+            if (k) line.appendChild(document.createTextNode("–"));
+            var link = line.appendChild(document.createElement("a"));
+            link.href = "#" + i;
+            link.textContent = label(i);
+          });
+      }
+      line.appendChild(document.createTextNode("。"));
+    });
+    var all = box.appendChild(document.createElement("p")).appendChild(document.createElement("a"));
+    all.href = "#id-changes";
+    all.textContent = say("本文的全部段号变更", "本文的全部段號變更");
+    var target = document.getElementById(id);
+    var title1 = document.querySelector("article h1");
+    if (target && target.matches("p.para, h2, h3")) {
+      target.parentNode.insertBefore(box, target);
+      // the browser's own scroll to the fragment (again at load) then leaves the notice in view
+      // above it: no scrolling back up, which would call up the theme's back-to-top button
+      var margin = parseFloat(getComputedStyle(box).scrollMarginTop) || 0;
+      target.style.scrollMarginTop = (margin + box.offsetHeight + 16) + "px";
+      target.scrollIntoView({ block: "start" });
+    } else if (title1) {
+      title1.parentNode.insertBefore(box, title1.nextSibling);
+    }
+  }
+  noteRenumberedId();
+
   function toast(message) {
     var el = document.createElement("div");
     el.className = "edition-toast";

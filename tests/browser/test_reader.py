@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+
+import pytest
+
+from build_tools import manifest, references
+from build_tools.bench import copy_project
+from build_tools.load import load_texts
+from build_tools.pipeline import load_edition
+from build_tools.segment import segment
+from build_tools.site import build_site
+from tests.conftest import ROOT
 
 LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
 
@@ -141,3 +152,53 @@ def test_each_text_leads_to_the_next_and_previous_in_date_order(page, site, edit
                            for direction in ("prev", "next"))
             assert prev == order[k - 1] if k > 0 else "/texts/" not in prev
             assert next_ == order[k + 1] if k + 1 < len(order) else "/texts/" not in next_
+
+
+@pytest.fixture(scope="module")
+def renumbered_site(tmp_path_factory):
+    """The real texts after a published paragraph of Liu Qi's speech (¶4) was split in two:
+    every later id moved on by one, and `make manifest` recorded it."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("renumbered") / "project")
+    spec = project / "source_texts" / "2010-04-14-liu-qi-beijing.yml"
+    after = "  - break: 全市各级党组织都要以高度的政治责任感\n"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(after, after + "  - break: 特别是要深刻理解\n"), encoding="utf-8")
+    docs = [segment(s) for s in load_texts(project / "source_texts")]
+    manifest.update(project / "anchors.manifest.json", docs, "2026-11-24", references.scan(project))
+    build_site(load_edition(project), project / "site")
+    return project / "site"
+
+
+@pytest.mark.parametrize("online", [True, False])
+def test_a_reader_arriving_at_a_renumbered_id_is_told_where_its_words_are_now(browser, renumbered_site, online):
+    from tests.browser.conftest import served
+    from tests.browser.test_pages import serious_violations
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+
+    def arrive(url):  # in a new tab, as from a link in a paper
+        tab = context.new_page()
+        tab.goto(url)
+        return tab
+
+    try:
+        with served(renumbered_site) if online else contextlib.nullcontext(renumbered_site.as_uri() + "/") as base:
+            for prefix, title in (("", "段号变更"), ("zh-Hant/", "段號變更")):
+                page = arrive(f"{base}{prefix}{LIU}#p5")  # a citation made before the split
+                notice = page.locator(".id-change-notice")
+                assert notice.locator(".admonition-title").text_content() == title
+                assert "2026年11月24日以前引用的 ¶5，所引文字今在 ¶6。" in notice.text_content()
+                assert notice.locator("a[href='#p6']").count() == 1
+                box, header = notice.bounding_box(), page.locator(".md-header").bounding_box()
+                assert box["y"] >= header["y"] + header["height"] and box["y"] + box["height"] < 844  # in view
+                assert page.evaluate("document.getElementById('p5').previousElementSibling.matches('.id-change-notice')")
+                page.wait_for_timeout(300)  # the theme answers a scroll up with its back-to-top button
+                assert page.evaluate("document.querySelector('.md-top').matches('[hidden], .md-top--hidden')")
+                assert serious_violations(page) == []
+                page = arrive(f"{base}{prefix}{LIU}#p4")  # split: its words are now in two paragraphs
+                assert "¶4，所引文字今在 ¶4–¶5。" in page.locator(".id-change-notice").text_content()
+                page.goto(f"{base}{prefix}index.html")
+                page.goto(f"{base}{prefix}{LIU}#p6")  # from within the edition, whose links name today's ids
+                assert page.locator(".id-change-notice").count() == 0
+                assert page.locator("#id-changes").count() == 1  # the record itself stays at the end
+    finally:
+        context.close()
