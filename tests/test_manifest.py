@@ -246,6 +246,10 @@ def tei_of(edition, slug):
 
 @pytest.mark.parametrize("record, problem", [
     ('{\n "%s": [\n  {"recorded": "yesterday", "ids": {}}\n ]\n}\n' % LIU, "段号变更记录格式不对"),
+    ('{\n "%s": [\n  {"recorded": "2026-02-30", "ids": {}}\n ]\n}\n' % LIU, "段号变更记录格式不对"),
+    # the ids go into the page's attributes and links: nothing but an id passes
+    ('{\n "%s": [\n  {"recorded": "2026-11-24", "ids": {"p4": ["p5\\"><img src=x onerror=alert(1)>"]}}\n ]\n}\n' % LIU,
+     "段号变更记录格式不对"),
     ('{\n "%s": [\n  {"recorded": "2026-11-24", "ids": {"p4": ["p999"]}}\n ]\n}\n' % LIU, "指向不存在的段号"),
     ('{\n "%s": [\n' % LIU, "malformed JSON"),
 ])
