@@ -57,20 +57,19 @@
       var now = old.getAttribute("data-now").split(" ")[at];  // "p6", "p4+p5" (split), "-" (none)
       var line = box.appendChild(document.createElement("p"));
       // the same words in both scripts; the date and the "none" cell are in the page's own
-      line.appendChild(document.createTextNode("在" + day + "以前引用的 " +
-        label(id) + "，所引文字"));
+      line.appendChild(document.createTextNode("在" + day + "以前引用的 " + label(id) + "，所引文字"));
       if (now === "-") {
         line.appendChild(document.createTextNode(old.closest("tr").cells[2].textContent));
       } else {
         line.appendChild(document.createTextNode("今在 "));
         var parts = now.split("+");
-        [parts[0], parts[parts.length - 1]].filter(function (i, k) { return k === 0 || parts.length > 1; })
-          .forEach(function (i, k) {
-            if (k) line.appendChild(document.createTextNode("–"));
-            var link = line.appendChild(document.createElement("a"));
-            link.href = "#" + i;
-            link.textContent = label(i);
-          });
+        var ends = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;  // ¶4–¶5, as the table
+        ends.forEach(function (i, k) {
+          if (k) line.appendChild(document.createTextNode("–"));
+          var link = line.appendChild(document.createElement("a"));
+          link.href = "#" + i;
+          link.textContent = label(i);
+        });
       }
       line.appendChild(document.createTextNode("。"));
     });
@@ -78,7 +77,7 @@
     all.href = "#id-changes";
     all.textContent = say("本文的全部段号变更", "本文的全部段號變更");
     var target = document.getElementById(id);
-    var title1 = document.querySelector("article h1");
+    var heading = document.querySelector("article h1");
     if (target && target.matches("p.para, h2, h3")) {
       target.parentNode.insertBefore(box, target);
       // the browser's own scroll to the fragment (again at load) then leaves the notice in view
@@ -86,8 +85,8 @@
       var margin = parseFloat(getComputedStyle(box).scrollMarginTop) || 0;
       target.style.scrollMarginTop = (margin + box.offsetHeight + 16) + "px";
       target.scrollIntoView({ block: "start" });
-    } else if (title1) {
-      title1.parentNode.insertBefore(box, title1.nextSibling);
+    } else if (heading) {  // an id no longer on the page: under the title
+      heading.parentNode.insertBefore(box, heading.nextSibling);
     }
   }
   noteRenumberedId();
