@@ -42,8 +42,17 @@ def as_received(block: Block) -> str:
     return text
 
 
+def received_words(docs: list[Document]) -> dict[str, dict[str, str]]:
+    """Each text's ids, in reading order, with their words as received."""
+    return {d.meta.slug: {b.id: as_received(b) for b in d.blocks if b.id} for d in docs}
+
+
 def anchors_of(docs: list[Document]) -> dict[str, dict[str, str]]:
-    return {d.meta.slug: {b.id: fingerprint(as_received(b)) for b in d.blocks if b.id} for d in docs}
+    return _fingerprints(received_words(docs))
+
+
+def _fingerprints(words: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    return {slug: {i: fingerprint(text) for i, text in ids.items()} for slug, ids in words.items()}
 
 
 def dumps(anchors: dict[str, dict[str, str]]) -> str:
@@ -62,8 +71,8 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
     (writing nothing) while a reference would be left pointing at different text. Renumbered
     published ids go into the change record under `today` (YYYY-MM-DD)."""
     recorded = _read(path)[0] if path.exists() else {}
-    current = anchors_of(docs)
-    received = {d.meta.slug: {b.id: as_received(b) for b in d.blocks if b.id} for d in docs}
+    received = received_words(docs)
+    current = _fingerprints(received)
     remap = references.plan(list(refs), recorded, current, accepted)
     if remap.refused:
         raise EditionErrors(list(remap.refused))
@@ -80,7 +89,7 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
                           f"站外按这些段号的引用会落到别处；这些改动已记入 {history_path.name}，文本页和 TEI 会列出 "
                           f"(published ids now pointing elsewhere or gone: citations of them outside the edition "
                           f"will land on other text; recorded in {history_path.name}, shown on the page and in the TEI)")
-    write(path, docs)
+    path.write_text(dumps(current), encoding="utf-8")
     if history:
         history_path.write_text(dumps_changes(history), encoding="utf-8")
     return report
@@ -113,8 +122,8 @@ def moves(was: dict[str, str], now: dict[str, str], texts: dict[str, str]) -> di
         splits = _split_runs(texts)
         for print_, old in lost.items():
             changed[old] = splits.get(print_, [])
-        recorded = set(was.values())
-        unknown = {i: t for i, t in texts.items() if i[0] == "p" and now[i] not in recorded}  # new words
+        known = set(was.values())
+        unknown = {i: t for i, t in texts.items() if i[0] == "p" and now[i] not in known}  # new words
         for new, olds in _merges(unknown, {p: o for p, o in lost.items() if not changed[o]}).items():
             for old in olds:
                 changed[old] = [new]
