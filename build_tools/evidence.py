@@ -10,7 +10,7 @@ The convention (also in docs/contributing.md):
   gloss, explanation or note must occur verbatim (whitespace aside; ‘’ matching the text's “”)
   in one paragraph the claim cites: for a note, its own paragraph or an anchor in its sources.
   A heading's anchor holds the lines printed under it (a speech's dateline), `<slug>#top` the
-  title and the lines printed with it.
+  title and the lines printed with it, and a notice's signature and date of issue.
   A quotation cut with “……” must have all its pieces in that one paragraph. A quotation from a
   public reference (not from the corpus) is listed in that reference's `quotes`.
 - A dated event whose source is a corpus anchor must have its date in that paragraph at the
@@ -127,16 +127,32 @@ def years_given(paragraph: str, form: str, text_date: str) -> dict[int, str]:
     return years
 
 
+# The lines that close a document (who issued it and when) are its own, as the title is.
+CLOSING_ROLES = {"signature", "issued"}
+
+
+def year_written(date: str, held: str, text_date: str) -> bool:
+    """Whether the words an anchor holds write the year of an event's date in figures
+    (“2010年5月7日”) rather than leave it to be read from the text's own date (“5月7日”, “今年5月”)."""
+    if "-" not in date:
+        return True  # a bare year is found as written
+    found = [years_given(held, form, text_date).get(int(date[:4]), "") for form in date_forms(date)]
+    return any(re.match(r"\d{4}年", words) for words in found)
+
+
 def cited_text(doc) -> Iterator[tuple[str, str]]:
     """What each anchor of a text holds: a paragraph its words; `#top` the title and the lines
-    printed with it (issuer, document number, speaker, dateline); a heading its words and the
-    lines printed under it (a speech's dateline "（2010年7月19日，根据记录整理）")."""
+    printed with it (issuer, document number, speaker, dateline) and a notice's signature and
+    date of issue wherever they stand; a heading its words and the lines printed under it (a
+    speech's dateline "（2010年7月19日，根据记录整理）")."""
     held = {"top": []}
     current = "top"
     for block in doc.blocks:
         if block.id:
             held[block.id] = [block.text]
             current = block.id if block.is_heading else None
+        elif block.role in CLOSING_ROLES:
+            held["top"].append(block.text)
         elif current:
             held[current].append(block.text)
     # joined by a character no quotation holds, so that none is found across two lines

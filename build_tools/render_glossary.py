@@ -13,8 +13,9 @@ from itertools import islice
 from typing import Callable
 from urllib.parse import quote
 
-from build_tools.enrich import CATEGORY_LABELS, Entry, Glossary, Hit, former_id
-from build_tools.model import Document, date_order
+from build_tools.enrich import CATEGORY_LABELS, Entry, Event, Glossary, Hit, former_id
+from build_tools.evidence import cited_text, year_written
+from build_tools.model import ANCHOR, Document, date_order
 from build_tools.render import (GENERATED_STAMP, Page, TermLink, anchor_label, catalogue_months, catalogued_by_month,
                                 catalogue_path, date_cell, display_date, front_matter, md_escape, source_link,
                                 text_page_path)
@@ -44,6 +45,17 @@ def _kwic(hit: Hit, docs: dict[str, Document]) -> str:
             + md_escape(after) + ("…" if hit.end + KWIC_CONTEXT < len(text) else ""))
 
 
+def event_label(event: Event, docs: dict[str, Document], t) -> str:
+    """An event's label as Markdown, saying so when its year is the editors' inference: its
+    paragraph writes no year and its text's date is inferred (the interview's “5月7日”)."""
+    label = md_escape(t(event.label))
+    cited = ANCHOR.match(event.source)
+    doc = docs[cited["slug"]] if cited else None
+    if doc and doc.meta.date_inferred and not year_written(event.date, dict(cited_text(doc))[event.source], doc.meta.date):
+        label += t("（年份由本版推定）")
+    return label
+
+
 def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[str, Document], t,
                  in_context: int = IN_CONTEXT, listed_texts: int = LISTED_TEXTS, refs: dict | None = None) -> str:
     by_term = glossary.by_term
@@ -60,7 +72,7 @@ def render_entry(entry: Entry, hits: list[Hit], glossary: Glossary, docs: dict[s
         lines += [f"- [{md_escape(t(r))}]({by_term[r].id}.md)：{md_escape(t(by_term[r].gloss))}" for r in entry.related]
     if entry.events:
         lines += ["", f"## {t('大事')} {{: #events }}", ""]
-        lines += [f"- {display_date(e.date)}　{md_escape(t(e.label))}（{source_link(e.source, docs, '../', t, refs)}）"
+        lines += [f"- {display_date(e.date)}　{event_label(e, docs, t)}（{source_link(e.source, docs, '../', t, refs)}）"
                   for e in entry.events]
     counts = Counter(h.slug for h in hits)
     listed = list(islice(counts, listed_texts))  # in date order, as `hits` are (occurrences)
@@ -159,7 +171,7 @@ def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | No
                  f"({catalogue_path(month)})") for month, texts in catalogue_months(docs).items()]
     for e in glossary.entries:
         for ev in e.events:
-            rows.append((ev.date, md_escape(t(ev.label)),
+            rows.append((ev.date, event_label(ev, by_slug, t),
                          f"[{md_escape(t(e.term))}]({entry_path(e.id)})；{source_link(ev.source, by_slug, '', t, refs)}"))
     lines = [front_matter(t("大事年表"), t("本版所收文献与文中提到的事件，按日期排列，附出处")), GENERATED_STAMP, "",
              f"# {t('大事年表')} {{: #top }}", "",

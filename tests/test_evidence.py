@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from build_tools.errors import EditionError
-from build_tools.evidence import Evidence, Reference, check, date_forms, load_references, quotations, years_given
+from build_tools.evidence import (Evidence, Reference, check, date_forms, load_references, quotations, year_written,
+                                  years_given)
 from build_tools.model import Block, Document, Meta
 from build_tools.pipeline import load_edition
 from build_tools.yamlio import fold_cjk, load_yaml
@@ -56,16 +57,19 @@ def test_mentions_and_reference_quotes_are_exempt_and_only_they():
 
 def test_a_heading_and_the_top_hold_the_lines_printed_with_them_and_a_paragraph_does_not():
     """A speech's dateline under its heading is evidence (cited as the heading's anchor); a
-    signature after a paragraph belongs to no anchor, and no quotation runs across two lines."""
+    notice's signature and date of issue after a paragraph are the document's (cited as its top),
+    not the paragraph's, and no quotation runs across two lines."""
     meta = Meta("2010-test", "题", "题", "某", "2010", "", "", "notice", "", "x.txt")
     blocks = (Block("title", "关于印发讲话的通知"), Block("paragraph", "现将讲话印发给你们。", "p1"),
-              Block("signature", "某办公室"), Block("heading", "在会议上的讲话", "s1"),
+              Block("signature", "某办公室"), Block("issued", "2010年7月23日"), Block("heading", "在会议上的讲话", "s1"),
               Block("dateline", "（2010年7月19日，根据记录整理）"), Block("paragraph", "今天来看望大家。", "p2"))
     ev = Evidence([Document(meta, blocks)], {})
     assert ev.problems("“关于印发讲话的通知”", ("2010-test#top",)) == []
     assert ev.problems("讲话题下署“2010年7月19日，根据记录整理”", ("2010-test#s1",)) == []
     assert ev.problems("“2010年7月19日，根据记录整理”", ("2010-test#p2",))
     assert ev.problems("“某办公室”", ("2010-test#p1",))
+    assert ev.problems("“关于印发讲话的通知”“某办公室”“2010年7月23日”", ("2010-test#top",)) == []
+    assert ev.problems("“2010年7月23日”", ("2010-test#s1",))
     assert ev.problems("“讲话（2010年7月19日”", ("2010-test#s1",))
 
 
@@ -100,6 +104,38 @@ def test_a_date_must_be_in_the_paragraph_it_is_cited_to():
 ])
 def test_the_year_a_paragraph_gives_a_date(paragraph, form, text_date, years):
     assert set(years_given(paragraph, form, text_date)) == years
+
+
+@pytest.mark.parametrize("date, held, text_date, written", [
+    ("2010-05-07", "2010年5月7日召开会议", "2010", True),
+    ("2010-05-07", "5月7日召开会议", "2010", False),           # the year is the text's
+    ("2010-04-06", "今年4月6日，中央召开", "2010-04-14", False),  # counted from the text's date
+    ("2009-12", "2010年1月与2009年12月", "2010-03-01", True),
+    ("2010", "2010年是开局之年", "2010", True),                 # a bare year is found as written
+])
+def test_whether_a_paragraph_writes_an_event_s_year(date, held, text_date, written):
+    assert year_written(date, held, text_date) is written
+
+
+def test_an_event_whose_year_rests_on_an_inferred_text_date_says_so(edition):
+    """The interview states no date: its “5月7日” is 2010 only by the editors' dating of it."""
+    from build_tools.render_glossary import event_label
+    from build_tools.enrich import Event
+
+    docs = {d.meta.slug: d for d in edition.docs}
+    inferred = "（年份由本版推定）"
+    assert docs["2010-xinhua-qa"].meta.date_inferred
+    assert event_label(Event("2010-05-07", "开会", "2010-xinhua-qa#p1"), docs, str) == "开会" + inferred
+    dated = next(d for d in edition.docs if not d.meta.date_inferred)
+    assert event_label(Event("2010-05-07", "开会", f"{dated.meta.slug}#p1"), docs, str) == "开会"
+    assert event_label(Event("2010-05-07", "开会", REF.label), docs, str) == "开会"
+    timeline = render_timeline_of(edition)
+    assert "中央创先争优活动领导小组召开会议研究部署" + inferred in timeline
+
+
+def render_timeline_of(edition) -> str:
+    from build_tools.render_glossary import render_timeline
+    return render_timeline(edition.glossary, list(edition.docs), str, edition.references)
 
 
 def test_an_event_s_year_must_agree_with_its_paragraph():
@@ -291,5 +327,5 @@ def test_a_japanese_pages_title_is_printed_as_written_in_both_scripts(edition):
         t = converter(variant, edition.conversion.overrides)
         for ref in foreign:
             shown = source_link(ref.label, docs, "../", t, edition.references)
-            before, title = re.match(r"([^“]*)“([^”]*)”", ref.label).groups()
-            assert shown.startswith(f'[{t(before)}“<span lang="{ref.lang}">{title}</span>”]'), shown
+            before, title, after = re.fullmatch(r"([^“]*)“([^”]*)”(.*)", ref.label).groups()
+            assert shown.startswith(f'[{t(before)}“<span lang="{ref.lang}">{title}</span>”{t(after)}]'), shown
