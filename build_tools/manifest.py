@@ -164,8 +164,9 @@ def _split_runs(texts: dict[str, str]) -> dict[str, list[str]]:
 CHANGES_NAME = "anchors.changes.json"
 RECORDED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 BLOCK_ID = re.compile(r"[ps][1-9][0-9]*")
-CHANGES_HINT = ("这份记录由 make manifest 写入，不要手改；用 git 恢复它 "
-                "(written by make manifest, not by hand: restore it from git)")
+CHANGES_HINT = ("这份记录由 make manifest 写入，不要手改：用 git checkout 恢复它；若它是这次改动中新生成、尚未提交的，"
+                "撤销改动时一并删除它 (written by make manifest, not by hand: restore it with git checkout, "
+                "or delete it if it is new and uncommitted and you are undoing the change that wrote it)")
 
 
 def changes_path(manifest_path: Path) -> Path:

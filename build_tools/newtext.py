@@ -19,7 +19,7 @@ from build_tools.dates import DATE, iso
 from build_tools.errors import EditionError
 from build_tools.load import sha256_of
 from build_tools.segment import strip_ws
-from build_tools.yamlio import read_text
+from build_tools.yamlio import read_raw_text, read_text
 
 REVIEW = "# REVIEW:"
 HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、\S")
@@ -57,7 +57,6 @@ class Draft:
 
 
 def lines_of(raw: str) -> list[str]:
-    raw = raw.removeprefix("\ufeff")  # a byte-order mark is not part of the title
     return [line.strip(" \t\u3000\u00a0") for line in raw.splitlines() if line.strip()]
 
 
@@ -280,7 +279,7 @@ def take_in(root: Path, src: Path, slug: str | None = None) -> tuple[Path, Path,
     """Copy the raw file in (verbatim), write the draft .yml and an empty notes file."""
     if not src.is_file():
         raise EditionError(src, None, "找不到原始文本 (raw file not found)", "用 SRC=路径/文件.txt 指明原始文本")
-    raw = read_text(src)  # refuses a file that is not UTF-8, naming the line
+    raw = read_raw_text(src)  # as the pipeline will read it (no byte-order mark, LF); refuses a file not UTF-8
     if not raw.strip():
         raise EditionError(src, None, "原始文本是空的 (the raw file is empty)", "检查 SRC 指向的文件 (check the file SRC names)")
     found = draft(raw, src.name)

@@ -85,8 +85,16 @@ def read_text(path: Path, limit: int = MAX_YAML_BYTES) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
+        fix = "不改动文字，把文件另存为 UTF-8 (re-save the file as UTF-8 without changing its text)"
+        try:
+            data.decode("gb18030")
+            fix = (f"文件看来是 GBK/GB18030 编码：转成 UTF-8，如 iconv -f GB18030 -t UTF-8 {path.name} > utf8-{path.name}，"
+                   "并在 provenance 里写明原件的编码 (it reads as GBK/GB18030: convert it to UTF-8, e.g. with iconv, "
+                   "and say in provenance how the file was received)")
+        except UnicodeDecodeError:
+            pass
         raise EditionError(path, line, f"不是有效的 UTF-8（第 {err.start} 字节） (not valid UTF-8 (byte {err.start}))",
-                           "不改动文字，把文件另存为 UTF-8 (re-save the file as UTF-8 without changing its text)") from None
+                           fix) from None
 
 
 def read_raw_text(path: Path) -> str:
@@ -195,6 +203,38 @@ _YAML_PROBLEMS = {
 }
 
 
+# Slips of a Chinese input method that PyYAML reports a line late and in general words: a
+# full-width colon after an (ASCII) key, a full-width space after the colon or as indentation.
+_SLIPS = (
+    (re.compile(r"^[ \u3000]*(?:- )?[A-Za-z_]\w*[ \u3000]*："), "键后面是全角冒号“：”",
+     "改成半角冒号加空格“: ” (use the ASCII colon and a space after the key)"),
+    (re.compile(r"^ *(?:- )?[A-Za-z_]\w*:\u3000"), "冒号后面是全角空格",
+     "把冒号后的全角空格改成半角空格 (use an ASCII space after the colon)"),
+    (re.compile(r"^ *\u3000"), "用全角空格缩进", "用半角空格缩进 (indent with ASCII spaces)"),
+)
+_KEY_LINE = re.compile(r"^( *)(- )?[A-Za-z_]\w*: ")
+
+
+def _key_column(key_line: re.Match) -> int:
+    return len(key_line[1]) + len(key_line[2] or "")
+
+
+def _slip(lines: list[str], at: int, problem: str) -> tuple[int, str, str] | None:
+    """The input slip behind a syntax error reported at line `at` (1-based), with its own line."""
+    for n, line in enumerate(lines[:at + 1], start=1):
+        for pattern, zh, fix in _SLIPS:
+            if pattern.match(line):
+                return n, zh, fix
+    if "mapping values are not allowed" in problem and 1 < at <= len(lines):
+        here = _KEY_LINE.match(lines[at - 1])
+        above = next((_KEY_LINE.match(line) for line in reversed(lines[:at - 1])
+                      if line.strip() and not line.lstrip().startswith("#")), None)
+        if here and above and not here[2] and _key_column(here) > _key_column(above):
+            return at, "这一行比上一行的键多缩进了，YAML 把它读成上一行的值", \
+                "让它与上一行的键对齐 (align it with the key above)"
+    return None
+
+
 def yaml_error(path: Path, text: str, err: yaml.YAMLError) -> EditionError:
     """A YAML syntax error at the line where the mistake starts (an unclosed quote is reported by
     PyYAML at the end of the file, its opening at the context mark), in the editor's words."""
@@ -208,7 +248,11 @@ def yaml_error(path: Path, text: str, err: yaml.YAMLError) -> EditionError:
                    ("格式有误", "检查这一行的缩进和引号 (check indentation and quoting on that line)"))
     mark = getattr(err, "context_mark", None) if "end of stream" in problem else None
     mark = mark or getattr(err, "problem_mark", None)
-    return EditionError(path, mark.line + 1 if mark else None, f"YAML {zh} (malformed YAML: {problem})", fix)
+    line = mark.line + 1 if mark else None
+    slip = _slip(text.split("\n"), line, problem) if line else None
+    if slip:
+        line, zh, fix = slip
+    return EditionError(path, line, f"YAML {zh} (malformed YAML: {problem})", fix)
 
 
 def _refuse_unsafe_events(path: Path, text: str) -> None:

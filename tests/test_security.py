@@ -283,6 +283,12 @@ def test_yaml_forms_the_data_never_uses_are_refused_with_their_line(tmp_path, te
     ("- term: 甲\n  gloss: 乙\n - term: 丙\n", 3, "YAML 列表项的缩进与上一项不一致"),
     ("a:\n\tb: 1\n", 2, "YAML 有制表符（Tab）"),
     ("a: 1\nb: 甲\x01乙\n", 2, "含有 YAML 不允许的字符 U+0001"),
+    # slips of a Chinese input method, which PyYAML reports a line late in general words
+    ("slug: x\noccasion：某会\n# 注释\nkind: speech\n", 2, "YAML 键后面是全角冒号“：”"),
+    ("- term: 甲\n  related：[乙]\n\n# ── People\n- term: 丙\n", 2, "YAML 键后面是全角冒号“：”"),
+    ("slug: x\noccasion:\u3000某会\nkind: speech\n", 2, "YAML 冒号后面是全角空格"),
+    ("- id: a\n  paragraph: p3\n\u3000\u3000quote: 某\n", 3, "YAML 用全角空格缩进"),
+    ("- id: a\n  paragraph: p3\n    quote: 某\n  kind: context\n", 3, "YAML 这一行比上一行的键多缩进了"),
 ])
 def test_yaml_syntax_errors_name_the_line_where_the_mistake_starts(tmp_path, text, line, cause):
     path = tmp_path / "x.yml"
@@ -456,3 +462,19 @@ def test_a_symlink_inside_the_editorial_folders_is_fine(project):
     (project / "docs" / "about-too.md").unlink(missing_ok=True)
     (project / "docs" / "assets" / "copy.css").symlink_to(project / "docs" / "assets" / "edition.css")
     load_edition(project)
+
+
+def test_a_gbk_file_is_named_as_such_with_the_command_that_converts_it(tmp_path):
+    """An editor's commonest encoding mistake: a raw text saved by a Chinese Windows tool."""
+    from build_tools.yamlio import read_raw_text
+
+    gbk, broken = tmp_path / "raw.txt", tmp_path / "broken.txt"
+    gbk.write_bytes("关于印发讲话的通知\n各省党委：\n".encode("gbk"))
+    broken.write_bytes("标题\n".encode() + b"\xff\xfe\xff")
+    with pytest.raises(EditionError) as err:
+        read_raw_text(gbk)
+    assert err.value.message.startswith(f"{gbk}:1: 不是有效的 UTF-8")
+    assert "GBK/GB18030" in err.value.message and "iconv -f GB18030 -t UTF-8 raw.txt" in err.value.message
+    with pytest.raises(EditionError) as err:
+        read_raw_text(broken)
+    assert f"{broken}:2:" in err.value.message and "GB18030" not in err.value.message

@@ -169,9 +169,28 @@ def test_a_notices_signature_and_date_close_it_and_the_speech_it_prints_stands_b
         closer = notice.find(f"{TEI}closer")
         assert notice[-1] is closer
         assert closer.find(f"{TEI}signed").text == next(b.text for b in doc.blocks if b.role == "signature")
-        assert closer.find(f"{TEI}dateline/{TEI}date").get("when") == doc.meta.date
-        headings = [b for b in doc.blocks if b.is_heading]
-        assert [d.get(XML_ID) for d in after] == [b.id for b in headings]
+        if any(b.role == "issued" for b in doc.blocks):
+            assert closer.find(f"{TEI}dateline/{TEI}date").get("when") == doc.meta.date
+        signature = next(i for i, b in enumerate(doc.blocks) if b.role == "signature")
+        assert [d.get(XML_ID) for d in after] == [b.id for b in doc.blocks[signature:] if b.is_heading]
+
+
+def test_a_signature_after_the_sections_closes_the_whole_text(tei_schema, edition):
+    """A report signed at its end: the closer follows its sections in the text's division,
+    rather than ending the last section as if only that were signed."""
+    from dataclasses import replace
+
+    from build_tools.export.tei import tei_document
+    from build_tools.model import Block
+
+    blocks = (Block("title", "情况汇报"), Block("heading", "一、基本情况", "s1"), Block("paragraph", "做了工作。", "p1"),
+              Block("heading", "二、下一步打算", "s2"), Block("paragraph", "继续努力。", "p2"),
+              Block("signature", "某街道党工委"))
+    tree = etree.fromstring(tei_document(replace(edition.docs[0], blocks=blocks), edition.settings, {}).encode())
+    assert tei_schema.validate(tree), tei_schema.error_log
+    (text,) = tree.findall(f".//{TEI}body/{TEI}div")
+    assert [child.tag for child in text] == [f"{TEI}head", f"{TEI}div", f"{TEI}div", f"{TEI}closer"]
+    assert text[-1].find(f"{TEI}signed").text == "某街道党工委"
 
 
 def test_text_after_a_closer_opens_the_next_division_and_the_file_stays_valid(tei_schema, edition):

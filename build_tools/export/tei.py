@@ -9,7 +9,8 @@ header states the derivation instead of encoding a second, dependent copy.
   whitespace), with its reason.
 - body: one `div` with the title as `head`; each heading opens a `div` with its `head`;
   a heading's dateline and speaker are its `dateline` and `byline`; a notice's signature and
-  date are its `closer` (what follows, the speech it prints, is the body's next `div`); paragraphs are
+  date are its `closer` (what follows, the speech it prints, is the body's next `div`; a text
+  signed after its sections has the closer after them); paragraphs are
   `p xml:id="pN" n="N"`. Corrections are `choice/sic/corr`; a glossary link is the element of
   its entry's kind (NAME_ELEMENTS) with `ref` to the entry page.
 - revisionDesc: the ids renumbered since first published (anchors.changes.json), where the
@@ -212,6 +213,8 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
             current = _el(parent, "div", type=block.role, n=block.id[1:], **{XML_ID: block.id})
             _inline(_el(current, "head"), block, categories, "../")
         elif ends:  # a notice's signature and date end it (TEI 4.2.2)
+            if current is not outer and parent is outer:
+                current = outer  # a signature after the sections closes the whole text, not its last section
             closer = current[-1] if len(current) and current[-1].tag == f"{{{TEI_NS}}}closer" else _el(current, "closer")
             if block.role == "signature":
                 _inline(_el(closer, "signed"), block, categories, "../")
