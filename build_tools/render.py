@@ -271,6 +271,11 @@ def _markers(block: Block, t, apparatus: Apparatus, ranges: list[tuple[int, int,
     return markers
 
 
+# A glued term or correction up to this many characters does not wrap inside, so its marker can
+# never start a line; a longer one may wrap inside (unbroken, it would overflow a phone's line).
+GLUED_WORDS_NOWRAP = 8
+
+
 def _inline(block: Block, t, apparatus: Apparatus = Apparatus(), glossed: set[str] | None = None) -> str:
     """Block text with its marks: corrections (the raw wording in the popover), glossary links
     (gloss and pinyin as data for the popover, on the page's first link to an entry only: the
@@ -284,13 +289,15 @@ def _inline(block: Block, t, apparatus: Apparatus = Apparatus(), glossed: set[st
     markers = _markers(block, t, apparatus, ranges)
     out: list[str] = []  # Markdown pieces; a marker joins the last one
     pos = 0
+    long_range_ends = {end for start, end, _ in ranges if end - start > GLUED_WORDS_NOWRAP}
 
     def plain(until: int) -> None:
         nonlocal pos
         for at in sorted(k for k in markers if pos <= k <= until):  # also right after a link
             if at > pos:
                 out.extend([md_escape(block.text[pos:at - 1]), md_escape(block.text[at - 1:at])])
-            out.append(f'<span class="glue">{out.pop() if out else ""}{markers.pop(at)}</span>')
+            glue = "glue glue--wrap" if at == pos and at in long_range_ends else "glue"
+            out.append(f'<span class="{glue}">{out.pop() if out else ""}{markers.pop(at)}</span>')
             pos = at
         if pos < until:
             out.append(md_escape(block.text[pos:until]))
@@ -322,9 +329,11 @@ def _editorial_record(doc: Document, t, edit_url: str = "") -> list[str]:
     text's own page, beside what they explain (the editorial page keeps the principles and the
     totals, one size whatever the archive's)."""
     n = sum(1 for i in doc.interventions if i.kind != "whitespace")
-    whitespace = "，另规范了原文的空白" if len(doc.interventions) > n else ""
+    whitespace = len(doc.interventions) > n
+    done = (f"本文整理共有{n}处编辑处理" + ("，另规范了原文的空白" if whitespace else "") if n else
+            "本文整理只规范了原文的空白，未作其他编辑处理" if whitespace else "本文整理未作编辑处理")
     lines = ["---", "", f"## {t('编辑处理')} {{: #editorial }}", "",
-             t(f"本文整理共有{n}处编辑处理{whitespace}；所依原则见[编辑说明](../../editorial.md#principles)。"), ""]
+             t(f"{done}；所依原则见[编辑说明](../../editorial.md#principles)。"), ""]
     if doc.interventions:  # in a `.record` box: on phones each row stacks (theme.css)
         lines += ['<div class="record" markdown>', "",
                   f"| {t('处理')} | {t('涉及文字')} | {t('理由')} | {t('位置')} |", "|---|---|---|---|"]

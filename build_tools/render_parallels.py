@@ -53,11 +53,20 @@ def marked_diff(mine: str, theirs: str) -> tuple[str, str]:
     return "".join(a_out), "".join(b_out)
 
 
+def _context(words: str) -> str:
+    """Words completing a phrase around the compared wording: shown muted, as they are neither
+    compared nor counted in the similarity (their differences are not marked)."""
+    return f'<span class="parallel-context">{md_escape(words)}</span>' if words else ""
+
+
 def marked_snippets(here: Place, there: Place, docs: dict[str, Document]) -> tuple[str, str]:
     """Both sides as Markdown: whole phrases, the shared wording's differences marked."""
     (a_before, a, a_after), (b_before, b, b_after) = snippet(here, docs), snippet(there, docs)
     a, b = marked_diff(a, b)
-    return (md_escape(a_before) + a + md_escape(a_after), md_escape(b_before) + b + md_escape(b_after))
+    return (_context(a_before) + a + _context(a_after), _context(b_before) + b + _context(b_after))
+
+
+CONTEXT_NOTE = "前后淡色的文字只为补足语句，不参与比对，也不计入相似度。"
 
 
 def _sides(par: Parallel, slug: str) -> tuple[Place, Place]:
@@ -80,7 +89,7 @@ def parallels_section(doc: Document, parallels: list[Parallel], docs: dict[str, 
     if not mine:
         return []
     lines = [f"## {t('互见文句')} {{: #parallels }}", "",
-             t(f"本文有{len(mine)}处文句与本版其他文献相同或相近（[全部互见文句](../../parallels.md)）。"), ""]
+             t(f"本文有{len(mine)}处文句与本版其他文献相同或相近（[全部互见文句](../../parallels.md)）。{CONTEXT_NOTE}"), ""]
     for par in mine:
         here, there = _sides(par, doc.meta.slug)
         a, b = marked_snippets(here, there, docs)
@@ -138,7 +147,8 @@ def render_parallels_page(parallels: list[Parallel], docs: dict[str, Document], 
              t(f"本版各篇文献之间相同或相近的文句，共{len(parallels)}处（至少{found_by.min_length}字相同，不计标点；"
                f"仅为术语表所收固定提法、至多另有{found_by.formula_margin}字者不计）。检出方法：每段去掉标点后，以连续{found_by.shingle}字为单位取指纹比对，"
                f"再逐字对齐；凡有连续{found_by.window + found_by.shingle - 1}字以上完全相同者必能检出，"
-               "相同部分较短而改动较多的近似文句可能漏检。不同之处以底色标出。数据另见 [parallels.json](parallels.json)。"), ""]
+               f"相同部分较短而改动较多的近似文句可能漏检。不同之处以底色标出；{CONTEXT_NOTE}"
+               "数据另见 [parallels.json](parallels.json)。"), ""]
     if len(parallels) <= PARALLELS_LISTED:
         return "\n".join([*lines, *_pair_tables(parallels, docs, t)])
     counts = {month: len(members) for month, members in _by_month(parallels, docs).items()}

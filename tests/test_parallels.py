@@ -197,6 +197,25 @@ def test_the_same_wording_shows_no_highlight(site):
     assert identical and not any(row.select(".diff") for row in identical)
 
 
+def test_only_the_compared_wording_stands_out_the_context_is_muted(site, edition):
+    """The similarity is of the compared wording; the words that complete its phrases are set
+    apart (muted), or a 100% pair read as two different sentences (浓厚氛围 / 良好氛围)."""
+    docs = {d.meta.slug: d for d in edition.docs}
+    rows = [row for row in soup(site / "parallels.html").select("article table tr") if row.select("td")]
+    order = {slug: i for i, slug in enumerate(docs)}  # the page's order: pairs of texts in date order
+    listed = sorted(edition.parallels, key=lambda par: (order[par.a.slug], order[par.b.slug]))
+    assert len(rows) == len(listed)
+    for row, par in zip(rows, listed):
+        for cell, place in zip(row.select("td")[:2], (par.a, par.b)):
+            before, core, after = snippet(place, docs)
+            muted = [span.get_text() for span in cell.select(".parallel-context")]
+            assert muted == [words for words in (before, after) if words]
+            assert not any(span.select(".diff") for span in cell.select(".parallel-context"))
+            for span in cell.select(".parallel-context, a"):
+                span.extract()
+            assert cell.get_text().strip() == core
+
+
 def archive_parallels(edition, n: int):
     """`archive(edition, n)`'s texts, with the real parallels between each run of copies of the
     five texts: about n / 5 times as many parallels, over the archive's months."""

@@ -228,9 +228,24 @@ def test_a_text_page_ends_with_its_editorial_record(edition, rendered):
         for item, row in zip(doc.interventions, rows):
             assert md_escape(item.reason) in row
             assert not item.anchor or f"[{anchor_label(item.anchor, str)}](#{item.anchor})" in row
-        assert f"共有{sum(i.kind != 'whitespace' for i in doc.interventions)}处编辑处理" in record
+        n = sum(i.kind != 'whitespace' for i in doc.interventions)
+        assert f"共有{n}处编辑处理" in record if n else "共有0处" not in record
     breaks = [i for d in edition.docs for i in d.interventions if i.kind == "break"]
     assert breaks and all(i.anchor for i in breaks)  # a break names the paragraph it begins
+
+
+@pytest.mark.parametrize("kinds, says", [
+    ((), "本文整理未作编辑处理；"),
+    (("whitespace",), "本文整理只规范了原文的空白，未作其他编辑处理；"),
+    (("debris", "whitespace"), "本文整理共有1处编辑处理，另规范了原文的空白；"),
+])
+def test_the_editorial_record_says_what_was_done_without_a_zero_count(edition, kinds, says):
+    from dataclasses import replace
+
+    from build_tools.model import Intervention
+
+    doc = replace(edition.docs[0], interventions=tuple(Intervention(k, "某", "理由") for k in kinds))
+    assert says in render_text_page(doc, str)
 
 
 def test_the_editorial_page_counts_interventions_and_keeps_its_size_whatever_the_archive(edition):

@@ -408,8 +408,9 @@
     for (var k = years.length - 1; k >= 0; k--) if (pageNo >= years[k][1]) return years[k][0];
     return "";
   }
+  var NO_YEAR = "none";  // the year bar's choice for glossary hits, so that its counts add up
   function choiceOf(facet, hit) {
-    return facet === "year" ? yearOf(hit.pageNo) : KIND_CHOICE[hit.kind];
+    return facet === "year" ? yearOf(hit.pageNo) || NO_YEAR : KIND_CHOICE[hit.kind];
   }
   function keeps(facet, choice, hit) {
     return !choice || choiceOf(facet, hit) === choice;
@@ -472,8 +473,8 @@
                           filters.kind, choose)];
     var years = (index.years || []).map(function (y) { return y[0]; }).filter(function (y, k, all) { return all.indexOf(y) === k; });
     if (years.length > 1) {
-      bars.push(filterBar("year", L.years, [["", L.allYears]].concat(years.map(function (y) { return [y, format(L.year, { y: y })]; })),
-                          filters.year, choose));
+      var choices = [["", L.allYears]].concat(years.map(function (y) { return [y, format(L.year, { y: y })]; }));
+      bars.push(filterBar("year", L.years, choices.concat([[NO_YEAR, L.noYear]]), filters.year, choose));
     }
     return bars;
   }
@@ -604,7 +605,8 @@
         group.hits.forEach(function (hit) { times += hit.count; });  // as the glossary counts
       });
       var within = FACETS.filter(function (f) { return filters[f]; }).map(function (f) {
-        return f === "year" ? format(L.year, { y: filters.year }) : L["kind_" + filters.kind];
+        if (f !== "year") return L["kind_" + filters.kind];
+        return filters.year === NO_YEAR ? L.noYear : format(L.year, { y: filters.year });
       }).join("、");
       count.textContent = format(!hits.length ? L.none : within ? L.foundIn : L.found,
                                  { q: query, c: times, n: places, m: pages, f: within });
