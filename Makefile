@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check manifest new-text golden bench browser-deps clean
+.PHONY: site test serve check manifest new-text citations golden bench browser-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ manifest: $(VENV)/.installed  ## record deliberate changes of paragraph ids
 new-text: $(VENV)/.installed  ## take in a raw text: make new-text SRC=path/to/raw.txt [SLUG=2011-06-20-name]
 	@test -n "$(SRC)" || { echo "usage: make new-text SRC=path/to/raw.txt [SLUG=…]"; exit 2; }
 	$(PY) -m build_tools new-text "$(SRC)" $(if $(SLUG),--slug "$(SLUG)")
+
+citations: $(VENV)/.installed node_modules/.installed  ## record the citations of new or changed texts (build_tools/export/rendered.json)
+	$(PY) -m build_tools.export.citations --update
 
 golden: $(VENV)/.installed  ## rewrite tests/golden/ from the current output (review the diff)
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_render.py -k golden --update-golden

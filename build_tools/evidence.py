@@ -184,13 +184,17 @@ class Problem(str):
 
 
 class Evidence:
-    """Paragraph texts by anchor, and the registered public references."""
+    """Paragraph texts by anchor (and, for a paragraph the edition corrects, its received words,
+    to say why a quotation of those is not found), and the registered public references."""
 
     def __init__(self, docs, references: dict[str, Reference]):
-        self.paragraphs, self.dates = {}, {}
+        self.paragraphs, self.dates, self.received = {}, {}, {}
         for d in docs:
             for anchor, text in cited_text(d):
                 self.paragraphs[anchor], self.dates[anchor] = _fold(text), d.meta.date
+            for block in d.blocks:
+                if block.corrections:
+                    self.received[f"{d.meta.slug}#{block.id}"] = _fold(block.received)
         self.references = references
 
     def problems(self, text: str, sources: tuple[str, ...], mentions: tuple[str, ...] = ()) -> list[Problem]:
@@ -212,7 +216,12 @@ class Evidence:
         for q in quotations(text):
             if _fold(q) not in exempt and not any(_holds(p, q) for p in held):
                 held_by = [s for s in sources if s in self.paragraphs]
-                if held_by:
+                corrected = [s for s in held_by if s in self.received and _holds(self.received[s], q)]
+                if corrected:
+                    out.append(Problem(f"引文“{q}”是 {'、'.join(corrected)} 校改前的原文；该段已有校改 "
+                                       f"(quotation “{q}” has the words of {', '.join(corrected)} before its correction)",
+                                       "照校改后的文字引用，或删去这条校改 (quote the corrected words, or drop the correction)"))
+                elif held_by:
                     out.append(Problem(f"所引段落 {'、'.join(held_by)} 中没有引文“{q}” "
                                        f"(quotation “{q}” is not in {', '.join(held_by)})"))
                 else:

@@ -18,7 +18,7 @@ from pathlib import Path
 from build_tools import references
 from build_tools.errors import EditionError, EditionErrors, label as label_of
 from build_tools.references import Ref
-from build_tools.model import Block, Document, IdChange, Intervention
+from build_tools.model import Document, IdChange, Intervention
 from build_tools.segment import strip_ws
 from build_tools.wording import clipped
 from build_tools.yamlio import read_text
@@ -33,18 +33,10 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
-def as_received(block: Block) -> str:
-    """The block's words before the editors' corrections: a correction changes a paragraph's
-    wording, not which paragraph its id names (so it never asks for `make manifest`)."""
-    text = block.text
-    for c in sorted(block.corrections, key=lambda c: c.start, reverse=True):
-        text = text[:c.start] + c.original + text[c.end:]
-    return text
-
-
 def received_words(docs: list[Document]) -> dict[str, dict[str, str]]:
-    """Each text's ids, in reading order, with their words as received."""
-    return {d.meta.slug: {b.id: as_received(b) for b in d.blocks if b.id} for d in docs}
+    """Each text's ids, in reading order, with their words as received (so that a correction
+    never asks for `make manifest`)."""
+    return {d.meta.slug: {b.id: b.received for b in d.blocks if b.id} for d in docs}
 
 
 def anchors_of(docs: list[Document]) -> dict[str, dict[str, str]]:

@@ -87,6 +87,15 @@ class Block:
     def is_heading(self) -> bool:
         return self.role in HEADING_ROLES
 
+    @property
+    def received(self) -> str:
+        """The words as received, before the editors' corrections (a correction changes a
+        paragraph's wording, not which paragraph its id names)."""
+        text = self.text
+        for c in sorted(self.corrections, key=lambda c: c.start, reverse=True):
+            text = text[:c.start] + c.original + text[c.end:]
+        return text
+
 
 @dataclass(frozen=True)
 class Intervention:

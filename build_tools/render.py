@@ -213,7 +213,9 @@ def _meta_card(doc: Document, t, month_page: str = "", raw_url: str = "") -> lis
             *([(t("原始文本"), f"[{md_escape(m.source_file)}]({raw_url})（SHA-256 `{m.source_sha256}`）")]
               if raw_url and m.source_sha256 else []),
             (t("段落"), t(f"{len(doc.paragraphs)}段") + f'<span class="screen-only">{t("，点击段号可复制本段链接与引文")}</span>')]
-    return [f'!!! info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
+    # a <details> that edition.js opens on a wider screen: on a phone the text starts on the first
+    # screen (closed from the start, so that a jump to #pN does not shift as it would on closing)
+    return [f'??? info doc-info "{t("文献信息")}"', "", *[f"    - **{label}**：{value}" for label, value in rows], ""]
 
 
 def _block(block: Block, doc: Document, t, apparatus: Apparatus = Apparatus(), glossed: set[str] | None = None) -> list[str]:

@@ -242,7 +242,7 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
     if kind == "format":
         cause = f"{error.cause or error.message}"
         problem = FORMAT_PROBLEMS.get(error.validator_value)
-        fix = (f"填写在原文或出处中核实过的值 (fill in the value, verified in the text or its source)"
+        fix = ("填写在原文或出处中核实过的值 (fill in the value, verified in the text or its source)"
                if PLACEHOLDER in cause else FORMAT_FIXES.get(error.validator_value, hint))
         return [err(f"{problem} ({cause})" if problem else cause, fix)]
     if kind == "oneOf" and isinstance(value, dict):

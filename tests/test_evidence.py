@@ -329,3 +329,18 @@ def test_a_japanese_pages_title_is_printed_as_written_in_both_scripts(edition):
             shown = source_link(ref.label, docs, "../", t, edition.references)
             before, title, after = re.fullmatch(r"([^“]*)“([^”]*)”(.*)", ref.label).groups()
             assert shown.startswith(f'[{t(before)}“<span lang="{ref.lang}">{title}</span>”{t(after)}]'), shown
+
+
+def test_a_quotation_of_words_a_correction_changed_says_so():
+    """An editor adds a correction; a gloss quoting the paragraph as received no longer checks:
+    the error names the correction, not just a missing quotation."""
+    from build_tools.model import Correction
+
+    meta = Meta("2010-test", "题", "题", "某", "2010", "", "", "speech", "", "x.txt")
+    text = "建立工作台帐，逐项抓好落实。"
+    block = Block("paragraph", text.replace("台帐", "台账"), "p1", corrections=(Correction(4, 6, "台帐", "规范写法"),))
+    ev = Evidence([Document(meta, (Block("title", "题"), block))], {})
+    assert ev.problems("“建立工作台账”", ("2010-test#p1",)) == []
+    (problem,) = ev.problems("“建立工作台帐”", ("2010-test#p1",))
+    assert problem.startswith("引文“建立工作台帐”是 2010-test#p1 校改前的原文") and "quote the corrected words" in problem.fix
+    assert ev.problems("“建立工作制度”", ("2010-test#p1",))[0].startswith("所引段落 2010-test#p1 中没有引文")

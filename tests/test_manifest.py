@@ -177,7 +177,7 @@ def liu_texts(project) -> dict[str, str]:
     from build_tools.segment import segment
 
     doc = next(d for d in map(segment, load_texts(project / "source_texts")) if d.meta.slug == LIU)
-    return {b.id: "".join(manifest.as_received(b).split()) for b in doc.blocks if b.id}
+    return {b.id: "".join(b.received.split()) for b in doc.blocks if b.id}
 
 
 def update_manifest(project, day, accept=()):

@@ -78,7 +78,7 @@ def test_escaped_text_renders_as_the_same_text(text):
     assert BeautifulSoup(html, "html.parser").get_text() == "x" + text
 
 
-EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]
+EXTENSIONS = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables", "toc"]  # as mkdocs.yml
 
 
 @settings(deadline=None)  # the first call loads the Markdown extensions

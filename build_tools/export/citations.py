@@ -46,7 +46,7 @@ PLACEHOLDER = "{n}"  # what edition.js replaces with the paragraph number (no me
 # for a dated text, so only GB/T's strings hold it).
 ACCESSED_SENTINEL = [1111, 11, 11]
 ACCESSED = "{accessed}"
-UPDATE = "python -m build_tools.export.citations --update"
+UPDATE = "make citations (python -m build_tools.export.citations --update)"
 
 log = logging.getLogger("build_tools")
 

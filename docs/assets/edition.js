@@ -432,8 +432,19 @@
     if (open && open.marker.getClientRects().length === 0) closePopover(false);
   }
 
+  // A text's card of metadata comes closed and is opened here, except on a phone, where it
+  // filled the first screen and more (one tap opens it), unless the address points into it;
+  // always to print.
+  var docInfo = document.querySelector("article details.doc-info");
+  if (docInfo) {
+    var inCard = false;
+    try { inCard = !!(location.hash && docInfo.querySelector(decodeURIComponent(location.hash))); } catch (e) { /* malformed */ }
+    if (window.matchMedia("(min-width: 45em)").matches || inCard) docInfo.open = true;
+    window.addEventListener("beforeprint", function () { docInfo.open = true; });
+  }
+
   function readingControl() {
-    var card = document.querySelector("article h1.doc-title") && document.querySelector("article .admonition.info");
+    var card = document.querySelector("article h1.doc-title") && docInfo;
     if (!card) return;
     var settings = loadSettings();
     apply(settings);

@@ -501,7 +501,7 @@ def test_an_archive_s_text_links_the_catalogue_of_its_month_which_lists_it(brows
         for variant in ("", "zh-Hant/"):
             for text in sorted((archive_site / variant / "texts").iterdir()):
                 page.goto((text / "index.html").as_uri())
-                link = page.locator("article .admonition.info a", has_text=re.compile("同月文獻|同月文献"))
+                link = page.locator("article details.doc-info a", has_text=re.compile("同月文獻|同月文献"))
                 with page.expect_navigation():
                     link.click()
                 assert "/catalogue/" in page.url and page.url.endswith("#" + text.name), text.name
@@ -512,3 +512,29 @@ def test_an_archive_s_text_links_the_catalogue_of_its_month_which_lists_it(brows
                                                              "r.getBoundingClientRect().bottom < innerHeight"), text.name
     finally:
         page.close()
+
+
+def test_on_a_phone_the_text_starts_on_the_first_screen_its_card_one_tap_away(browser, site, http_root):
+    """The card of metadata (date basis, provenance, SHA-256) filled a phone's first screen and
+    more; closed there, it opens with a tap. On a desktop it stays open, and it prints."""
+    texts = sorted(path.parent.relative_to(site).as_posix() for path in site.glob("texts/*/index.html"))
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page, wide = phone.new_page(), desk.new_page()
+        for text in texts:
+            page.goto(f"{http_root}{text}/index.html")
+            card = page.locator("article details.doc-info")
+            assert not card.evaluate("d => d.open"), text
+            assert page.locator("article p.para").first.evaluate("p => p.getBoundingClientRect().top < innerHeight"), text
+            card.locator("summary").tap()
+            assert card.evaluate("d => d.open") and card.locator("li").first.is_visible(), text
+            wide.goto(f"{http_root}{text}/index.html")
+            assert wide.locator("article details.doc-info").evaluate("d => d.open"), text
+        page.goto(f"{http_root}{texts[0]}/index.html")
+        page.emulate_media(media="print")
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.locator("article details.doc-info li").first.is_visible()
+    finally:
+        phone.close()
+        desk.close()
