@@ -186,7 +186,8 @@ def _new_text(args) -> int:
           f"注释文件 (notes): {rel.parent / 'annotations' / rel.name}（空）\n猜测 (guesses):")
     print("\n".join(summary(found)))
     print("下一步 (next):\n  1. 编辑草稿，核对每个 # REVIEW 后删去标记；make serve 可即时预览\n"
-          "  2. make check（列出尚未核对的 REVIEW）\n  3. make manifest（登记新文本的段号）\n  4. make test")
+          "  2. make check（列出尚未核对的 REVIEW）\n  3. make manifest（登记新文本的段号）\n"
+          "  4. make citations（把引文记入仓库）\n  5. make test，提交（见 docs/contributing.md“添加一篇文献”）")
     return 0
 
 

@@ -92,23 +92,28 @@ def timed(timings: dict[str, float] | None, stage: str):
         timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
 
 
-def load_edition(root: Path, timings: dict[str, float] | None = None) -> Edition:
+def load_edition(root: Path, timings: dict[str, float] | None = None, drafts: bool = False) -> Edition:
+    """`drafts`: a new text's lines still marked # REVIEW are not reported with other errors (the
+    live preview, where the editor works through them)."""
     settings = load_settings(root).data
     source_dir = root / "source_texts"
+
+    def reviews() -> list[EditionError]:  # read only when something else has failed
+        return [] if drafts else open_reviews(source_dir)
     with timed(timings, "load"):
         for folder in ("source_texts", "docs", "overrides"):
             project_files(root / folder)  # refuses a symlink leading out of the editorial folders
         try:
             specs = load_texts(source_dir)
-        except EditionError as err:  # report the glossary's and notes' form errors in the same run
+        except EditionError as err:  # report a draft's lines to review, the glossary's and notes' form errors in the same run
             others = [(source_dir / "glossary.yml", "glossary.schema.json")] + \
                      [(p, "annotation.schema.json") for p in sorted((source_dir / "annotations").glob("*.yml"))]
-            raise EditionErrors(problems(err) + validate_files([f for f in others if f[0].exists()])) from None
+            raise EditionErrors(reviews() + problems(err) + validate_files([f for f in others if f[0].exists()])) from None
     with timed(timings, "segment"):
         try:
             docs = segment_all(specs)
         except EditionErrors as err:  # a new draft's lines still to review belong to the same pass
-            raise EditionErrors(open_reviews(source_dir) + err.errors) from None
+            raise EditionErrors(reviews() + err.errors) from None
         docs = manifest.with_id_changes(root / "anchors.manifest.json", docs)
     with timed(timings, "enrich"):
         glossary, found = load_glossary(source_dir / "glossary.yml", docs)

@@ -122,7 +122,7 @@ class Preview:
         from build_tools.site import write_markdown
 
         self.last = None  # until this build is good: a failure may leave part of it written
-        edition = load_edition(self.root)
+        edition = load_edition(self.root, drafts=True)
         check(edition, drafts=True)  # a draft is previewed while its # REVIEW marks are worked through
         for mark in open_reviews(edition.source_dir):
             log.warning(mark.message)

@@ -155,7 +155,11 @@ def _validator(name: str):
 
 
 def validate(doc: LocatedYaml, schema_name: str) -> None:
-    found = [e for error in _validator(schema_name).iter_errors(doc.data) for e in _describe(doc, error, schema_name)]
+    errors = list(_validator(schema_name).iter_errors(doc.data))
+    # a value of the wrong form fails its pattern and its format: one error, the field's own words
+    patterned = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    errors = [e for e in errors if not (e.validator == "format" and tuple(e.absolute_path) in patterned)]
+    found = [e for error in errors for e in _describe(doc, error, schema_name)]
     if found:
         raise EditionErrors(sorted(found, key=lambda e: e.line or 0))
 
@@ -218,7 +222,10 @@ def _describe(doc: LocatedYaml, error: ValidationError, schema_name: str) -> lis
                            f"可用的字段 (allowed): {clipped(allowed, sep='、')}", (*key_path, key)))
         return out
     if kind == "required":
-        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value]
+        allowed = list(schema.get("properties", {}))
+        misspelt = {_suggest(k, allowed) for k in value if k not in allowed} if isinstance(value, dict) and allowed else set()
+        missing = [k for k in error.validator_value if isinstance(value, dict) and k not in value
+                   and k not in misspelt]  # 'ocasion' is reported once, as an unknown field meaning 'occasion'
         return [err(f"缺少必填字段 '{k}' (missing required field '{k}')",
                     schema.get("properties", {}).get(k, {}).get("description", hint)) for k in missing]
     if kind == "enum":

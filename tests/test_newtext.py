@@ -194,3 +194,16 @@ def test_a_draft_whose_quote_fails_is_reported_with_the_lines_still_to_review(pr
     line = text[:bad].count("\n") + 1
     assert check.returncode == 1 and f"{spec}:{line}: 原文中找不到断段" in check.stderr
     assert all(f"{spec}:{mark.line}: 待核对" in check.stderr for mark in marks if mark.line != line)
+
+
+def test_a_draft_with_placeholders_lists_them_with_its_lines_to_review_in_one_check(project, tmp_path):
+    """The editor's second day: one `make check` lists everything still to do in the draft, not
+    the placeholders first and the # REVIEW marks only once those are filled in."""
+    raw = tmp_path / "raw.txt"
+    raw.write_text("关于某项工作的情况说明（测试）\n\n一段正文，说明工作的情况。\n", encoding="utf-8")
+    spec = take_in(project, raw, "2010-09-15-ce-shi")[0].with_suffix(".yml")
+    assert "待定" in spec.read_text(encoding="utf-8")
+    check = run_cli(project, "check")
+    assert check.returncode == 1
+    assert "待定”是 make new-text 草稿的占位词" in check.stderr
+    assert all(f"{spec}:{mark.line}: 待核对" in check.stderr for mark in open_reviews(project / "source_texts"))

@@ -18,6 +18,7 @@ def test_a_misspelt_field_is_named_at_its_own_line_with_a_suggestion(project):
     message = err.value.message
     assert "未知字段 'source'，是不是 'sources'？" in message and "did you mean 'sources'?" in message
     assert "note 'test-note'" in message  # the note by its id, not by an index
+    assert "缺少必填字段 'sources'" not in message
     line = next(n for n, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                 if n >= first and t.startswith("  source:"))
     assert f"{path}:{line}: note 'test-note': 未知字段 'source'" in message  # the field's line, not the note's
@@ -29,8 +30,10 @@ def test_every_error_of_a_file_at_once(project):
     with pytest.raises(EditionError) as err:
         load_notes(project / "source_texts", docs_of(project))
     message = err.value.message
-    assert "'autor'，是不是 'author'？" in message and "缺少必填字段 'author'" in message
+    assert "'autor'，是不是 'author'？" in message
+    assert "缺少必填字段 'author'" not in message  # the misspelling is the one error, not also a missing field
     assert "note 'second'.date: '22.11.2026' 格式不对" in message
+    assert message.count("note 'second'.date") == 1  # not also as a calendar date, in other words
 
 
 def test_long_lists_say_how_many_more():
