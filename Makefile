@@ -22,8 +22,8 @@ site: $(VENV)/.installed $(NODE_DEPS)  ## build both script variants into site/
 serve: $(VENV)/.installed $(NODE_DEPS)  ## live preview of both scripts at http://127.0.0.1:8000 (PORT=8001 for another port)
 	$(PY) -m build_tools serve $(if $(PORT),--port $(PORT))
 
-check: $(VENV)/.installed  ## validate editorial data only (seconds)
-	$(PY) -m build_tools $(if $(GITHUB_ACTIONS),--github) check
+check: $(VENV)/.installed  ## validate editorial data only (seconds); BASE=<git revision>: raw texts unchanged since
+	$(PY) -m build_tools $(if $(GITHUB_ACTIONS),--github) check $(if $(BASE),--base $(BASE))
 
 manifest: $(VENV)/.installed  ## record deliberate changes of paragraph ids
 	$(PY) -m build_tools manifest --update $(foreach a,$(ACCEPT),--accept $(a))

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from build_tools.errors import EditionError, processing
+from build_tools.errors import EditionError, EditionErrors, processing
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--github", action="store_true",
                         help="also print errors as GitHub annotations (::error file=…,line=…::) for pull requests")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate all editorial data in seconds, without building the site")
+    check = sub.add_parser("check", help="validate all editorial data in seconds, without building the site")
+    check.add_argument("--base", default=None,
+                       help="git revision a pull request starts from: its raw texts must be unchanged since")
     sub.add_parser("markdown", help="run the pipeline only: write build/md/<variant>/ and renderer configs")
     site = sub.add_parser("site", help="pipeline + MkDocs for every variant into site/ (last good site kept on failure)")
     site.add_argument("--site-dir", type=Path, default=None)
@@ -83,6 +85,11 @@ def _check(args) -> int:
     from build_tools.pipeline import check, load_edition
 
     started = time.perf_counter()
+    if args.base:
+        from build_tools.load import edited_raw_texts
+
+        if edited := edited_raw_texts(args.root, args.base):
+            raise EditionErrors(edited)
     edition = load_edition(args.root)
     check(edition)
     paragraphs = sum(len(d.paragraphs) for d in edition.docs)
@@ -127,7 +134,6 @@ def _manifest(args) -> int:
     from datetime import date
 
     from build_tools import manifest, references
-    from build_tools.errors import EditionErrors
     from build_tools.load import load_texts
     from build_tools.newtext import open_reviews
     from build_tools.segment import segment_all

@@ -123,6 +123,22 @@ def load_texts(source_dir: Path) -> list[TextSpec]:
     return sorted(specs, key=lambda s: (date_order(s.meta.date), s.meta.slug))
 
 
+def edited_raw_texts(root: Path, base: str) -> list[EditionError]:
+    """Raw texts changed or renamed since the git revision `base`: a published text's words as
+    received are what every id, quotation and citation rests on (its SHA-256 alone cannot tell
+    an edit from an editor who pasted the new one)."""
+    import subprocess
+
+    diff = subprocess.run(["git", "diff", "--name-only", "--diff-filter=MR", base, "--", "source_texts/*.txt"],
+                          cwd=root, capture_output=True, text=True, check=True)
+    return [EditionError(root / name, None, "原始文本在这次改动中被修改；收到的原文必须逐字节保持不变 "
+                         "(a raw text was changed: the text as received stays byte for byte)",
+                         "用 git checkout 恢复它，把改动写成 .yml 中的 corrections 或 debris；换用了另一个底本的，"
+                         "作为新文本收入 (restore it; record the change as corrections or debris, or take in another "
+                         "witness as a new text)")
+            for name in diff.stdout.splitlines()]
+
+
 def orphan_raw_texts(source_dir: Path, claimed: set[str]) -> list[EditionError]:
     """A raw text no structure file names would silently stay out of the edition."""
     return [EditionError(raw, None, "原始文本没有对应的 .yml 文件，不会收入本版 (raw text without a structure file)",

@@ -313,3 +313,26 @@ def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(si
     assert f"{total / 1e6:,.1f} MB in {len(files):,} files" in summary and "over" not in summary
     assert "over GitLab Pages' limits" in hosting_summary(site, max_files=len(files) - 1)
     assert "over GitLab Pages' limits" in hosting_summary(site, max_bytes=total - 1)
+
+
+def test_a_pull_request_that_edits_a_raw_text_is_refused_even_with_its_new_fingerprint(project):
+    """The SHA-256 in the .yml guards the raw text only until an editor pastes the new one: a
+    pull request's check compares the raw texts with where it started."""
+    import hashlib
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=editor", "-c", "user.email=editor@example.org", *args],
+                       cwd=project, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    assert run_cli(project, "check", "--base", "HEAD").returncode == 0
+    raw, spec = project / "source_texts" / f"{LIU}.txt", project / "source_texts" / f"{LIU}.yml"
+    old_digest = hashlib.sha256(raw.read_bytes()).hexdigest()
+    raw.write_bytes(raw.read_bytes().replace("同志们".encode(), "同志们！".encode(), 1))
+    spec.write_text(spec.read_text(encoding="utf-8").replace(old_digest, hashlib.sha256(raw.read_bytes()).hexdigest()),
+                    encoding="utf-8")
+    result = run_cli(project, "check", "--base", "HEAD")
+    assert result.returncode == 1
+    assert f"{raw}: 原始文本在这次改动中被修改" in result.stderr and "corrections 或 debris" in result.stderr
