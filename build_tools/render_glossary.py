@@ -176,9 +176,10 @@ def render_timeline(glossary: Glossary, docs: list[Document], t, refs: dict | No
     lines = [front_matter(t("大事年表"), t("本版所收文献与文中提到的事件，按日期排列，附出处")), GENERATED_STAMP, "",
              f"# {t('大事年表')} {{: #top }}", "",
              t("本版所收文献（粗体）与文中提到的事件。日期只写到来源允许的精度；只知年份或月份的，排在该年、该月之末。"), "",
+             '<div class="timeline" markdown>', "",  # on a phone each row stacks (theme.css)
              f"| {t('日期')} | {t('事件')} | {t('条目与出处')} |", "|---|---|---|"]
     lines += [f"| {date_cell(date)} | {what} | {refs} |" for date, what, refs in sorted(rows, key=lambda r: date_order(r[0]))]
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
 def counts_per_text(occ: dict[str, list[Hit]]) -> dict[str, Counter]:
