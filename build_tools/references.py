@@ -140,7 +140,7 @@ def apply(remap: Remap) -> list[str]:
             for m in re.finditer(r"¶([0-9]+)(?![0-9\]])", line):
                 if m.group(1) in old_numbers:
                     report.append(f"{path}:{n}: 正文里的“¶{m.group(1)}”可能也要改，请核对 (check by hand)")
-    return report
+    return list(dict.fromkeys(report))  # a ¶N written twice on a line is one reminder
 
 
 def _renumber_link_text(line: str, ref: Ref, new: str) -> str:

@@ -278,3 +278,18 @@ def test_moves_follow_words_to_one_id_or_to_the_paragraphs_they_were_split_into(
         "p3": [],  # reworded
         "p4": ["p3"],
     }
+
+
+def test_a_renumbered_reference_reminds_once_of_each_number_written_beside_it(tmp_path):
+    """The link is rewritten; a ¶5 in the running text may mean the old number and is named for
+    checking by hand, once per line however often it stands there."""
+    from build_tools.references import Ref, Remap, apply
+
+    note = tmp_path / "notes.yml"
+    text = "  body: 见访谈¶5；¶5与¶50不同。\n  sources: [2010-xinhua-qa#p5]\n"
+    note.write_text(text, encoding="utf-8")
+    at = text.split("\n")[1].index("p5]")
+    report = apply(Remap(((Ref(note, 2, at, at + 2, "2010-xinhua-qa", "p5"), "p6"),), ()))
+    assert "sources: [2010-xinhua-qa#p6]" in note.read_text(encoding="utf-8")
+    reminders = [line for line in report if "可能也要改" in line]
+    assert reminders == [f"{note}:1: 正文里的“¶5”可能也要改，请核对 (check by hand)"]
