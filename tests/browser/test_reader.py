@@ -19,9 +19,16 @@ LIU = "texts/2010-04-14-liu-qi-beijing/index.html"
 
 
 def switch_to(page, lang):
+    """Click the switcher as a reader does. (Playwright's own click first scrolls its target into
+    view: on a busy machine, while the menu was still sliding open, that scrolled the page by
+    84 px, and the switcher rightly aimed at the paragraph then in view.)"""
     page.hover(".md-header .md-select button")
+    link = page.locator(f"a.edition-variant[hreflang={lang}]")
+    link.wait_for(state="visible")
+    link.evaluate("a => Promise.all(a.closest('.md-select').getAnimations({subtree: true}).map(x => x.finished))")
+    box = link.bounding_box()
     with page.expect_navigation():
-        page.click(f"a.edition-variant[hreflang={lang}]")
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_load_state("load")
 
 
