@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Iterator
 
 from build_tools.errors import EditionError, EditionErrors
-from build_tools.model import ANCHOR
+from build_tools.model import ANCHOR, CLOSING_ROLES
 from build_tools.schema import validate
 from build_tools.segment import strip_ws
 from build_tools.yamlio import fold_cjk, load_yaml
@@ -125,10 +125,6 @@ def years_given(paragraph: str, form: str, text_date: str) -> dict[int, str]:
         if text_rest and day > text_rest[:len(day)]:  # later in the year than the text: last year's
             years.setdefault(text_year - 1, form)
     return years
-
-
-# The lines that close a document (who issued it and when) are its own, as the title is.
-CLOSING_ROLES = {"signature", "issued"}
 
 
 def year_written(date: str, held: str, text_date: str) -> bool:

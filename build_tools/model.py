@@ -13,6 +13,9 @@ HEADING_ROLES = {"heading", "question"}
 # Blocks that print the document's own apparatus (title, byline…) rather than its body.
 APPARATUS_ROLES = {"title", "speaker", "dateline", "issuer", "doc_number", "signature", "issued",
                    "subtitle"}
+# The apparatus that closes a document (who issued it and when): the TEI's closer, cited as the
+# document's #top as its title is.
+CLOSING_ROLES = {"signature", "issued"}
 
 
 def date_order(date: str) -> str:

@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 from build_tools.dates import first_date
 from build_tools.export.citations import raw_text_url
-from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Document
+from build_tools.model import ANCHOR, APPARATUS_ROLES, CLOSING_ROLES, Block, Document
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
@@ -201,7 +201,7 @@ def tei_document(doc: Document, settings: dict, categories: dict[str, str], note
     current, seen_body = outer, False  # seen_body: the current division has text after its head
     parent = outer  # where a heading's division goes: beside the text once its closer has ended it
     for block in doc.blocks:
-        ends = block.role in ("signature", "issued")
+        ends = block.role in CLOSING_ROLES
         if not (block.is_heading or ends) and len(current) and current[-1].tag == f"{{{TEI_NS}}}closer":
             current, seen_body = _el(body, "div", type="attachment"), False  # nothing follows a closer in its div
         if block.role == "title":
