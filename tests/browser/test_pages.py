@@ -535,6 +535,11 @@ def test_on_a_phone_the_text_starts_on_the_first_screen_its_card_one_tap_away(br
         page.emulate_media(media="print")
         page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
         assert page.locator("article details.doc-info li").first.is_visible()
+        plain = browser.new_context(java_script_enabled=False).new_page()  # without scripts it prints open too
+        plain.goto(f"{http_root}{texts[0]}/index.html")
+        plain.emulate_media(media="print")
+        assert plain.locator("article details.doc-info li").first.is_visible()
+        plain.context.close()
     finally:
         phone.close()
         desk.close()
