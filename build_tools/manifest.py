@@ -21,7 +21,7 @@ from build_tools.references import Ref
 from build_tools.model import Document, IdChange, Intervention
 from build_tools.segment import strip_ws
 from build_tools.wording import clipped
-from build_tools.yamlio import read_text
+from build_tools.yamlio import load_yaml, read_text
 
 # The manifest grows with the archive (about 540 bytes a text: 5.4 MB at 10,000 texts), past the
 # limit on an editor's YAML file; this one holds a million texts.
@@ -65,7 +65,9 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
     recorded = _read(path)[0] if path.exists() else {}
     received = received_words(docs)
     current = _fingerprints(received)
-    remap = references.plan(list(refs), recorded, current, accepted)
+    notes_on_changed = [r for r in refs if r.implied
+                        and recorded.get(r.slug, {}).get(r.id) not in (None, current.get(r.slug, {}).get(r.id))]
+    remap = references.plan(list(refs), recorded, current, accepted, note_homes(notes_on_changed, docs))
     if remap.refused:
         raise EditionErrors(list(remap.refused))
     history_path = changes_path(path)
@@ -85,6 +87,25 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
     if history:
         history_path.write_text(dumps_changes(history), encoding="utf-8")
     return report
+
+
+def note_homes(refs: list[Ref], docs: list[Document]) -> dict[tuple[Path, int], str]:
+    """Where the words of each of these notes (their `paragraph: pN` references, whose paragraph
+    changed) now stand: the one paragraph of the text holding its quote, with its prefix and
+    suffix. A split paragraph's notes follow their own words, each to its part."""
+    by_slug = {d.meta.slug: d for d in docs}
+    homes = {}
+    for path in sorted({r.path for r in refs}):
+        doc = by_slug.get(path.stem)
+        notes = load_yaml(path)
+        for i, note in enumerate(notes.data or []):
+            if doc is None or not isinstance(note, dict) or not isinstance(note.get("quote"), str):
+                continue
+            words = strip_ws(f"{note.get('prefix', '')}{note['quote']}{note.get('suffix', '')}")
+            held = [b.id for b in doc.paragraphs if words in strip_ws(b.text)]
+            if len(held) == 1:
+                homes[(path, notes.line_of((i, "paragraph")))] = held[0]
+    return homes
 
 
 def dumps_changes(history: dict[str, list[dict]]) -> str:

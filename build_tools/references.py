@@ -97,9 +97,11 @@ class Remap:
     refused: tuple[EditionError, ...]
 
 
-def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozenset[str] = frozenset()) -> Remap:
+def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozenset[str] = frozenset(),
+         note_homes: dict[tuple[Path, int], str] | None = None) -> Remap:
     """For each reference whose recorded text moved: the id now holding that text (found by
-    fingerprint), or a refusal when the text is no longer any single paragraph."""
+    fingerprint), for a note's own paragraph the one holding its quote (`note_homes`, by file
+    and line), or a refusal when the text is no longer any single paragraph."""
     rewrites, refused = [], []
     for ref in refs:
         was = recorded.get(ref.slug, {}).get(ref.id)
@@ -107,8 +109,12 @@ def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozens
         if was is None or now.get(ref.id) == was:
             continue  # never recorded (new) or unchanged
         moved = [i for i, fp in now.items() if fp == was and i[0] == ref.id[0]]
+        home = (note_homes or {}).get((ref.path, ref.line)) if ref.implied else None
         if len(moved) == 1:
             rewrites.append((ref, moved[0]))
+        elif home:
+            if home != ref.id:
+                rewrites.append((ref, home))
         elif ref.anchor in accepted and ref.id in now:
             continue  # the editor confirmed the reference still means this paragraph
         else:

@@ -140,12 +140,14 @@ def test_a_renumbering_names_every_moved_reference_and_make_manifest_remaps_them
 def test_a_reference_whose_paragraph_was_split_is_refused_until_fixed_or_accepted(project):
     manifest_before = (project / "anchors.manifest.json").read_bytes()
     add_break(project, "今天会议的主要任务", "下面，我讲几点意见")  # p2 itself changes
-    cited = [r for r in references.scan(project) if r.anchor == f"{LIU}#p2"]
+    cited = [r for r in references.scan(project) if r.anchor == f"{LIU}#p2" and not r.implied]
     assert cited
     update = run_cli(project, "manifest", "--update")
     assert update.returncode == 1
     for ref in cited:
         assert f"{ref.path}:{ref.line}: 引用 {LIU}#p2 会指向另一段文字" in update.stderr
+    for ref in references.scan(project):  # a note's own paragraph follows its quote instead (next test)
+        assert not ref.implied or f"{ref.path}:{ref.line}:" not in update.stderr
     assert f"ACCEPT={LIU}#p2" in update.stderr
     assert (project / "anchors.manifest.json").read_bytes() == manifest_before  # nothing recorded
     assert run_cli(project, "manifest", "--update", "--accept", f"{LIU}#p2").returncode == 0
@@ -293,3 +295,23 @@ def test_a_renumbered_reference_reminds_once_of_each_number_written_beside_it(tm
     assert "sources: [2010-xinhua-qa#p6]" in note.read_text(encoding="utf-8")
     reminders = [line for line in report if "可能也要改" in line]
     assert reminders == [f"{note}:1: 正文里的“¶5”可能也要改，请核对 (check by hand)"]
+
+
+def test_a_split_paragraphs_notes_follow_their_quotes_each_to_its_part(project):
+    """ACCEPT keeps every reference to an id on it; a note's `paragraph:` need not wait for it:
+    its quote says which part of a split paragraph it belongs to."""
+    notes = project / "source_texts" / "annotations" / f"{LIU}.yml"
+    text = notes.read_text(encoding="utf-8")
+    notes.write_text(text + "- id: test-later-half\n  paragraph: p2\n  quote: 下面，我讲几点意见\n  kind: explanation\n"
+                     "  body: 测试用注释。\n  author: 编辑部\n  date: 2026-11-24\n  sources: [2010-04-14-liu-qi-beijing#p2]\n",
+                     encoding="utf-8")
+    assert run_cli(project, "manifest", "--update").returncode == 0
+    add_break(project, "今天会议的主要任务", "下面，我讲几点意见")  # p2 splits: its last sentence is p3
+    update = run_cli(project, "manifest", "--update", "--accept", f"{LIU}#p2")
+    assert update.returncode == 0, update.stderr
+    after = notes.read_text(encoding="utf-8")
+    assert "- id: test-later-half\n  paragraph: p3\n" in after  # followed its words
+    assert "sources: [2010-04-14-liu-qi-beijing#p2]" in after.split("test-later-half")[1]  # accepted, kept
+    first_half = [block for block in after.split("- id: ")[1:] if block.startswith("same-day-yushu")]
+    assert first_half and "paragraph: p2\n" in first_half[0]  # its quote is still in p2
+    assert run_cli(project, "check").returncode == 0
