@@ -274,7 +274,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "restPages": t("再显示其余{m}页"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
               "kind_text": t("正文"), "kind_title": t("标题"), "kind_glossary": t("术语"), "kind_note": t("注释"),
               "years": t("按年份筛选"), "allYears": t("所有年份"), "year": "{y}年",
-              "noYear": t("术语表（不分年份）")}
+              "noYear": t("术语表（不分年份）"), "noYearIn": t("术语表")}
     up = to_root(variant)
     unfold = None if variant.canonical else single_characters(fold, t)
     yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up, unfold))

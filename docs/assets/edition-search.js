@@ -606,7 +606,7 @@
       });
       var within = FACETS.filter(function (f) { return filters[f]; }).map(function (f) {
         if (f !== "year") return L["kind_" + filters.kind];
-        return filters.year === NO_YEAR ? L.noYear : format(L.year, { y: filters.year });
+        return filters.year === NO_YEAR ? L.noYearIn : format(L.year, { y: filters.year });
       }).join("、");
       count.textContent = format(!hits.length ? L.none : within ? L.foundIn : L.found,
                                  { q: query, c: times, n: places, m: pages, f: within });

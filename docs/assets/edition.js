@@ -440,6 +440,7 @@
     var inCard = false;
     try { inCard = !!(location.hash && docInfo.querySelector(decodeURIComponent(location.hash))); } catch (e) { /* malformed */ }
     if (window.matchMedia("(min-width: 45em)").matches || inCard) docInfo.open = true;
+    docInfo.classList.add("doc-info--set");  // from here on its open state decides (edition.css)
     window.addEventListener("beforeprint", function () { docInfo.open = true; });
   }
 

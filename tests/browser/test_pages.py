@@ -520,6 +520,8 @@ def test_on_a_phone_the_text_starts_on_the_first_screen_its_card_one_tap_away(br
     texts = sorted(path.parent.relative_to(site).as_posix() for path in site.glob("texts/*/index.html"))
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk.add_init_script("window.shifted = 0; new PerformanceObserver(list => list.getEntries().forEach(e => "
+                         "{ window.shifted += e.value; })).observe({type: 'layout-shift', buffered: true});")
     try:
         page, wide = phone.new_page(), desk.new_page()
         for text in texts:
@@ -531,6 +533,8 @@ def test_on_a_phone_the_text_starts_on_the_first_screen_its_card_one_tap_away(br
             assert card.evaluate("d => d.open") and card.locator("li").first.is_visible(), text
             wide.goto(f"{http_root}{text}/index.html")
             assert wide.locator("article details.doc-info").evaluate("d => d.open"), text
+            wide.wait_for_timeout(300)
+            assert wide.evaluate("window.shifted") < 0.01, text  # shown open from the first paint: opening moves nothing
         page.goto(f"{http_root}{texts[0]}/index.html")
         page.emulate_media(media="print")
         page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
