@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 from build_tools import references
 from build_tools.errors import EditionError, EditionErrors, label as label_of
@@ -65,9 +66,7 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
     recorded = _read(path)[0] if path.exists() else {}
     received = received_words(docs)
     current = _fingerprints(received)
-    notes_on_changed = [r for r in refs if r.implied
-                        and recorded.get(r.slug, {}).get(r.id) not in (None, current.get(r.slug, {}).get(r.id))]
-    remap = references.plan(list(refs), recorded, current, accepted, note_homes(notes_on_changed, docs))
+    remap = references.plan(list(refs), recorded, current, accepted, note_home(docs))
     if remap.refused:
         raise EditionErrors(list(remap.refused))
     history_path = changes_path(path)
@@ -89,22 +88,30 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
     return report
 
 
-def note_homes(refs: list[Ref], docs: list[Document]) -> dict[tuple[Path, int], str]:
-    """Where the words of each of these notes (their `paragraph: pN` references, whose paragraph
-    changed) now stand: the one paragraph of the text holding its quote, with its prefix and
-    suffix. A split paragraph's notes follow their own words, each to its part."""
+def note_home(docs: list[Document]) -> Callable[[Ref], str | None]:
+    """For a note's `paragraph: pN` whose paragraph changed: the one paragraph of its text now
+    holding its quote, with its prefix and suffix (a split paragraph's notes follow their own
+    words, each to its part). A notes file is read when one of its notes is first asked about."""
     by_slug = {d.meta.slug: d for d in docs}
-    homes = {}
-    for path in sorted({r.path for r in refs}):
-        doc = by_slug.get(path.stem)
-        notes = load_yaml(path)
-        for i, note in enumerate(notes.data or []):
-            if doc is None or not isinstance(note, dict) or not isinstance(note.get("quote"), str):
-                continue
-            words = strip_ws(f"{note.get('prefix', '')}{note['quote']}{note.get('suffix', '')}")
-            held = [b.id for b in doc.paragraphs if words in strip_ws(b.text)]
-            if len(held) == 1:
-                homes[(path, notes.line_of((i, "paragraph")))] = held[0]
+    read: dict[Path, dict[int, str]] = {}
+
+    def home(ref: Ref) -> str | None:
+        if ref.path not in read:
+            read[ref.path] = _homes_in(ref.path, by_slug.get(ref.path.stem))
+        return read[ref.path].get(ref.line)
+    return home
+
+
+def _homes_in(path: Path, doc: Document | None) -> dict[int, str]:
+    """Line of each note's `paragraph:` -> the one paragraph holding its words."""
+    notes, homes = load_yaml(path), {}
+    for i, note in enumerate(notes.data or []):
+        if doc is None or not isinstance(note, dict) or not isinstance(note.get("quote"), str):
+            continue
+        words = strip_ws(f"{note.get('prefix', '')}{note['quote']}{note.get('suffix', '')}")
+        held = [b.id for b in doc.paragraphs if words in strip_ws(b.text)]
+        if len(held) == 1:
+            homes[notes.line_of((i, "paragraph"))] = held[0]
     return homes
 
 

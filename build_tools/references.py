@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from build_tools.errors import EditionError
 from build_tools.yamlio import read_text
@@ -98,10 +99,10 @@ class Remap:
 
 
 def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozenset[str] = frozenset(),
-         note_homes: dict[tuple[Path, int], str] | None = None) -> Remap:
+         note_home: Callable[[Ref], str | None] | None = None) -> Remap:
     """For each reference whose recorded text moved: the id now holding that text (found by
-    fingerprint), for a note's own paragraph the one holding its quote (`note_homes`, by file
-    and line), or a refusal when the text is no longer any single paragraph."""
+    fingerprint), for a note's own paragraph the one holding its quote (`note_home`, asked only
+    for those), or a refusal when the text is no longer any single paragraph."""
     rewrites, refused = [], []
     for ref in refs:
         was = recorded.get(ref.slug, {}).get(ref.id)
@@ -109,7 +110,7 @@ def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozens
         if was is None or now.get(ref.id) == was:
             continue  # never recorded (new) or unchanged
         moved = [i for i, fp in now.items() if fp == was and i[0] == ref.id[0]]
-        home = (note_homes or {}).get((ref.path, ref.line)) if ref.implied else None
+        home = note_home(ref) if ref.implied and note_home and len(moved) != 1 else None
         if len(moved) == 1:
             rewrites.append((ref, moved[0]))
         elif home:
