@@ -119,7 +119,7 @@ def _note(raw: dict, doc: Document, path: Path, line: int, seen: dict[str, int],
     for source in raw["sources"]:
         if ANCHOR.match(source) and source not in anchors:
             raise fail(f"来源锚点“{source}”不存在", f"source anchor '{source}' does not exist",
-                       "引用现有段落的 <标识>#p段号 (cite <slug>#pN of an existing paragraph)")
+                       "引用现有段落的 <标识>#p<段号> (cite <slug>#pN of an existing paragraph)")
     body = fold_cjk(raw["body"])
     reason = unsafe_reason(body)
     if reason:

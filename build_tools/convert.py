@@ -174,15 +174,22 @@ def converter(variant: Variant, overrides: tuple[Override, ...] = ()) -> Callabl
 # Hand-written pages mark a passage that must stay in one script, such as an example of the
 # simplified forms on the traditional page, as <span lang="zh-Hans">…</span>: it is never converted.
 # Nor is code (fenced or inline): it is literal input an editor copies, in the simplified script
-# the tools read (a note's YAML, a command line).
+# the tools read (a note's YAML, a command line). What in code is written for the reader is
+# converted: a comment (` # …` to the end of a line in a fenced block) and a placeholder the
+# editor replaces (`<标识>#p<段号>`).
 _SCRIPT_TAGGED = re.compile(r'(<span lang="zh-Han[st]">.*?</span>|```.*?```|`[^`\n]+`)', re.S)
+_FOR_THE_READER_IN_CODE = re.compile(r"<[^<>\s]+>|(?:^|(?<=\s))# .*$", re.M)
 
 
 def keeping_tagged_script(convert: Callable[[str], str]) -> Callable[[str], str]:
     """`convert` applied outside the passages tagged with a script (`<span lang="zh-Hans">`)
-    and outside code."""
+    and, in code, only to comments and placeholders."""
+    def in_code(code: str) -> str:
+        return _FOR_THE_READER_IN_CODE.sub(lambda m: convert(m.group()), code)
+
     def convert_untagged(text: str) -> str:
-        return "".join(part if i % 2 else convert(part) for i, part in enumerate(_SCRIPT_TAGGED.split(text)))
+        return "".join(convert(part) if i % 2 == 0 else part if part.startswith("<span") else in_code(part)
+                       for i, part in enumerate(_SCRIPT_TAGGED.split(text)))
 
     return convert_untagged
 

@@ -357,7 +357,7 @@ def _cross_check(doc, glossary: Glossary, docs, found: dict[str, list[Hit]]) -> 
             if ANCHOR.match(ref) and ref not in blocks:
                 errors.append(EditionError(path, doc.line_of(at), f"{where}: 来源锚点“{ref}”不存在 "
                                            f"(source anchor '{ref}' does not exist)",
-                                           "用现有段落的 <标识>#p段号（见文本页） "
+                                           "用现有段落的 <标识>#p<段号>（见文本页） "
                                            "(use <slug>#pN of an existing paragraph (see the text page))"))
         for rel in entry.related:
             if rel not in terms:

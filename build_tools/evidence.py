@@ -157,7 +157,7 @@ def cited_text(doc) -> Iterator[tuple[str, str]]:
 
 FIX = ("引用含有这一说法的段落（或 references.yml 中的文献），或改正这一说法 "
        "(cite the paragraph that holds it (or a reference in references.yml), or correct the claim)")
-SOURCE_FIX = ("写现有段落的 <标识>#p段号，或 references.yml 中登记的标签 "
+SOURCE_FIX = ("写现有段落的 <标识>#p<段号>，或 references.yml 中登记的标签 "
               "(write <slug>#pN of an existing paragraph, or a label registered in references.yml)")
 
 

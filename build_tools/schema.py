@@ -41,7 +41,7 @@ FORMAT_FIXES = {
     "calendar-date": "写一个存在且已经过去的日期 (write a date that exists and has passed, in the field's form)",
     "plain-text": "纯文字字段不用 Markdown 或 HTML：去掉这个字符，或改用全角标点（ ） 【 】 ＆ ＜ ＞ "
                   "(plain-text fields take no Markdown or HTML: drop the character or use full-width punctuation)",
-    "reference": "用平实的文字写出处（题名、发布者、日期、网址），或写 <标识>#p段号 "
+    "reference": "用平实的文字写出处（题名、发布者、日期、网址），或写 <标识>#p<段号> "
                  "(name the source in plain words (title, publisher, date, URL) or as <slug>#pN)",
     "term": "照正文写出中文词语 (write the term in Chinese as it occurs in the texts)",
     "han": "只写汉字，与简体字数相同 (write the phrase in Han characters only, the same length as the simplified one)",

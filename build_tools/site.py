@@ -217,7 +217,7 @@ def handwritten_link_errors(root: Path, mkdocs_error: str) -> EditionErrors | No
         line = next((n for n, text in enumerate(lines, 1) if f"]({m['link']}" in text), None)
         what = "不存在的页面 (a page that does not exist)" if m["page_missing"] else "页面上不存在的锚点 (an anchor the page does not have)"
         found.append(EditionError(path, line, f"链接“{m['link']}”指向{what}",
-                                  "改正链接：手写页面写 about.md、editorial.md#principles 之类，文本写 texts/<标识>/index.md#p段号 "
+                                  "改正链接：手写页面写 about.md、editorial.md#principles 之类，文本写 texts/<标识>/index.md#p<段号> "
                                   "(link a page by its file, e.g. editorial.md#principles or texts/<slug>/index.md#p3)"))
     return EditionErrors(found) if found else None
 

@@ -122,3 +122,12 @@ def test_code_on_a_handwritten_page_stays_as_the_tools_read_it():
     page = "复制这一条：\n\n```yaml\n- term: 李长春\n  sources: [维基百科“李长春”条]\n```\n\n写 `建党90周年`，不写“建党”。"
     assert convert(page) == ("複製這一條：\n\n```yaml\n- term: 李长春\n  sources: [维基百科“李长春”条]\n```\n\n"
                              "寫 `建党90周年`，不寫“建黨”。")
+
+
+def test_what_code_says_to_the_reader_is_converted():
+    """A comment and a placeholder the editor replaces are read, not copied: they follow the page's script."""
+    from build_tools.convert import keeping_tagged_script
+
+    convert = keeping_tagged_script(converter(HANT))
+    page = "```yaml\n  quote: 五个好   # 被注释的原话\n  sources: [2010-xinhua-qa#p6]\n```\n写 `<标识>#p<段号>`。"
+    assert convert(page) == "```yaml\n  quote: 五个好   # 被註釋的原話\n  sources: [2010-xinhua-qa#p6]\n```\n寫 `<標識>#p<段號>`。"
