@@ -66,16 +66,16 @@ def update(path: Path, docs: list[Document], today: str, refs: list[Ref] = (),
     recorded = _read(path)[0] if path.exists() else {}
     received = received_words(docs)
     current = _fingerprints(received)
-    remap = references.plan(list(refs), recorded, current, accepted, note_home(docs))
+    where = {slug: moves(ids, current.get(slug, {}), received.get(slug, {})) for slug, ids in recorded.items()}
+    remap = references.plan(list(refs), current, where, accepted, note_home(docs))
     if remap.refused:
         raise EditionErrors(list(remap.refused))
     history_path = changes_path(path)
     history = _read_changes(history_path)[0]
     report = references.apply(remap)
-    for slug, ids in recorded.items():  # the edition's own references are rewritten; citations elsewhere cannot be
+    for slug, changed in where.items():  # the edition's own references are rewritten; citations elsewhere cannot be
         if slug not in current:  # a text withdrawn: it has no page to show its record on
             continue
-        changed = moves(ids, current[slug], received[slug])
         if changed:
             history.setdefault(slug, []).append({"recorded": today, "ids": changed})
             report.append(f"注意 (note): {slug} 已发布的 {len(changed)} 个段号 {clipped(list(changed))} 现在指向别的文字或已不存在："

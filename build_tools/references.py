@@ -98,31 +98,33 @@ class Remap:
     refused: tuple[EditionError, ...]
 
 
-def plan(refs: list[Ref], recorded: Anchors, current: Anchors, accepted: frozenset[str] = frozenset(),
-         note_home: Callable[[Ref], str | None] | None = None) -> Remap:
-    """For each reference whose recorded text moved: the id now holding that text (found by
-    fingerprint), for a note's own paragraph the one holding its quote (`note_home`, asked only
-    for those), or a refusal when the text is no longer any single paragraph."""
+def plan(refs: list[Ref], current: Anchors, where: dict[str, dict[str, list[str]]],
+         accepted: frozenset[str] = frozenset(), note_home: Callable[[Ref], str | None] | None = None) -> Remap:
+    """For each reference whose recorded text moved (`where`: slug -> changed id -> where its
+    words are now, as `manifest.moves` finds them): the one paragraph now holding all its words
+    (moved, or merged with a neighbour), for a note's own paragraph the part holding its quote
+    (`note_home`, asked only for those), or a refusal that names the parts of a split paragraph."""
     rewrites, refused = [], []
     for ref in refs:
-        was = recorded.get(ref.slug, {}).get(ref.id)
-        now = current.get(ref.slug, {})
-        if was is None or now.get(ref.id) == was:
+        now = where.get(ref.slug, {}).get(ref.id)
+        if now is None:
             continue  # never recorded (new) or unchanged
-        moved = [i for i, fp in now.items() if fp == was and i[0] == ref.id[0]]
-        home = note_home(ref) if ref.implied and note_home and len(moved) != 1 else None
-        if len(moved) == 1:
-            rewrites.append((ref, moved[0]))
+        home = note_home(ref) if ref.implied and note_home and len(now) != 1 else None
+        if len(now) == 1:
+            if now[0] != ref.id:
+                rewrites.append((ref, now[0]))
         elif home:
             if home != ref.id:
                 rewrites.append((ref, home))
-        elif ref.anchor in accepted and ref.id in now:
+        elif ref.anchor in accepted and ref.id in current.get(ref.slug, {}):
             continue  # the editor confirmed the reference still means this paragraph
         else:
+            parts = (f"原段落已拆为 {'、'.join(now)}，改为其中所引的那一段 "
+                     f"(the paragraph was split into {', '.join(now)}: cite the part meant)" if now else
+                     "原段落已改写或删去（或原文不止一处），找不到唯一含原文的一段 (no one paragraph holds its words now)")
             refused.append(EditionError(
-                ref.path, ref.line, f"引用 {ref.anchor} 会指向另一段文字：原段落已拆分、合并或改动，找不到原文 "
-                                    "(would point at different text; its paragraph is gone)",
-                f"改正此引用后再运行 make manifest；若引用仍指这一段，运行 make manifest ACCEPT={ref.anchor}"))
+                ref.path, ref.line, f"引用 {ref.anchor} 会指向另一段文字：{parts}",
+                f"改正此引用后再运行 make manifest；若引用仍指 {ref.id}，运行 make manifest ACCEPT={ref.anchor}"))
     return Remap(tuple(rewrites), tuple(refused))
 
 

@@ -145,12 +145,31 @@ def test_a_reference_whose_paragraph_was_split_is_refused_until_fixed_or_accepte
     update = run_cli(project, "manifest", "--update")
     assert update.returncode == 1
     for ref in cited:
-        assert f"{ref.path}:{ref.line}: 引用 {LIU}#p2 会指向另一段文字" in update.stderr
+        assert f"{ref.path}:{ref.line}: 引用 {LIU}#p2 会指向另一段文字：原段落已拆为 p2、p3" in update.stderr
     for ref in references.scan(project):  # a note's own paragraph follows its quote instead (next test)
         assert not ref.implied or f"{ref.path}:{ref.line}:" not in update.stderr
     assert f"ACCEPT={LIU}#p2" in update.stderr
     assert (project / "anchors.manifest.json").read_bytes() == manifest_before  # nothing recorded
     assert run_cli(project, "manifest", "--update", "--accept", f"{LIU}#p2").returncode == 0
+    assert run_cli(project, "check").returncode == 0
+
+
+def test_a_reference_to_a_paragraph_merged_into_its_neighbour_follows_it_without_asking(project):
+    second = next(i for i, words in liu_texts(project).items() if words.startswith("五是要加快城镇化"))
+    first = f"p{int(second[1:]) - 1}"
+    home = project / "docs" / "home.md"
+    home.write_text(home.read_text(encoding="utf-8") + f"\n[刘淇¶{second[1:]}](texts/{LIU}/index.md#{second})\n",
+                    encoding="utf-8")
+    before = cited_texts(project)
+    remove_break(project, "五是要加快城镇化")
+    update = run_cli(project, "manifest", "--update")
+    assert update.returncode == 0, update.stderr
+    assert f"{LIU}#{second} → {LIU}#{first}" in update.stdout
+    assert f"[刘淇¶{first[1:]}](texts/{LIU}/index.md#{first})" in home.read_text(encoding="utf-8")
+    after = cited_texts(project)
+    for where, words in before.items():  # each reference's words are all in the paragraph it cites now
+        if where[0] != f"{LIU}.yml":  # (whose lines moved up with the break taken out)
+            assert "".join(words.split()) in "".join(after[where].split()), where
     assert run_cli(project, "check").returncode == 0
 
 
@@ -205,8 +224,7 @@ def test_each_change_is_followed_through_later_ones(project):
     add_break(project, "全市各级党组织都要以高度的政治责任感", "特别是要深刻理解")  # p4 split in two, the rest shift
     update_manifest(project, "2026-11-20")
     remove_break(project, "五是要加快城镇化")  # then two paragraphs merge into one
-    # (a glossary entry cites the first: the editor confirms it still means the merged paragraph)
-    update_manifest(project, "2026-11-24", accept=[f"{LIU}#p17"])
+    update_manifest(project, "2026-11-24")  # what cited either of them cites the paragraph holding both now
     days = [e["recorded"] for e in json.loads((project / manifest.CHANGES_NAME).read_text(encoding="utf-8"))[LIU]]
     assert days == ["2026-11-20", "2026-11-24"]
 
