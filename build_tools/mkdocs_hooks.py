@@ -21,6 +21,23 @@ def compact_html(html: str) -> str:
     return "".join(piece for at, piece in enumerate(pieces) if at % 3 != 2)
 
 
+def directory_url(url: str) -> str:
+    """texts/x/index.html -> texts/x/: the address the edition cites a page by (its citations,
+    TEI and annotations), which a web server answers with that index.html."""
+    return url[:-len("index.html")] if url == "index.html" or url.endswith("/index.html") else url
+
+
+def on_env(env, config, files):
+    env.filters["directory_url"] = directory_url
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    if page.canonical_url:  # <link rel="canonical"> and the sitemap's <loc>
+        page.canonical_url = directory_url(page.canonical_url)
+    return context
+
+
 def on_post_page(output: str, page, config) -> str:
     return compact_html(output)
 

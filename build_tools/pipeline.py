@@ -266,7 +266,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
                               edit_url=f"{repo}/edit/main/source_texts/glossary.yml", refs=edition.references)
     yield Page("parallels.md", render_parallels_page(list(edition.parallels), by_slug, t))
     yield from (Page(path, text) for path, text in parallels_pages(list(edition.parallels), by_slug, t))
-    yield Page("parallels.json", parallels_json(list(edition.parallels), docs, edition.settings["site_url"]))
+    yield Page("parallels.json", parallels_json(list(edition.parallels), docs, variant_url(edition.settings, variant)))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：共出现{c}次（{n}处），见于{m}页"),
               "none": t("“{q}”：没有找到"), "foundIn": t("“{q}”在{f}中：共出现{c}次（{n}处），见于{m}页"),
               "searching": t("“{q}”：正在检索其余……"), "progress": t("检索进度"),

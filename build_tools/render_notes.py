@@ -15,8 +15,10 @@ from build_tools.model import ANCHOR, Document
 from build_tools.render import date_span, md_escape, source_link
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+# W3C Web Annotation motivations (oa:). A textual note (原文如此, a conversion, an undated text)
+# comments on the words; oa:editing would be a request to change them.
 MOTIVATIONS = {"context": "commenting", "explanation": "describing", "cross-reference": "linking",
-               "textual": "editing"}
+               "textual": "commenting"}
 
 
 def notes_section(doc: Document, notes: tuple[Note, ...], docs: dict[str, Document], t: Callable[[str], str],

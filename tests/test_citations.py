@@ -119,7 +119,13 @@ def test_bibtex_and_ris_carry_each_text(site, edition):
         entry = bib[bib.index(f"@misc{{{m.slug},"):].split("\n}", 1)[0]
         assert (f"date = {{{m.date}}}" in entry) == (len(m.date) > 4)  # as precise as the text's date, never more
     hant = _downloads(site, "zh-Hant/", "edition.ris").read_text(encoding="utf-8")
-    assert "LA  - zh-TW" in hant and "劉淇" in hant
+    assert "LA  - zh-Hant" in hant and "劉淇" in hant  # the script, as the pages' lang says it
+    speech = next(d.meta for d in edition.docs if d.meta.kind == "speech" and not d.meta.date_inferred)
+    entry = ris[ris.index(f"ID  - {speech.slug}\n"):].split("ER  - ", 1)[0]
+    assert f"DA  - {speech.date.replace('-', '/')}/\n" in entry and f"N1  - {speech.occasion}\n" in entry
+    year_only = next((d.meta for d in edition.docs if len(d.meta.date) == 4), None)
+    if year_only:
+        assert f"DA  - {year_only.date}///\n" in ris  # RIS: YYYY/MM/DD/other, the slashes required
 
 
 # Occasions whose editors' evidence (occasion_basis) once stood inside the occasion, and so in
@@ -232,7 +238,9 @@ def test_text_pages_have_citation_meta_and_json_ld(site, edition):
             assert meta["citation_title"] and meta["citation_author"]
             assert meta["citation_publication_date"] == doc.meta.date.replace("-", "/")
             assert meta["citation_public_url"].endswith(f"{prefix}texts/{doc.meta.slug}/")
-            assert meta["citation_language"] == lang and meta["citation_publisher"]
+            canonical = re.search(r'<link rel="canonical" href="([^"]*)"', head)[1]
+            assert canonical == meta["citation_public_url"]  # one address, in the page and in what cites it
+            assert meta["citation_language"] == citations.SCRIPTS[lang] and meta["citation_publisher"]
             ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', head, re.S)[1])
             assert ld["name"] == meta["citation_title"] and ld["url"] == meta["citation_public_url"]
             if not prefix:

@@ -134,6 +134,12 @@ def test_export_shape(exported, edition, site):
         assert all(b["purpose"] == "linking" for b in item["body"] if b["type"] == "SpecificResource")
 
 
+def test_no_annotation_asks_for_a_change_to_its_text(exported):
+    """oa:editing is a request to edit the target; the edition's notes comment, describe or link."""
+    motivations = {a["motivation"] for a in exported["first"]["items"]}
+    assert motivations and motivations <= {"commenting", "describing", "linking"}
+
+
 def test_every_annotation_finds_its_words_in_its_paragraph_as_the_page_shows_it(exported, site, edition):
     """What a Web Annotation client matches is the page's text: no marker of the apparatus may
     stand inside a note's quoted words (a parallel's ⇄ once split 加强基层组织|建设); with their

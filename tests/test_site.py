@@ -304,6 +304,28 @@ def test_a_sitemap_past_the_protocol_limit_is_published_as_an_index_of_its_parts
         assert len(unsplit) > 40 and entries == [entry(url) for url in unsplit]
 
 
+def test_every_sitemap_address_is_a_page_and_a_text_is_listed_at_the_address_it_is_cited_by(site, edition):
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root_url = edition.settings["site_url"]
+
+    def page(url: str):
+        assert url.startswith(root_url), url
+        path = url.removeprefix(root_url)
+        return site / (path + "index.html" if path == "" or path.endswith("/") else path)
+
+    for variant in edition.variants:
+        urls = ET.parse(site / variant.path / "sitemap.xml").getroot().findall("s:url", ns)
+        locs = [u.find("s:loc", ns).text for u in urls]
+        for url in urls:
+            assert url.find("s:lastmod", ns) is None  # MkDocs would give the day of the build
+            for address in [url.find("s:loc", ns).text, *(a.get("href") for a in url.findall("x:link", ns))]:
+                assert page(address).is_file(), address
+        for doc in edition.docs:
+            assert f"{variant_url(edition.settings, variant)}texts/{doc.meta.slug}/" in locs
+
+
 def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
     from build_tools.site import hosting_summary, site_files
 

@@ -38,6 +38,9 @@ CITEPROC = HERE.parent.parent / "node_modules" / "citeproc"
 STYLES = {"gb-t-7714-2015": "GB/T 7714-2015", "chicago": "Chicago"}
 CSL_TYPES = {"speech": "speech", "interview": "interview"}  # anything else is a "document"
 LANGS = {True: "zh-CN", False: "zh-TW"}  # canonical (simplified) variant -> CSL locale
+# What a text's language is declared as in the files a reader downloads: the script, as the pages'
+# lang attributes say it (BCP 47 script subtags); the conversion changes the script, not a region.
+SCRIPTS = {"zh-CN": "zh-Hans", "zh-TW": "zh-Hant"}
 SENTINEL = "987654321"  # the paragraph number a template is rendered with (no text has that many)
 PLACEHOLDER = "{n}"  # what edition.js replaces with the paragraph number (no metadata holds braces)
 # GB/T 7714-2015 cites an online text with the date it was consulted ([引用日期]): the reader's,
@@ -67,7 +70,8 @@ def csl_item(doc: Document, settings: dict, t=lambda s: s, lang: str = "zh-CN", 
     item = {"id": m.slug, "type": CSL_TYPES.get(m.kind, "document"), "title": t(m.title),
             "author": [{"literal": t(m.author)}],
             "issued": {"date-parts": [[int(p) for p in m.date.split("-")]]},
-            "container-title": t(settings["site_name"]), "URL": text_url(settings, m.slug, variant_path), "language": lang}
+            "container-title": t(settings["site_name"]), "URL": text_url(settings, m.slug, variant_path),
+            "language": SCRIPTS[lang]}
     if m.date_inferred:  # the editors' inference: Chicago prints it as conjectural
         item["issued"]["circa"] = True
     if m.kind == "speech":
@@ -210,6 +214,11 @@ def _joined_date(parts: list[int], sep: str) -> str:
     return sep.join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
 
 
+def _notes(e: dict, inferred: str) -> list[str]:
+    """What a BibTeX `note` and RIS `N1` say: the occasion of a speech, and an inferred year."""
+    return ([e["event-title"]] if "event-title" in e else []) + ([inferred] if e["issued"].get("circa") else [])
+
+
 def bibtex(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
     """`inferred`: the note on an inferred year, in the entries' script."""
     out = []
@@ -220,9 +229,7 @@ def bibtex(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
         if len(parts) > 1:  # classic BibTeX keeps year and month; biblatex reads the whole date
             fields["month"] = str(parts[1])
             fields["date"] = _joined_date(parts, "-")
-        notes = [e["event-title"]] if "event-title" in e else []
-        if e["issued"].get("circa"):
-            notes.append(inferred)
+        notes = _notes(e, inferred)
         if notes:
             fields["note"] = "；".join(notes)
         # the author is a name as written (a person, an office): double braces keep BibTeX from splitting it
@@ -236,12 +243,10 @@ def ris(entries: list[dict], inferred: str = INFERRED_YEAR) -> str:
     out = []
     for e in entries:
         parts = e["issued"]["date-parts"][0]
-        date = _joined_date(parts, "/") + "/" * (3 - len(parts))
+        date = _joined_date(parts, "/") + "/" * (4 - len(parts))  # YYYY/MM/DD/other, every slash written
         lines = [("TY", RIS_TYPES[e["type"]]), ("ID", e["id"]), ("TI", e["title"]),
                  ("AU", e["author"][0]["literal"]), ("PY", str(parts[0])), ("DA", date), ("T2", e["container-title"]),
-                 ("UR", e["URL"]), ("LA", e["language"])]
-        if e["issued"].get("circa"):
-            lines.append(("N1", inferred))
+                 ("UR", e["URL"]), ("LA", e["language"]), *(("N1", note) for note in _notes(e, inferred))]
         out.append("\n".join(f"{k}  - {v}" for k, v in lines) + "\nER  - \n")
     return "\n".join(out)
 
@@ -291,14 +296,14 @@ def meta_fields(doc: Document, settings: dict, t, lang: str, variant_path: str) 
     date = m.date.replace("-", "/")
     ld = {"@context": "https://schema.org", "@type": "CreativeWork", "name": t(m.title),
           "author": {"@type": "Organization" if m.issuer else "Person", "name": t(m.author)},
-          "dateCreated": m.date, "inLanguage": lang, "url": url,
+          "dateCreated": m.date, "inLanguage": SCRIPTS[lang], "url": url,
           "isPartOf": {"@type": "Collection", "name": t(settings["site_name"]), "url": text_url(settings, "", variant_path).removesuffix("texts//")},
           "publisher": {"@type": "Organization", "name": t(settings["site_name"])}}
     jsonld = json.dumps(ld, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     esc = lambda s: html.escape(s, quote=True)  # noqa: E731
     return {"citation_title": esc(t(m.title)), "citation_author": esc(t(m.author)),
             "citation_publication_date": esc(date), "citation_publisher": esc(t(settings["site_name"])),
-            "citation_public_url": esc(url), "citation_language": esc(lang), "citation_jsonld": jsonld}
+            "citation_public_url": esc(url), "citation_language": esc(SCRIPTS[lang]), "citation_jsonld": jsonld}
 
 
 def add_front_matter(markdown: str, fields: dict[str, str]) -> str:
