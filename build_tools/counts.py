@@ -12,7 +12,7 @@ from pathlib import Path
 
 from build_tools.errors import EditionError
 from build_tools.model import Document
-from build_tools.render import KIND_LABELS, catalogued_by_month, display_date
+from build_tools.render import KIND_LABELS, catalogued_by_month, display_date, md_escape
 
 DIGITS = "零一二三四五六七八九"
 # Measure word per kind of text (三篇讲话, 一份通知); any other kind counts in 篇.
@@ -62,7 +62,7 @@ def text_list(docs: list[Document]) -> str:
         years = Counter(d.meta.date[:4] for d in docs)
         return enumerate_zh([f"{year}年{chinese_number(n)}篇" for year, n in sorted(years.items())]) + \
             "（逐篇见[文献目录](index.md#texts)）"
-    return enumerate_zh([f"{d.meta.short_title}（{display_date(d.meta.date)}）" for d in docs])
+    return enumerate_zh([f"{md_escape(d.meta.short_title)}（{display_date(d.meta.date)}）" for d in docs])
 
 
 def year_span(docs: list[Document]) -> str:

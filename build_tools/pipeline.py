@@ -149,11 +149,30 @@ def check(edition: Edition, drafts: bool = False) -> None:
     check_final_markdown(edition)
 
 
+IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}  # published as they are: they hold no script
+ASSET_CODE = {".js", ".css"}  # the edition's own code, in docs/assets/ only
+
+
+def check_handwritten_files(docs_dir: Path) -> None:
+    """Hand-written pages are Markdown, checked as they render; any other file in docs/ is
+    published byte for byte, so only images and the edition's own scripts and styles may be there."""
+    for path in handwritten_files(docs_dir):
+        suffix = path.suffix.lower()
+        if suffix == ".md" or suffix in IMAGES or suffix in ASSET_CODE and path.parent == docs_dir / "assets":
+            continue
+        raise EditionError(path, None, "docs/ 中的这个文件会原样发布（HTML、SVG 里的脚本会在本站运行） "
+                                       "(this file would be published as it is; a script in HTML or SVG would run on the site)",
+                           "页面写成 Markdown（.md）；图片用 PNG、JPEG、GIF 或 WebP；样式和脚本只放在 docs/assets/ "
+                           "(write pages as Markdown; images as PNG, JPEG, GIF or WebP; styles and scripts only in docs/assets/)")
+
+
 def check_final_markdown(edition: Edition, notes_of: set[str] | None = None) -> None:
     """Contributed Markdown as it is rendered: in every script (after conversion with the
     overrides) and together with the fields that share its page. `notes_of`: check only the
     notes of these texts (the live preview after a note edit; the rest was checked before)."""
     glossary_path = edition.source_dir / "glossary.yml"
+    if notes_of is None:
+        check_handwritten_files(edition.root / "docs")
     for variant in edition.variants:
         t = converter(variant, edition.conversion.overrides)
         pages = [[(n.path, n.line, t(n.body)) for n in notes] for slug, notes in edition.notes.items()

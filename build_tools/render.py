@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, TypeVar
 
 from build_tools.model import ANCHOR, APPARATUS_ROLES, Block, Correction, Document, IdChange, date_order, display_date
+from build_tools.safety import FRONT_MATTER
 
 T = TypeVar("T")
 
@@ -27,13 +28,23 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#!|])")
 _NEEDS_ESCAPE = re.compile(r"[&<]|" + _MD_SPECIAL.pattern)  # the same set, plus what becomes entities
 
 
+# What makes a line a list item or a code block, where a value from data starts a line.
+_LINE_START = re.compile(r"^[ \t]*(?:[0-9]+[.)]|[-+])|^[ \t]+", re.M)
+
+
 def md_escape(text: str) -> str:
     """Escape what Python-Markdown would read as markup in running text (it has no backslash
-    escape for `<` or `&`, so those become entities)."""
-    if not _NEEDS_ESCAPE.search(text):
-        return text  # most runs of Chinese text
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    escape for `<` or `&`, so those become entities), and at the start of a line what would make
+    it a list item ("2010. …", "+ …") or a code block (indentation, dropped)."""
+    if _NEEDS_ESCAPE.search(text):
+        text = text.replace("&", "&amp;").replace("<", "&lt;")
+        text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(_escaped_line_start, text) if _LINE_START.search(text) else text
+
+
+def _escaped_line_start(m: re.Match) -> str:
+    marker = m.group().lstrip(" \t")
+    return marker[:-1] + "\\" + marker[-1] if marker else ""
 
 
 # Python-Markdown runs its inline patterns (links, emphasis, code) before it recognises raw
@@ -70,14 +81,13 @@ def front_matter(title: str, description: str = "", **other: str) -> str:
                                 if value), "---"])
 
 
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 _FIELD = re.compile(r"([a-z_]+):[ \t]*(.*)")
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     """A hand-written page's `key: value` front matter (plain strings only, never YAML objects)
     and the Markdown after it."""
-    match = _FRONT_MATTER.match(text)
+    match = FRONT_MATTER.match(text)
     if not match:
         return {}, text
     fields = {}

@@ -36,16 +36,17 @@ _PLAIN = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]*")
 # checked in one pass before rendering.
 MAX_BRACKETS = 64
 MAX_NESTING = 3
+_EMPHASIS_RUN = re.compile(r"\*{4,}|_{4,}")
 _NESTING = re.compile(r"^(?:[ \t]*>){4}|^(?:[ \t]*[-*+][ \t]+){4}", re.M)
 
 # Plain text: no HTML (< > &), no Markdown (link brackets, emphasis '*', code '`', escapes,
 # attribute lists '{ }', table pipes, a heading '#' at the start), no control or invisible
 # formatting characters (bidi overrides, zero-width). '(' ')' and '_' stay: real provenance and
 # date notes use them, and without brackets they build no link; the renderer escapes them anyway.
-_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb]")
+_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb\ufffe\uffff]")
 # A reference (a note's or entry's source) may be a URL or a bibliographic line: '#', '&', '/'
 # and ':' are allowed, markup and entities are not.
-_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb]")
+_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb\ufffe\uffff]")
 
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 
@@ -86,6 +87,9 @@ def _bracket_reason(text: str) -> str | None:
                 "(has a '[' that is never closed; write links as [text](https://…) and brackets as 【】)")
     if _NESTING.search(text):
         return "引用或列表嵌套超过三层 (nests quotes or lists more than three levels deep)"
+    if _EMPHASIS_RUN.search(text):  # long runs nest emphasis so deep that the Markdown parser overflows
+        return ("“*”或“_”连写超过三个；强调写作 *文字* 或 **文字** "
+                "(more than three '*' or '_' in a row; emphasis is *text* or **text**)")
     return None
 
 
@@ -128,6 +132,9 @@ def rendered_html_reason(rendered: str, allowed: dict[str, set[str]] | None = No
             zh = "不允许图片" if el.name == "img" else f"不允许 <{el.name}>"
             return f"生成了被拒绝的标记：{zh} (renders to markup that is refused: {what})"
         for attr, value in el.attrs.items():
+            if attr == "id" and value.startswith("__"):  # the theme finds its own elements by these (#__config)
+                return (f"id“{value}”以 __ 开头，是主题自用的标识 "
+                        f"(the id '{value}' starts with __, as the theme's own elements do)")
             if attr not in ALLOWED_ATTRS.get(el.name, set()) | allowed.get(el.name, set()):
                 return (f"在 <{el.name}> 上生成了被拒绝的属性“{attr}”（不允许属性列表） "
                         f"(renders to a refused attribute '{attr}' on <{el.name}> (attribute lists are not allowed))")
@@ -150,8 +157,20 @@ DOCS_ALLOWED = {**{f"h{n}": {"id", "class"} for n in range(1, 7)}, "p": {"id", "
 _DOCS_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 
 
+FRONT_MATTER_KEYS = ("title", "description")  # what build_tools escapes; the theme prints any key raw
+FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
 def docs_page_reason(text: str) -> tuple[int, str] | None:
-    """(line, reason) when a hand-written page would render to markup outside the allowlist."""
+    """(line, reason) when a hand-written page's front matter holds a key other than its title and
+    description, or the page would render to markup outside the allowlist."""
+    front = FRONT_MATTER.match(text)
+    for n, line in enumerate(front[1].splitlines() if front else [], start=2):
+        key = line.split(":", 1)[0].strip()
+        if line.strip() and key not in FRONT_MATTER_KEYS:
+            return n, (f"页首只能写 title 和 description，不能写“{key}”：主题会把它原样写进页面 "
+                       f"(front matter holds only title and description, not '{key}', which the theme prints raw)")
+
     def reason_of(source: str) -> str | None:
         return rendered_html_reason(_DOCS_MARKDOWN.reset().convert(source), DOCS_ALLOWED)
 

@@ -122,6 +122,13 @@ def segment(spec: TextSpec) -> Document:
     if len(titles) != 1:
         raise EditionError(path, 1, f"找到 {len(titles)} 个标题 (found {len(titles)} title blocks)",
                            "在 structure 里只标一个“- title: …” (mark exactly one '- title: …' in structure)")
+    if _CITATION_MARKUP.search(titles[0].text):
+        line = next((d.line for d in spec.directives if d.action == "title"), 1)
+        raise EditionError(path, line, f"标题含有“{_CITATION_MARKUP.search(titles[0].text).group()}”：引文处理器会把尖括号当作格式标记删去，"
+                                       "花括号会被当作引文里的占位符 (the title holds a bracket that citeproc-js reads as "
+                                       "formatting or the page as a citation placeholder)",
+                           "这多半是网页残留：用 debris 或 corrections 处理 "
+                           "(most likely web debris: remove it with debris or a correction)")
     if not any(b.role == "paragraph" for b in blocks):
         raise EditionError(path, 1, f"{spec.meta.source_file} 除标题和小标题外没有正文段落 "
                            f"({spec.meta.source_file} holds no paragraph of text besides its title and headings)",
@@ -134,6 +141,11 @@ def segment(spec: TextSpec) -> Document:
     interventions.append(_whitespace_summary(spec.raw))
     meta = dataclasses.replace(spec.meta, title=titles[0].text)
     return Document(meta=meta, blocks=tuple(blocks), interventions=tuple(interventions))
+
+
+# In a title, what the citations would not print as written: '<…>' is formatting to citeproc-js,
+# '{…}' a placeholder edition.js fills in ({n}, {accessed}).
+_CITATION_MARKUP = re.compile(r"[{}<>]")
 
 
 def _place(d: Directive, skeleton: Skeleton, spec: TextSpec, flags: list[bool], roles: dict, placed: list, interventions: list) -> None:

@@ -57,8 +57,8 @@ MAX_DEPTH = 20  # nesting of YAML collections (the data needs 3)
 _LINE_ENDINGS = re.compile(r"\r\n?")
 # Invisible characters no editorial value needs: C0 and C1 controls (tab and newline aside) and
 # the bidirectional controls, which would reorder what a reader sees. XML cannot hold C0 controls
-# at all, so one of them in a title would make the TEI file unreadable.
-INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# nor the noncharacters U+FFFE and U+FFFF at all: one of them in a title would make the TEI file unreadable.
+INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _DELETE_IT = "删去它（多见于从网页或 PDF 复制的文字） (delete it: it usually comes with text copied from a web page or PDF)"
 _SPACE_LIKE = re.compile(r"[\x0b\x0c\x1c-\x1f\x85]")  # controls Python counts as whitespace
 

@@ -4,6 +4,7 @@ the citation_* meta tags and JSON-LD reference managers read."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -225,8 +226,12 @@ def test_bibtex_escapes_braces_and_latex_specials_but_reads_the_url_verbatim():
     entry = {"id": "x", "title": "a{b}\\ 50%_$#&^~", "author": [{"literal": "某"}], "issued": {"date-parts": [[2010]]},
              "container-title": "汇编", "URL": "https://e.org/a_b%20c", "language": "zh-CN", "type": "document"}
     out = citations.bibtex([entry])
-    assert "title = {a\\{b\\}\\textbackslash{} 50\\%\\_\\$\\#\\&\\textasciicircum{}\\textasciitilde{}}" in out
+    assert ("title = {a\\textbraceleft{}b\\textbraceright{}\\textbackslash{} 50\\%\\_\\$\\#\\&"
+            "\\textasciicircum{}\\textasciitilde{}}") in out
     assert "url = {https://e.org/a_b%20c}" in out
+    for title in ["答记者问{", "}答记者问", "{{{"]:  # BibTeX counts braces even after a backslash
+        depth = list(itertools.accumulate({"{": 1, "}": -1}.get(ch, 0) for ch in citations.bibtex([{**entry, "title": title}])))
+        assert min(depth) >= 0 and depth[-1] == 0, title
 
 
 def test_text_pages_have_citation_meta_and_json_ld(site, edition):

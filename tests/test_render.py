@@ -78,6 +78,21 @@ def test_escaped_text_renders_as_the_same_text(text):
     assert BeautifulSoup(html, "html.parser").get_text() == "x" + text
 
 
+LINE_STARTS = st.sampled_from(["", "1. ", "2010. ", "3) ", "+ ", "- ", "    ", "\t", "> ", "# "])
+
+
+@given(LINE_STARTS, PLAIN)
+def test_escaped_text_starting_a_line_stays_a_paragraph(start, text):
+    """A value from data that starts a line (a note's author, a gloss): never a list, a code block,
+    a quotation or a heading; only indentation, which carries nothing, is dropped."""
+    from bs4 import BeautifulSoup
+
+    text = text.strip() or "创"
+    tree = BeautifulSoup(markdown.markdown("段落\n\n" + md_escape(start + text), extensions=EXTENSIONS), "html.parser")
+    assert [el.name for el in tree.find_all(True)] == ["p", "p"]
+    assert tree.find_all("p")[1].get_text() == (start + text).strip()
+
+
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables", "toc"]  # as mkdocs.yml
 
 

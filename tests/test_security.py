@@ -149,6 +149,7 @@ MARKDOWN_PAYLOADS = {
     "definition after folding": "见[两张 皮]。\n\n[两张皮]: javascript:alert(1)",
     "20,000 brackets": "[" * 20_000,
     "deep quotes": "> " * 5_000 + "引文",
+    "deep emphasis": "*" * 2_000 + "a" + "*" * 2_000,
     "traditional script link": "見[點此](javascript:alert(1))。",
     "table of contents": "注释正文。\n\n[TOC]",
 }
@@ -166,6 +167,34 @@ def test_note_bodies_and_glossary_explanations_refuse_unsafe_markdown(project, e
     edit_yaml(project / glossary, lambda data: put(data, (2, "explanation"), value))
     message = file_refusal(project, glossary, edition.docs).message
     assert f"{project / glossary}:" in message and "explanation" in message, message
+
+
+HANDWRITTEN_PAYLOADS = {  # what a hand-written page may not hold, and the line it is named at
+    "front matter the theme prints raw": ("---\ntitle: 关于\ntemplate: redirect.html\nlocation: javascript:alert(1)\n---\n# 关于\n", 3),
+    "an author meta tag": ('---\ntitle: 关于\nauthor: "><img src=x onerror=alert(1)>\n---\n# 关于\n', 3),
+    "the theme's config element": ('---\ntitle: 关于\n---\n# 关于\n\n<p id="__config">{"base": "data:,"}</p>\n', 6),
+    "a script": ("---\ntitle: 关于\n---\n# 关于\n\n正文\n\n<script>alert(1)</script>\n", 8),
+}
+
+
+@pytest.mark.parametrize("payload", HANDWRITTEN_PAYLOADS)
+def test_a_hand_written_page_is_refused_at_the_line_that_would_run_or_print_raw(project, payload):
+    text, line = HANDWRITTEN_PAYLOADS[payload]
+    page = project / "docs" / "about.md"
+    page.write_text(text, encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1 and f"{page}:{line}:" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name", ["x.svg", "x.html", "assets/x.xml", "x.js"])
+def test_a_file_in_docs_published_as_it_is_must_hold_no_script(project, name):
+    path = project / "docs" / name
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1 and f"{path}:" in result.stderr and "published as it is" in result.stderr
+    path.unlink()
+    (project / "docs" / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n")  # an image is published as it is
+    assert run_cli(project, "check").returncode == 0
 
 
 def test_a_harmless_looking_reference_definition_is_refused_too(project):
@@ -303,7 +332,7 @@ def test_invisible_controls_in_a_raw_text_are_dropped_in_reading(tmp_path):
     bidi control that would reorder what a reader sees. Controls Python reads as whitespace
     stay whitespace, so a debris phrase matched across them still matches."""
     path = tmp_path / "raw.txt"
-    path.write_bytes("网页\f残留\x1c垃圾\x01标\u202e题\n正文".encode("utf-8"))
+    path.write_bytes("网页\f残留\x1c垃圾\x01标\u202e题\ufffe\n正文\uffff".encode("utf-8"))
     assert read_raw_text(path) == "网页 残留 垃圾标题\n正文"
 
 
@@ -339,6 +368,7 @@ def test_a_300000_character_raw_text_is_within_the_limits(tmp_path):
     (f"source_texts/{LIU}.yml", ("source",), "evil\n\n- **伪造**：x\n.txt", "is not a plain file name"),
     (f"source_texts/{QA}.yml", ("debris", 0, "text"), "网页\f残留", "debris.0.text: 含有不可见的控制字符 U+000C"),
     (f"source_texts/annotations/{QA}.yml", (0, "body"), "反\u202e转", "body: 含有不可见的控制字符 U+202E"),
+    (f"source_texts/{QA}.yml", ("occasion",), "答新华社记者问\ufffe", "occasion: 含有不可见的控制字符 U+FFFE"),  # no XML holds it
 ])
 def test_dates_names_and_formats_are_checked_field_by_field(project, edition, rel, key_path, value, cause):
     path = project / rel
@@ -376,6 +406,20 @@ def test_a_text_holding_only_its_title_is_named(project):
     result = run_cli(project, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{spec}:1: {QA}.txt 除标题和小标题外没有正文段落" in result.stderr
+
+
+@pytest.mark.parametrize("added", ["{n}", "<i>斜体</i>", "{accessed}"])
+def test_a_title_the_citations_would_not_print_as_written_is_named_at_its_line(project, added):
+    raw = project / "source_texts" / f"{QA}.txt"
+    text = raw.read_text(encoding="utf-8")
+    replace_raw(project, QA, text.replace("答新华社记者问\n", f"答新华社记者问{added}\n", 1).encode("utf-8"))
+    spec = project / "source_texts" / f"{QA}.yml"
+    rows = spec.read_text(encoding="utf-8").splitlines()
+    line = next(n for n, row in enumerate(rows, 1) if row.lstrip().startswith("- title:"))
+    rows[line - 1] += added  # the editor marks the whole line as the title
+    spec.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli(project, "check")
+    assert result.returncode == 1 and f"{spec}:{line}: 标题含有“{added[0]}”" in result.stderr, result.stderr
 
 
 def test_disk_full_is_a_message_not_a_traceback(project):

@@ -191,15 +191,18 @@ def renderings(edition) -> dict[str, dict[str, dict]]:
     return found
 
 
-_BIBTEX_BRACES = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}"}
-# LaTeX reads these as commands in a title or a note; a `url` field is read verbatim by biblatex
-# and the url package, so there only the braces that end the field are escaped.
-_LATEX_SPECIALS = {**_BIBTEX_BRACES, "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&", "_": "\\_",
+# BibTeX counts every brace, a backslash before it or not: a lone "\\{" would leave the entry
+# open. In a title or a note a brace is written as a command whose own braces pair, and LaTeX
+# reads these specials as commands; a `url` field is read verbatim by biblatex and the url
+# package, so there a brace is percent-encoded, as in any URL.
+_LATEX_SPECIALS = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}",
+                   "%": "\\%", "$": "\\$", "#": "\\#", "&": "\\&", "_": "\\_",
                    "^": "\\textasciicircum{}", "~": "\\textasciitilde{}"}
+_URL_BRACES = {"{": "%7B", "}": "%7D"}
 
 
 def _bibtex_escape(text: str, verbatim: bool = False) -> str:
-    table = _BIBTEX_BRACES if verbatim else _LATEX_SPECIALS
+    table = _URL_BRACES if verbatim else _LATEX_SPECIALS
     return "".join(table.get(ch, ch) for ch in text)
 
 

@@ -6,7 +6,7 @@
    simplified characters, done by chaining the positions of the query's character pairs. */
 (function () {
   "use strict";
-  var config = document.getElementById("__config");
+  var config = document.querySelector('script#__config[type="application/json"]');  // the theme's own, never a page's element
   var base = config ? JSON.parse(config.textContent).base : ".";
   var root = base.replace(/\/?$/, "/");
   var index = null, foldTable = null, unfoldTable = null, waiting = [];
