@@ -40,7 +40,8 @@ from build_tools.render_notes import note_numbers, notes_section, web_annotation
 from build_tools.render_parallels import marker_labels, parallels_pages, parallels_section, render_parallels_page
 from build_tools.safety import DOCS_ALLOWED, docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
-from build_tools.search import fold_map, single_characters, term_shard_count, term_shards, units, variant_index
+from build_tools.search import (fold_map, single_characters, standing_for_themselves, term_shard_count, term_shards, units,
+                                 variant_index)
 from build_tools.segment import segment_all
 from build_tools.wording import problems
 from build_tools.yamlio import project_files, read_text
@@ -219,12 +220,13 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
         fold = fold_map([u for _, _, u in converted.values()])
         canonical = next(v for v in edition.variants if v.canonical)
         shard_count = term_shard_count(converted[canonical.code][2])
+        also = standing_for_themselves(fold, converted[canonical.code][2])
         tei = timed_pages(timings, "render", tei_pages(edition, edition.docs))  # made as written
         shared = [annotations_page(edition),
                   Page("schemas/annotation.schema.json",
                        (edition.root / "schemas" / "annotation.schema.json").read_text(encoding="utf-8"))]
     for v in edition.variants:
-        pages = timed_pages(timings, "render", _render_variant(edition, v, *converted.pop(v.code), fold, shard_count,
+        pages = timed_pages(timings, "render", _render_variant(edition, v, *converted.pop(v.code), fold, also, shard_count,
                                                                 cites[citations.LANGS[v.canonical]]))
         pages = itertools.chain(pages, *([shared, tei] if v.canonical else []))
         if v.canonical and with_search_shards:
@@ -271,7 +273,7 @@ def search_shard_pages(edition: Edition, timings: dict[str, float] | None = None
 
 
 def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document], search_units,
-                    fold: dict[str, str], shard_count: int, cites: dict[str, dict]) -> Iterator[Page]:
+                    fold: dict[str, str], also: str, shard_count: int, cites: dict[str, dict]) -> Iterator[Page]:
     """A variant's pages, one at a time: an archive's pages are written as they are made, never
     all held at once."""
     by_slug = {d.meta.slug: d for d in docs}
@@ -287,7 +289,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
     yield from (Page(path, text) for path, text in parallels_pages(list(edition.parallels), by_slug, t))
     yield Page("parallels.json", parallels_json(list(edition.parallels), docs, variant_url(edition.settings, variant)))
     labels = {"note": t("注释"), "glossary": t("术语表"), "title": t("标题"), "found": t("“{q}”：共出现{c}次（{n}处），见于{m}页"),
-              "none": t("“{q}”：没有找到"), "foundIn": t("“{q}”在{f}中：共出现{c}次（{n}处），见于{m}页"),
+              "none": t("“{q}”：没有找到"), "exact": t("检索逐字比对原文，标点和空格也算在内。"), "retry": t("改查“{q}”"), "foundIn": t("“{q}”在{f}中：共出现{c}次（{n}处），见于{m}页"),
               "searching": t("“{q}”：正在检索其余……"), "progress": t("检索进度"),
               "more": t("再显示下面的结果（还有{n}处）"), "morePages": t("再显示{n}页（还有{m}页）"),
               "restPages": t("再显示其余{m}页"), "inPage": t("{n}处"), "kinds": t("按类别筛选"), "all": t("全部"),
@@ -296,7 +298,7 @@ def _render_variant(edition: Edition, variant: Variant, t, docs: list[Document],
               "noYear": t("术语表（不分年份）"), "noYearIn": t("术语表")}
     up = to_root(variant)
     unfold = None if variant.canonical else single_characters(fold, t)
-    yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up, unfold))
+    yield from (Page(path, text) for path, text in variant_index(search_units, fold, labels, shard_count, up, unfold, also))
     yield from handwritten_pages(edition, variant, t, docs)
 
 

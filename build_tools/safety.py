@@ -152,7 +152,7 @@ DOCS_ALLOWED = {**{f"h{n}": {"id", "class"} for n in range(1, 7)}, "p": {"id", "
                 "span": {"lang"},  # a passage kept in one script (convert.keeping_tagged_script)
                 "div": {"id", "class", "aria-live"}, "details": {"class"}, "summary": set(),
                 # the 404 page's search form (a GET to search.html)
-                "form": {"class", "role", "action", "method", "markdown"}, "label": {"for"},
+                "form": {"class", "role", "aria-label", "action", "method", "markdown"}, "label": {"for"},
                 "input": {"id", "type", "name", "autocomplete"}, "button": {"type"}}
 _DOCS_MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 

@@ -126,6 +126,14 @@ def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
     return dict(sorted(fold.items()))
 
 
+def standing_for_themselves(fold: dict[str, str], canonical_units: list[Unit]) -> str:
+    """The characters the fold map changes that the canonical text also holds as themselves: 著,
+    which the traditional text writes for 着 (着力) but the simplified keeps in 显著. A query's such
+    character is looked up in both forms (edition-search.js), so that 显著 and 顯著 find 显著."""
+    present = set().union(*(unit.canonical for unit in canonical_units)) if canonical_units else set()
+    return "".join(sorted(c for c in fold if c in present))
+
+
 def single_characters(fold: dict[str, str], convert: Callable[[str], str]) -> dict[str, str]:
     """Canonical character -> the variant's, converting it alone, for every character that has
     another form in the corpus (the fold map's); where a word needs another form (头发, 皇后),
@@ -280,10 +288,11 @@ def layout(kinds: list[str]) -> str:
 
 
 def variant_index(variant_units: list[Unit], fold: dict[str, str], labels: dict[str, str], shards: int,
-                  shared_root: str, unfold: dict[str, str] | None = None) -> list[tuple[str, str]]:
+                  shared_root: str, unfold: dict[str, str] | None = None, also: str = "") -> list[tuple[str, str]]:
     """(path, script) of one variant's manifest and text chunks. `shared_root` leads from the
     variant's root to the canonical root holding the term shards and text; `unfold`, for a
-    derived variant: single_characters(), its text then written as patches."""
+    derived variant: single_characters(), its text then written as patches; `also`:
+    standing_for_themselves()."""
     kinds: dict[str, list[str]] = defaultdict(list)
     titles: dict[str, str] = {}
     years: list[list] = []  # [year, the first page of a run of its texts] (in date order: one run a year)
@@ -297,7 +306,7 @@ def variant_index(variant_units: list[Unit], fold: dict[str, str], labels: dict[
     # One string, the pages' layouts spaced: an archive's 10,000 array items took the browser twice
     # as long to load.
     manifest = {"pages": " ".join(layout(k) for k in kinds.values()), "years": years,
-                "fold": "".join(k + v for k, v in fold.items()), "labels": labels, "digits": DIGITS, "base": BASE,
+                "fold": "".join(k + v for k, v in fold.items()), "also": also, "labels": labels, "digits": DIGITS, "base": BASE,
                 "counts": COUNTS, "shards": shards, "window": WINDOW_UNITS, "chunk": UNITS_PER_CHUNK,
                 "names": NAMES_PER_FILE, "shared": shared_root + SHARD_DIR + "/", "own": SHARD_DIR + "/"}
     derived = unfold is not None

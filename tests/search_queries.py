@@ -37,9 +37,30 @@ def source_units(edition) -> dict[str, str]:
     return units
 
 
+def folding(edition) -> tuple[dict[str, str], str]:
+    """The search's fold map and the characters it changes that the canonical text also holds."""
+    from build_tools.search import fold_map, standing_for_themselves, units
+
+    canonical = units(list(edition.docs), list(edition.docs), edition.glossary, edition.notes, str)
+    fold = fold_map([canonical, traditional_units(edition)])
+    return fold, standing_for_themselves(fold, canonical)
+
+
+def forms(typed: str, fold: dict[str, str], also: str, max_forms: int = 8) -> list[str]:
+    """The canonical strings a typed query stands for: each character folded, and one the fold
+    changes but the canonical text also holds as itself in both forms (up to max_forms strings)."""
+    out = [""]
+    for c in typed:
+        folded = fold.get(c, c)
+        both = folded != c and c in also and len(out) * 2 <= max_forms
+        out = [s + folded for s in out] + ([s + c for s in out] if both else [])
+    return out
+
+
 def queries(edition, n_random: int = 40, seed: int = 20100414) -> list[tuple[str, str]]:
     """(query as typed, the simplified query it means): random 1–6 character substrings from the
-    middle of sentences, every glossary term, and each of those in traditional script."""
+    middle of sentences, every glossary term, a word around each character the search looks up in
+    two forms (著 in 显著), and each of those in traditional script."""
     rng = random.Random(seed)
     runs = [run for doc in edition.docs for block in doc.paragraphs for run in HAN.findall(block.text) if len(run) >= 8]
     chosen = []
@@ -48,10 +69,14 @@ def queries(edition, n_random: int = 40, seed: int = 20100414) -> list[tuple[str
         size = rng.randint(1, 6)
         start = rng.randint(1, len(run) - size - 1)  # from the middle, not the edges
         chosen.append(run[start:start + size])
-    simplified = list(dict.fromkeys(chosen + [e.term for e in edition.glossary.entries]))
+    texts = list(source_units(edition).values())
+    both_forms = [next(m.group() for text in texts for m in re.finditer(f"[\u4e00-\u9fff]?{c}[\u4e00-\u9fff]?", text)
+                       if len(m.group()) > 1) for c in folding(edition)[1]]
+    simplified = list(dict.fromkeys(chosen + [e.term for e in edition.glossary.entries] + both_forms))
     hant = converter(edition.variants[1], edition.conversion.overrides)
     return [(q, q) for q in simplified] + [(hant(q), q) for q in simplified if hant(q) != q]
 
 
-def truth(units: dict[str, str], meant: str) -> set[str]:
-    return {key for key, text in units.items() if meant in text}
+def truth(units: dict[str, str], *meant: str) -> set[str]:
+    """The units holding any of these strings (a query's forms)."""
+    return {key for key, text in units.items() if any(m in text for m in meant)}

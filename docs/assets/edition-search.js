@@ -198,26 +198,37 @@
   function scan(query, onWindow) {
     return new Promise(function (resolve, reject) {
       ready(function () {
-        var q = fold(query.replace(/^\s+|\s+$/g, ""));
-        if (!q) return resolve();
-        var offsets = [0];
-        for (var i = 2; i < q.length - 1; i += 2) offsets.push(i);
-        if (q.length > 2 && offsets[offsets.length - 1] !== q.length - 2) offsets.push(q.length - 2);
-        var terms = q.length === 1 ? [q] : offsets.map(function (at) { return q.substr(at, 2); });
-        var windows = Math.ceil(unitCount / index.window);
+        var plans = forms(query.replace(/^\s+|\s+$/g, "")).map(function (q) {
+          var offsets = [0];
+          for (var i = 2; i < q.length - 1; i += 2) offsets.push(i);
+          if (q.length > 2 && offsets[offsets.length - 1] !== q.length - 2) offsets.push(q.length - 2);
+          return { q: q, offsets: offsets, terms: q.length === 1 ? [q] : offsets.map(function (at) { return q.substr(at, 2); }) };
+        });
+        if (!plans[0].q) return resolve();
+        var terms = plans.reduce(function (all, p) { return all.concat(p.terms.filter(function (t) { return all.indexOf(t) < 0; })); }, []);
+        var windows = Math.ceil(unitCount / index.window), length = plans[0].q.length;
         Promise.all(terms.map(postingsReader)).then(function (readers) {
+          var readerOf = {};
+          terms.forEach(function (t, j) { readerOf[t] = readers[j]; });
           function run(w) {
             for (; w < windows; w++) {
               var waiting = readers.filter(function (r) { return !r.ready(w); });
               if (waiting.length) return Promise.all(waiting.map(function (r) { return r.load(w); })).then(function () { return run(w); });
-              var encoded = readers.map(function (r) { return r.get(w); });
-              var first = w * index.window, found = [];
-              if (encoded.indexOf("") < 0) {
-                var lists = encoded.map(function (e, j) { return rows(terms[j], e, first); });
-                found = q.length === 1 ? lists[0].map(function (r) { return { unit: r.unit, count: r.count, pos: r.places[0] }; })
-                  : chain(q, offsets, lists);
-              }
-              var pause = onWindow(found.map(function (f) { return hit(f, q.length); }), first + index.window);
+              var first = w * index.window, byUnit = {};
+              plans.forEach(function (p) {  // each form's units, counts added (a place holds one form)
+                var encoded = p.terms.map(function (t) { return readerOf[t].get(w); });
+                if (encoded.indexOf("") >= 0) return;
+                var lists = encoded.map(function (e, j) { return rows(p.terms[j], e, first); });
+                var found = p.q.length === 1 ? lists[0].map(function (r) { return { unit: r.unit, count: r.count, pos: r.places[0] }; })
+                  : chain(p.q, p.offsets, lists);
+                found.forEach(function (f) {
+                  var seen = byUnit[f.unit];
+                  if (!seen) byUnit[f.unit] = f;
+                  else { seen.count += f.count; seen.pos = Math.min(seen.pos, f.pos); }
+                });
+              });
+              var units = Object.keys(byUnit).map(Number).sort(function (a, b) { return a - b; });
+              var pause = onWindow(units.map(function (u) { return hit(byUnit[u], length); }), first + index.window);
               if (pause) return pause.then(function () { return run(w + 1); });
             }
           }
@@ -225,6 +236,21 @@
         }).then(resolve, reject);
       });
     });
+  }
+
+  /* The canonical strings a query stands for: each character folded, and a character the fold
+     changes but the canonical text also holds as itself (index.also: 著, in 显著 and, for 着, in
+     traditional 著力) in both forms; past MAX_FORMS strings, such characters only folded. */
+  var MAX_FORMS = 8;
+  function forms(text) {
+    var out = [""];
+    for (var i = 0; i < text.length; i++) {
+      var c = text[i], folded = foldTable[c] || c;
+      var both = folded !== c && index.also.indexOf(c) >= 0 && out.length * 2 <= MAX_FORMS;
+      out = both ? out.map(function (s) { return s + folded; }).concat(out.map(function (s) { return s + c; }))
+        : out.map(function (s) { return s + folded; });
+    }
+    return out;
   }
 
   function hit(found, length) {
@@ -614,6 +640,7 @@
     function finish(early) {
       if (progress) progress.remove();
       describe(groups);
+      if (!hits.length) hintExactness(count, query);
       countFilters(bars, hits, filters, early);
       morePages(groups, Math.min(groups.length, GROUPS_PER_BATCH));
       var more = groupsBox.querySelector(".search-more-pages"), back = returned.drawn - GROUPS_PER_BATCH;
@@ -647,6 +674,22 @@
     });
   }
 
+  /* Nothing found: matching is character for character, punctuation and spaces included; where
+     the query holds spaces or quotation marks, the same query without them is a link away. */
+  function hintExactness(count, query) {
+    var hint = document.createElement("p"), bare = query.replace(/[\s"'“”‘’「」『』]/g, "");
+    hint.className = "search-hint";
+    hint.textContent = index.labels.exact;
+    if (bare && bare !== query) {
+      var params = new URLSearchParams(location.search), link = document.createElement("a");
+      params.set("q", bare);
+      link.href = "?" + params.toString();
+      link.textContent = format(index.labels.retry, { q: bare });
+      hint.append(" ", link);
+    }
+    count.after(hint);
+  }
+
   /* An id from the address's #fragment, or null when it is not valid percent-encoding. */
   function fragmentId() {
     try {
@@ -656,12 +699,14 @@
     }
   }
 
-  /* Mark the query where a search result led the reader (text nodes of the target only). */
+  /* Mark the query where a search result led the reader (text nodes of the target only; a
+     glossary entry's hit is its whole entry, led to at its title). */
   function highlightTarget(query) {
     ready(function () {
       var q = fold(query);
       var target = (location.hash && document.getElementById(fragmentId())) ||
         document.querySelector("article");
+      if (target && target.classList.contains("entry-title")) target = target.closest("article") || target;
       if (!q || !target) return;
       var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
       while (walker.nextNode()) nodes.push(walker.currentNode);

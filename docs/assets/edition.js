@@ -359,6 +359,7 @@
   document.querySelectorAll("span.corr").forEach(function (corr) {
     corr.tabIndex = 0;
     corr.setAttribute("role", "button");
+    corr.setAttribute("aria-label", nameOf(corr, "correction"));  // not the corrected words alone
   });
   document.querySelectorAll(MARKERS).forEach(function (marker) {
     marker.setAttribute("aria-haspopup", "dialog");
@@ -386,7 +387,24 @@
       toggle(marker);
     } else if (event.key === "Escape" && open) {
       closePopover(true);
+    } else if (event.key === "Tab" && open && open.box.contains(event.target)) {
+      // Out of the popover (appended to the page's end) means back to its marker, not on to the
+      // page's footer or round to its top; the marker's next Tab goes on through the text.
+      var stops = open.box.querySelectorAll("a[href], button");
+      var edge = event.shiftKey ? [open.box, stops[0]] : [stops[stops.length - 1]];
+      if (edge.indexOf(event.target) >= 0) {
+        event.preventDefault();
+        closePopover(true);
+      }
     }
+  });
+
+  // A control reached by Tab or Shift+Tab is never left under the sticky header.
+  document.addEventListener("focusin", function (event) {
+    var header = document.querySelector(".md-header");
+    if (!header || !event.target.getBoundingClientRect || event.target === document.body) return;
+    var below = header.getBoundingClientRect().bottom + 8, top = event.target.getBoundingClientRect().top;
+    if (top < below && !event.target.closest(".md-header, .md-skip, .md-sidebar, .edition-popover")) window.scrollBy(0, top - below);
   });
 
   window.addEventListener("resize", function () { if (open) place(open.box, open.marker, false); });

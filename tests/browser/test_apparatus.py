@@ -241,6 +241,9 @@ def test_markers_are_named_for_what_they_are(page, base_url, variant, names):
               for s in ["#ref-third-batch", "a.parallel-ref[aria-controls*=' ']", "#p3 a.pnum"]]
     assert [label.startswith(name) for label, name in zip(labels, names)] == [True] * 3, labels
     assert page.locator("article [title]").count() == 0  # the theme renders a title as HTML
+    page.goto(base_url + variant + LIU)
+    corr = page.locator("#p2 span.corr").first
+    assert corr.get_attribute("aria-label") == "校改：" + corr.inner_text()  # not the corrected words alone (same in both scripts)
 
 
 def test_a_note_marker_is_readable_and_never_starts_a_line(browser, site, http_root):
@@ -364,6 +367,55 @@ def test_print_has_plain_numbers_and_no_links_or_controls(page, base_url, varian
     assert page.eval_on_selector_all("button, .edition-popover", shown + ".length") == 0
     assert page.locator("article a[href$='.bib']").is_hidden()  # the downloads
     assert page.locator("#cite ~ .citation").first.is_visible() and page.locator("#editorial").is_visible()
+
+
+def test_paragraph_numbers_print_inside_the_page_whole(page, base_url):
+    """Chromium clips what lies in a page's margin: a number stands in the paragraph's own box."""
+    page.goto(base_url + LIU)
+    page.emulate_media(media="print")
+    outside = page.eval_on_selector_all("article p.para", """ps => ps.filter(p => {
+        const n = p.querySelector('a.pnum').getBoundingClientRect(), box = p.getBoundingClientRect();
+        return n.left < box.left || n.right > box.left + parseFloat(getComputedStyle(p).paddingLeft);
+      }).map(p => p.id)""")
+    assert page.locator("article p.para").count() > 9 and outside == []  # ¶10 and on too
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_tab_out_of_a_popover_returns_to_its_marker_either_way(page, base_url, kind):
+    """The popover is appended to the page's end: leaving it by Tab must not land in the footer or at the top."""
+    for key in ["Tab", "Shift+Tab"]:
+        marker, popover = open_marker(page, kind, base_url, "Enter")
+        stops = popover.locator("a[href], button").count()
+        for _ in range(stops + 1 if key == "Tab" else 1):  # past the last control, or back from the box
+            page.keyboard.press(key)
+        assert page.locator(".edition-popover").count() == 0, key
+        assert marker.evaluate("m => m === document.activeElement"), key
+
+
+def test_a_control_reached_backwards_is_not_left_under_the_header(page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(base_url + LIU + "#p8")
+    page.wait_for_timeout(300)
+    hidden = []
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        hidden += page.evaluate("""() => {
+            const el = document.activeElement, header = document.querySelector('.md-header').getBoundingClientRect();
+            return el.closest('article') && el.getBoundingClientRect().top < header.bottom ? [el.outerHTML.slice(0, 80)] : [];
+          }""")
+    assert hidden == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_reading_controls_show_where_focus_is(browser, base_url, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(base_url + QA)
+    page.keyboard.press("Tab")  # keyboard modality: :focus-visible
+    page.locator(".reading-control input").first.focus()
+    style = page.locator(".reading-control input").first.evaluate("i => getComputedStyle(i).outlineStyle")
+    context.close()
+    assert style == "solid"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.search_queries import queries, source_units, traditional_units, truth
+from tests.search_queries import folding, forms, queries, source_units, traditional_units, truth
 
 
 @pytest.fixture(scope="module")
@@ -14,16 +14,19 @@ def query_set(edition):
 
 
 @pytest.mark.parametrize("variant", ["", "zh-Hant/"])
-def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url, variant, query_set):
+def test_every_query_finds_exactly_the_paragraphs_that_contain_it(page, base_url, variant, query_set, edition):
     qs, units = query_set
+    fold, also = folding(edition)
+    assert "著" in also  # 着 is 著 in traditional, and the simplified text has 显著 too
     page.goto(base_url + variant + "search.html")
     page.wait_for_function("window.editionSearch !== undefined")
     page.evaluate("new Promise(r => editionSearch.ready(r))")
     found = page.evaluate("qs => Promise.all(qs.map(q => editionSearch.search(q)"
                           "  .then(hits => hits.map(h => h.url + '#' + h.anchor))))",
                           [typed for typed, _ in qs])
-    misses = {typed: sorted(truth(units, meant) ^ set(hits))
-              for (typed, meant), hits in zip(qs, found) if set(hits) != truth(units, meant)}
+    expected = [truth(units, *forms(typed, fold, also)) for typed, _ in qs]
+    assert all(truth(units, meant) <= found for (_, meant), found in zip(qs, expected))  # what it means, at least
+    misses = {typed: sorted(want ^ set(hits)) for (typed, _), hits, want in zip(qs, found, expected) if set(hits) != want}
     assert misses == {}
     assert page.outside_requests == []
 
@@ -60,6 +63,27 @@ def test_header_box_to_results_to_highlighted_paragraph(page, base_url):
     first.click()
     page.wait_for_selector("mark.search-hit")
     assert page.locator("mark.search-hit").first.inner_text() == "张皮"
+
+
+def test_a_glossary_hit_marks_the_query_throughout_its_entry(page, base_url):
+    """A glossary entry is one search unit, led to at its title: its gloss and explanation are marked too."""
+    page.goto(base_url + "search.html?q=%E4%B8%A4%E5%BC%A0%E7%9A%AE")  # 两张皮
+    page.wait_for_selector("ol.search-results li")
+    links = [a.get_attribute("href") for a in page.locator("ol.search-results li a").all()]
+    entry = next(href for href in links if "glossary/" in href and "liang-zhang-pi" not in href)  # named in its text
+    page.goto(page.url.rsplit("/", 1)[0] + "/" + entry)  # the link is relative to the results page
+    page.wait_for_selector("mark.search-hit")
+    said = page.locator("article").inner_text().count("两张皮")
+    assert said > 0 and page.locator("article mark.search-hit").count() == said
+
+
+def test_nothing_found_says_matching_is_exact_and_offers_the_query_without_quotes_or_spaces(page, base_url):
+    page.goto(base_url + "search.html?q=" + "%22%E4%B8%A4%20%E5%BC%A0%E7%9A%AE%22")  # "两 张皮", typed with ASCII quotes
+    page.wait_for_selector(".search-hint")
+    assert "标点和空格也算在内" in page.locator(".search-hint").inner_text()
+    page.locator(".search-hint a").click()
+    page.wait_for_selector("ol.search-results li")
+    assert page.locator("ol.search-results li").count() == hit_count(page, "两张皮") > 0
 
 
 def test_a_snippet_marks_every_hit_it_shows(page, base_url):
