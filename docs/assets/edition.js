@@ -508,12 +508,12 @@
         return "\\" + c.charCodeAt(0).toString(16) + " ";
       }) + '"';
     };
-    var box = "font-size: 8pt; color: #333; ";
+    var box = "font-size: 8pt; color: #333; ", foot = box + "padding-top: 4mm; vertical-align: top; ";  // clear of the text
     var style = document.createElement("style");
     style.textContent = "@media print { @page { " +
       "@top-center { " + box + "content: " + quote(title.textContent) + "; } " +
-      "@bottom-left { " + box + "width: 85%; vertical-align: top; content: " + quote(cite.dataset.citation) + "; } " +
-      "@bottom-right { " + box + "width: 10%; white-space: nowrap; vertical-align: top; " +
+      "@bottom-left { " + foot + "width: 85%; content: " + quote(cite.dataset.citation) + "; } " +
+      "@bottom-right { " + foot + "width: 10%; white-space: nowrap; " +
       "content: counter(page) \" / \" counter(pages); } } }";
     document.head.appendChild(style);
   }
