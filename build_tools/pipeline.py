@@ -40,7 +40,7 @@ from build_tools.render_notes import note_numbers, notes_section, web_annotation
 from build_tools.render_parallels import marker_labels, parallels_pages, parallels_section, render_parallels_page
 from build_tools.safety import DOCS_ALLOWED, docs_page_reason, page_reason, unsafe_reason
 from build_tools.schema import validate_files
-from build_tools.search import (fold_map, single_characters, standing_for_themselves, term_shard_count, term_shards, units,
+from build_tools.search import (characters, fold_map, single_characters, standing_for_themselves, term_shard_count, term_shards, units,
                                  variant_index)
 from build_tools.segment import segment_all
 from build_tools.wording import problems
@@ -217,10 +217,11 @@ def rendered_variants(edition: Edition, timings: dict[str, float] | None = None,
         with timed(timings, "render"):
             converted[variant.code] = (t, docs, units(list(edition.docs), docs, edition.glossary, edition.notes, t))
     with timed(timings, "render"):
-        fold = fold_map([u for _, _, u in converted.values()])
         canonical = next(v for v in edition.variants if v.canonical)
+        present = characters(converted[canonical.code][2])
+        fold = fold_map([u for _, _, u in converted.values()], present)
         shard_count = term_shard_count(converted[canonical.code][2])
-        also = standing_for_themselves(fold, converted[canonical.code][2])
+        also = standing_for_themselves(fold, present)
         tei = timed_pages(timings, "render", tei_pages(edition, edition.docs))  # made as written
         shared = [annotations_page(edition),
                   Page("schemas/annotation.schema.json",

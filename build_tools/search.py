@@ -103,16 +103,22 @@ def units(canonical: list[Document], variant: list[Document], glossary: Glossary
     return out
 
 
-def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
+def characters(canonical_units: list[Unit]) -> set[str]:
+    """Every character of the canonical text."""
+    return set().union(*(unit.canonical for unit in canonical_units)) if canonical_units else set()
+
+
+def fold_map(all_units: list[list[Unit]], present: set[str] | None = None) -> dict[str, str]:
     """Character -> its canonical (simplified) form, for every character a reader might type
     that differs from the canonical text: the corpus's own pairs first, then OpenCC's table for
-    any traditional form of a character the corpus contains."""
+    any traditional form of a character the corpus contains (`present`: characters() of the
+    canonical units, all_units[0])."""
     pairs: Counter = Counter()  # (shown, canonical) -> times, counted in C
     for variant_units in all_units:
         for unit in variant_units:
             if unit.shown != unit.canonical:
                 pairs.update(zip(unit.shown, unit.canonical))
-    present = set().union(*(unit.canonical for unit in all_units[0])) if all_units else set()
+    present = characters(all_units[0] if all_units else []) if present is None else present
     votes: dict[str, Counter] = defaultdict(Counter)
     changed = {v for v, c in pairs if v != c}
     for (v, c), times in pairs.items():
@@ -126,11 +132,11 @@ def fold_map(all_units: list[list[Unit]]) -> dict[str, str]:
     return dict(sorted(fold.items()))
 
 
-def standing_for_themselves(fold: dict[str, str], canonical_units: list[Unit]) -> str:
-    """The characters the fold map changes that the canonical text also holds as themselves: 著,
-    which the traditional text writes for 着 (着力) but the simplified keeps in 显著. A query's such
-    character is looked up in both forms (edition-search.js), so that 显著 and 顯著 find 显著."""
-    present = set().union(*(unit.canonical for unit in canonical_units)) if canonical_units else set()
+def standing_for_themselves(fold: dict[str, str], present: set[str]) -> str:
+    """The characters the fold map changes that the canonical text (`present`: its characters())
+    also holds as themselves: 著, which the traditional text writes for 着 (着力) but the simplified
+    keeps in 显著. A query's such character is looked up in both forms (edition-search.js), so
+    that 显著 and 顯著 find 显著."""
     return "".join(sorted(c for c in fold if c in present))
 
 

@@ -39,11 +39,11 @@ def source_units(edition) -> dict[str, str]:
 
 def folding(edition) -> tuple[dict[str, str], str]:
     """The search's fold map and the characters it changes that the canonical text also holds."""
-    from build_tools.search import fold_map, standing_for_themselves, units
+    from build_tools.search import characters, fold_map, standing_for_themselves, units
 
     canonical = units(list(edition.docs), list(edition.docs), edition.glossary, edition.notes, str)
     fold = fold_map([canonical, traditional_units(edition)])
-    return fold, standing_for_themselves(fold, canonical)
+    return fold, standing_for_themselves(fold, characters(canonical))
 
 
 def forms(typed: str, fold: dict[str, str], also: str, max_forms: int = 8) -> list[str]:

@@ -10,8 +10,8 @@ import pytest
 
 from build_tools import search
 from build_tools.model import display_date
-from build_tools.search import (BASE, DIGITS, LEAD_BASE, SHARD_DIR, Unit, encode, fold_map, layout, script_patch, shard_of,
-                                term_shards, units, windowed_postings)
+from build_tools.search import (BASE, DIGITS, LEAD_BASE, SHARD_DIR, Unit, characters, encode, fold_map, layout,
+                                script_patch, shard_of, standing_for_themselves, term_shards, units, windowed_postings)
 from tests.search_queries import queries, source_units, traditional_units, truth
 
 
@@ -249,6 +249,14 @@ def test_fold_map_maps_traditional_to_the_canonical_form(site):
 def test_fold_map_prefers_the_corpus_pairs():
     unit = Unit("u", "a", "p", "text", "干部", "幹部")
     assert fold_map([[unit]])["幹"] == "干"
+
+
+def test_a_character_folded_away_that_the_simplified_text_also_holds_is_looked_up_both_ways():
+    """着力 is 著力 in traditional, and 显著 keeps its 著: a query's 著 must find both."""
+    canonical = [Unit("u", "a", "p", "text", "着力着手", "着力着手"), Unit("u", "b", "p", "text", "显著", "显著")]
+    traditional = [Unit("u", "a", "p", "text", "着力着手", "著力著手"), Unit("u", "b", "p", "text", "显著", "顯著")]
+    fold = fold_map([canonical, traditional])
+    assert fold["著"] == "着" and standing_for_themselves(fold, characters(canonical)) == "著"
 
 
 def test_query_set_is_generated_from_the_corpus(edition):
