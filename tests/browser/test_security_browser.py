@@ -37,7 +37,9 @@ RAW_PAYLOADS = {
     "debris": "<iframe src=\"javascript:window.__pwned='debris'\"></iframe>",
     "correction": "创先争优,<img src=x onerror=window.__pwned='correction'>活动",
 }
-TITLE_PAYLOAD = "</title><img src=x onerror=window.__pwned='title'>"
+# A title may not hold < > { } (citeproc-js would drop a tag; edition.js fills {n}): these break
+# out of an attribute, or become markup if an entity is ever decoded twice.
+TITLE_PAYLOAD = "\"' onmouseover=\"window.__pwned='title'\" &lt;/title&gt;&lt;img src=x onerror=window.__pwned='title'&gt;"
 
 
 def cli(project, *args):
