@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check manifest new-text citations golden bench browser-deps clean
+.PHONY: site gitlab-pages test serve check manifest new-text citations golden bench browser-deps clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,9 @@ NODE_DEPS := $(if $(shell command -v npm 2>/dev/null),node_modules/.installed)
 
 site: $(VENV)/.installed $(NODE_DEPS)  ## build both script variants into site/
 	$(PY) -m build_tools site
+
+gitlab-pages: site  ## the site laid out as public/ for GitLab Pages (gzip copies; fits its 1 GB and 200,000 entries)
+	$(PY) -m build_tools gitlab-pages
 
 serve: $(VENV)/.installed $(NODE_DEPS)  ## live preview of both scripts at http://127.0.0.1:8000 (PORT=8001 for another port)
 	$(PY) -m build_tools serve $(if $(PORT),--port $(PORT))
@@ -63,7 +66,7 @@ test: $(VENV)/.installed node_modules/.installed browser-deps  ## every test: un
 	$(PY) -m pytest
 
 clean:
-	rm -rf build site site.new site.old .site.builds .site.lock node_modules
+	rm -rf build site site.new site.old public .public.* .site.builds .site.lock node_modules
 
 bench: $(VENV)/.installed $(NODE_DEPS) browser-deps  ## whole-process build cost vs bare MkDocs, 5-1000 texts (BENCH_SIZES=5,50,500,1000,10000 for the archive)
 	$(PY) tools/bench.py

@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("markdown", help="run the pipeline only: write build/md/<variant>/ and renderer configs")
     site = sub.add_parser("site", help="pipeline + MkDocs for every variant into site/ (last good site kept on failure)")
     site.add_argument("--site-dir", type=Path, default=None)
+    gitlab = sub.add_parser("gitlab-pages", help="lay the built site out as public/ for GitLab Pages' limits "
+                                                 "(gzip copies; the largest pages compressed only when it must)")
+    gitlab.add_argument("--site-dir", type=Path, default=None, help="the built site (default: site/)")
+    gitlab.add_argument("--out", type=Path, default=None, help="where to write it (default: public/)")
     man = sub.add_parser("manifest", help="check the anchor manifest, or record deliberate changes")
     man.add_argument("--update", action="store_true",
                      help="record the texts' ids in anchors.manifest.json, rewriting references whose paragraph moved")
@@ -116,7 +120,8 @@ def _site(args) -> int:
         from mkdocs.exceptions import MkDocsException
 
         from build_tools.pipeline import load_edition
-        from build_tools.site import build_site, hosting_summary
+        from build_tools.hosting import hosting_summary
+        from build_tools.site import build_site
 
         site_dir = (args.site_dir or args.root / "site").absolute()  # MkDocs reads a relative one from build/
         try:
@@ -127,6 +132,18 @@ def _site(args) -> int:
             return 1
     print(f"site built in {time.perf_counter() - started:.1f} s: {site_dir}\n{hosting_summary(site_dir)}\n"
           f"  open {site_dir / 'index.html'} in a browser (works offline), or run `make serve`")
+    return 0
+
+
+def _gitlab_pages(args) -> int:
+    from build_tools.hosting import gitlab_pages
+
+    started = time.perf_counter()
+    out = args.out or args.root / "public"
+    layout = gitlab_pages(args.site_dir or args.root / "site", out)
+    print(f"{out} written in {time.perf_counter() - started:.1f} s for GitLab Pages: {layout.bytes / 1e6:,.1f} MB "
+          f"in {layout.entries:,} entries; {len(layout.copied):,} files with a gzip copy beside them, "
+          f"{len(layout.compressed_only):,} kept compressed only")
     return 0
 
 
@@ -202,7 +219,7 @@ def _summary(args) -> int:
 
     from build_tools.counts import summary_markdown
     from build_tools.pipeline import load_edition
-    from build_tools.site import hosting_summary
+    from build_tools.hosting import hosting_summary
 
     edition = load_edition(args.root)
     changed = []
@@ -224,5 +241,5 @@ def _serve(args) -> int:
     return serve(args.root, host or "127.0.0.1", int(args.port or port))
 
 
-COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "markdown": _markdown, "site": _site, "manifest": _manifest,
+COMMANDS = {"audit-conversion": _audit, "bench-corpus": _bench_corpus, "check": _check, "gitlab-pages": _gitlab_pages, "markdown": _markdown, "site": _site, "manifest": _manifest,
             "new-text": _new_text, "serve": _serve, "summary": _summary}

@@ -100,7 +100,7 @@ def notes_coverage(docs: list[Document], notes: dict) -> str:
 def summary_markdown(docs: list[Document], notes: dict, term_count: int, parallel_count: int,
                      changed: list[str], site: str = "") -> str:
     """The pull request's job summary: what the edition holds, the built site's size against the
-    hosts' limits (`site`, from site.hosting_summary) and which editorial files changed."""
+    hosts' limits (`site`, from hosting.hosting_summary) and which editorial files changed."""
     rows = [("texts 文献", len(docs)), ("paragraphs 段落", sum(len(d.paragraphs) for d in docs)),
             ("notes 注释", sum(len(n) for n in notes.values())), ("glossary entries 术语", term_count),
             ("parallel passages 互见文句", parallel_count)] + ([("published site 网站", site)] if site else [])

@@ -286,31 +286,6 @@ def split_sitemap_file(folder: Path, base_url: str) -> None:
 # upload-pages-artifact archives with `tar --dereference --directory site/`, and the offline zip
 # is written inside the build, so neither sees the link. A lock file serialises builds.
 
-# Static hosts' limits on a published site. GitLab Pages counts the unpacked site and its files;
-# GitHub's deploy-pages checks the artifact upload-pages-artifact uploaded (a tar of site/,
-# zipped by upload-artifact at zlib level 6) against 1 GiB; `make bench` measures both.
-HOST_BYTES, HOST_FILES = 1_000_000_000, 200_000
-
-
-def site_files(site_dir: Path) -> Iterator[tuple[str, int]]:
-    """Every file a Pages deploy uploads from `site_dir`: (path in the site, bytes)."""
-    for folder, _dirs, names in os.walk(site_dir, followlinks=True):
-        for name in names:
-            path = Path(folder, name)
-            yield path.relative_to(site_dir).as_posix(), path.stat().st_size
-
-
-def hosting_summary(site_dir: Path, max_bytes: int = HOST_BYTES, max_files: int = HOST_FILES) -> str:
-    """The published site's size and file count, and a warning past GitLab Pages' limits."""
-    sizes = [size for _path, size in site_files(site_dir)]
-    total, files = sum(sizes), len(sizes)
-    line = f"  {total / 1e6:,.1f} MB in {files:,} files"
-    if total > max_bytes or files > max_files:
-        line += (f": over GitLab Pages' limits on the unpacked site ({max_bytes / 1e6:,.0f} MB, {max_files:,} "
-                 "files); GitHub Pages checks the compressed upload instead (`make bench` measures it)")
-    return line
-
-
 def builds_dir(site_dir: Path) -> Path:
     return site_dir.with_name(f".{site_dir.name}.builds")
 

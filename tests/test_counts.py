@@ -72,7 +72,7 @@ def summary(project) -> str:
 
 
 def test_the_pull_request_summary_counts_the_edition_and_sizes_the_built_site(site, edition):
-    from build_tools.site import hosting_summary
+    from build_tools.hosting import hosting_summary
 
     text = summary(site.parent)
     assert f"| texts 文献 | {len(edition.docs)} |" in text

@@ -326,17 +326,6 @@ def test_every_sitemap_address_is_a_page_and_a_text_is_listed_at_the_address_it_
             assert f"{variant_url(edition.settings, variant)}texts/{doc.meta.slug}/" in locs
 
 
-def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
-    from build_tools.site import hosting_summary, site_files
-
-    files = list(site_files(site))
-    total = sum(size for _path, size in files)
-    summary = hosting_summary(site)
-    assert f"{total / 1e6:,.1f} MB in {len(files):,} files" in summary and "over" not in summary
-    assert "over GitLab Pages' limits" in hosting_summary(site, max_files=len(files) - 1)
-    assert "over GitLab Pages' limits" in hosting_summary(site, max_bytes=total - 1)
-
-
 def test_a_pull_request_that_edits_a_raw_text_is_refused_even_with_its_new_fingerprint(project):
     """The SHA-256 in the .yml guards the raw text only until an editor pastes the new one: a
     pull request's check compares the raw texts with where it started."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import gzip
 import json
 import os
 import platform
@@ -32,7 +31,7 @@ import tempfile
 import threading
 import time
 import zlib
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
@@ -45,7 +44,10 @@ from build_tools.enrich import occurrences  # noqa: E402
 from build_tools.convert import converter  # noqa: E402
 from build_tools.pipeline import load_edition, render_all  # noqa: E402
 from build_tools.render_glossary import IN_CONTEXT, counts_per_text, glossary_pages, terms_panel  # noqa: E402
-from build_tools.site import HOST_BYTES, HOST_FILES, site_files, write_markdown  # noqa: E402
+from build_tools.errors import EditionError  # noqa: E402
+from build_tools.hosting import (HOST_BYTES, HOST_ENTRIES, LikeGitHubPages, folder_count, gitlab_pages,  # noqa: E402
+                                 site_files)
+from build_tools.site import write_markdown  # noqa: E402
 
 STAGES = ["load", "segment", "enrich", "convert", "render", "search", "write"]
 QUERIES = ["两张皮", "创先争优", "党建带团建", "善洲", "科学发展", "窗口单位", "體內循環", "五帶頭", "发", "学习实践活动"]
@@ -157,7 +159,24 @@ def published(site: Path) -> dict:
         parts[part] = parts.get(part, 0) + size
         files, total = files + 1, total + size
         archives += size if rel.endswith(".zip") else 0
-    return {"bytes": total, "files": files, "zip": archives, "parts": parts, "artifact": pages_artifact(site)}
+    return {"bytes": total, "files": files, "entries": files + folder_count(site), "zip": archives, "parts": parts,
+            "artifact": pages_artifact(site), "gitlab": gitlab_layout(site)}
+
+
+def gitlab_layout(site: Path) -> dict:
+    """`python -m build_tools gitlab-pages` run on the site (beside it, then removed): the public/
+    folder GitLab would take, its bytes and entries counted on disk, or why it was refused."""
+    public = Path(tempfile.mkdtemp(prefix="public-", dir=site.resolve().parent))
+    try:
+        started = time.perf_counter()
+        layout = gitlab_pages(site, public)
+        return {"bytes": sum(size for _path, size in site_files(public)), "wall": time.perf_counter() - started,
+                "entries": sum(1 for _ in site_files(public)) + folder_count(public),
+                "compressed_only": len(layout.compressed_only), "copied": len(layout.copied)}
+    except EditionError as refused:
+        return {"refused": refused.problem}
+    finally:
+        shutil.rmtree(public, ignore_errors=True)
 
 
 class _Deflated:
@@ -241,32 +260,6 @@ def edit_to_preview(project: Path, edits: int = 3) -> dict[str, float | None]:
 
 # --- reader side ------------------------------------------------------------------------------
 
-class _LikePages(SimpleHTTPRequestHandler):
-    """A static host as GitHub Pages serves the site: text compressed with gzip when the browser
-    asks for it, and cacheable for ten minutes."""
-    COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".jsonld"}
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "max-age=600")
-        super().end_headers()
-
-    def do_GET(self):
-        path = Path(self.translate_path(self.path))
-        if path.is_file() and path.suffix in self.COMPRESSED and "gzip" in self.headers.get("Accept-Encoding", ""):
-            body = gzip.compress(path.read_bytes(), 6)
-            self.send_response(200)
-            self.send_header("Content-Type", self.guess_type(str(path)))
-            self.send_header("Content-Encoding", "gzip")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-        else:
-            super().do_GET()
-
-    def log_message(self, *args):
-        pass
-
-
 # Bytes as the browser itself counts them (Resource Timing): decoded = the files, encoded = the
 # bodies on the wire, transferred = encoded + headers, 0 when served from the cache.
 PAGE_BYTES = """() => {
@@ -305,7 +298,7 @@ def chromium():
 
 
 def serve_site(site: Path) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_LikePages, directory=str(site)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(LikeGitHubPages, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -512,10 +505,26 @@ def search_cells(sr: dict) -> str:
                     + [pair(sr.get("phone"), key, "ms") for key in ("", "done_")])
 
 
+def gitlab_cell(g: dict | None) -> str:
+    if not g:
+        return "not measured"
+    if "refused" in g:
+        return "does not fit"
+    return (f"{mb(g['bytes'])} / {g['entries']:,} / {g['compressed_only']:,} / {g['copied']:,} "
+            f"({fits(g['bytes'] <= HOST_BYTES and g['entries'] <= HOST_ENTRIES)})")
+
+
+def mb(b: float) -> str:
+    return f"{b / 1e6:,.0f} MB"
+
+
+def fits(ok: bool) -> str:
+    return "fits" if ok else "too large"
+
+
 def report(results: list[dict], long: dict | None, archive: list[dict] = (), glossary: dict | None = None) -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
-    mb = lambda b: f"{b / 1e6:.0f} MB"  # noqa: E731
     lines = ["# Benchmark results", "",
              f"- machine: {platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}; Python "
              f"{platform.python_version()}; other jobs may have shared the cores (ratios are taken pair by pair)",
@@ -545,21 +554,25 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = (), glo
     lines += ["", "## Published site (what a Pages deploy uploads)", "",
               "| texts | site/ bytes | files | of which offline zip | offline zip built outside site/ | per text | "
               f"Pages artifact (uploaded, compressed) | GitHub Pages (artifact ≤ {mb(HOST_BYTES)}) | "
-              f"GitLab Pages (unpacked ≤ {mb(HOST_BYTES)} and ≤ {HOST_FILES:,} files) |",
-              "|---|---|---|---|---|---|---|---|---|"]
-    fits = lambda ok: "fits" if ok else "too large"  # noqa: E731
+              f"GitLab Pages, site/ as it is (unpacked ≤ {mb(HOST_BYTES)}, ≤ {HOST_ENTRIES:,} entries) | "
+              "GitLab Pages, `gitlab-pages` public/: unpacked / entries / kept compressed only / with a gzip copy |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         p, artifact = r["published"], r["published"].get("artifact")
         lines.append(f"| {r['n']} | {mb(p['bytes'])} | {p['files']:,} | {mb(p['zip'])} | "
                      f"{mb(r['offline_outside']) if r['offline_outside'] else '—'} | {p['bytes'] / r['n'] / 1000:.0f} KB | "
                      f"{mb(artifact) if artifact else 'not measured'} | "
                      f"{fits(artifact <= HOST_BYTES) if artifact else '—'} | "
-                     f"{fits(p['files'] <= HOST_FILES and p['bytes'] <= HOST_BYTES)} |")
+                     f"{fits(p.get('entries', p['files']) <= HOST_ENTRIES and p['bytes'] <= HOST_BYTES)} | "
+                     f"{gitlab_cell(p.get('gitlab'))} |")
     lines += ["", "What each host checks. GitHub: `actions/deploy-pages` warns \"Deployment might fail\" when the "
               "artifact `actions/upload-pages-artifact` uploaded is over 1 GiB; that artifact is a tar of site/ which "
               "`actions/upload-artifact` zips at zlib level 6, so the check is on compressed bytes (measured here by "
               "deflating the same tar stream at level 6; the limit is taken as 1,000 MB, stricter than 1 GiB). GitLab "
-              "checks the unpacked size of the pages artifact and counts files."]
+              "checks the unpacked size of the pages artifact and counts its entries, folders too; it serves `X.gz` for "
+              "`X` to a client that accepts gzip, which `python -m build_tools gitlab-pages` uses (build_tools/hosting.py): "
+              "pages, scripts and styles get a gzip copy, and when the site would not fit otherwise the largest of them "
+              "are kept compressed only, a note in both scripts at the plain name for clients that do not accept gzip."]
     with_parts = [r for r in results if "parts" in r["published"]]
     if with_parts:
         names = [name for name, _ in PARTS] + ["other"]

@@ -1,0 +1,224 @@
+"""I/O edge: what static hosts accept of a built site, and the site laid out for GitLab Pages.
+
+GitHub Pages publishes `site/` as it is: its deploy checks the compressed upload (`make bench`
+measures it). GitLab Pages checks the unpacked artifact, at most 1 GB, and counts its entries,
+folders too, at most 200,000; it does not compress on the fly, but serves `X.gz` in place of
+`X`, with `Content-Encoding: gzip`, to a client that accepts gzip (gitlab-pages,
+internal/serving/disk: the plain `X` must exist, its name gives the type, and a Range request
+gets the plain file). `gitlab_pages` writes `public/` for that server:
+
+- what only a browser reads (pages, scripts, styles) gets a gzip copy beside it, about a
+  quarter of the bytes to send;
+- when the unpacked site would not fit otherwise, the files that save most are kept compressed
+  only, until it fits: their plain name holds a short note, in both scripts, for a client that
+  does not accept gzip (`curl` without `--compressed`), linking the copy;
+- what tools read (TEI, JSON, citations, sitemaps, downloads) stays plain, always.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from http.server import SimpleHTTPRequestHandler
+from pathlib import Path
+
+from build_tools.errors import EditionError
+
+HOST_BYTES, HOST_ENTRIES = 1_000_000_000, 200_000
+BROWSER_READ = (".html", ".js", ".css")
+
+
+def site_files(site_dir: Path) -> Iterator[tuple[str, int]]:
+    """Every file a Pages deploy uploads from `site_dir`: (path in the site, bytes)."""
+    for folder, _dirs, names in os.walk(site_dir, followlinks=True):
+        for name in names:
+            path = Path(folder, name)
+            yield path.relative_to(site_dir).as_posix(), path.stat().st_size
+
+
+def folder_count(site_dir: Path) -> int:
+    """Folders in the artifact, `site_dir` itself included (GitLab counts them as entries)."""
+    return 1 + sum(len(dirs) for _folder, dirs, _names in os.walk(site_dir, followlinks=True))
+
+
+def hosting_summary(site_dir: Path, max_bytes: int = HOST_BYTES, max_entries: int = HOST_ENTRIES) -> str:
+    """The published site's size and file count, and what to do past GitLab Pages' limits."""
+    sizes = [size for _path, size in site_files(site_dir)]
+    total, files = sum(sizes), len(sizes)
+    line = f"  {total / 1e6:,.1f} MB in {files:,} files"
+    if total > max_bytes or files + folder_count(site_dir) > max_entries:
+        line += (f": over GitLab Pages' limits on the unpacked site ({max_bytes / 1e6:,.0f} MB, {max_entries:,} "
+                 "entries); `python -m build_tools gitlab-pages` lays it out to fit there. GitHub Pages checks "
+                 "the compressed upload instead (`make bench` measures it)")
+    return line
+
+
+# --- the plan: pure, over sizes ------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Candidate:
+    """A file only browsers read: its bytes, its gzip copy's, and the note that would replace it."""
+    path: str
+    plain: int
+    packed: int
+    note: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    compressed_only: frozenset[str]   # the plain name holds the note; the copy holds the file
+    copied: frozenset[str]            # the plain file and its gzip copy
+    bytes: int
+    entries: int
+
+
+def plan(candidates: list[Candidate], site_bytes: int, site_entries: int,
+         max_bytes: int = HOST_BYTES, max_entries: int = HOST_ENTRIES) -> Layout | None:
+    """Which candidates are kept compressed only (the fewest that bring the site under
+    `max_bytes`, biggest saving first) and which get a copy beside them (as many as still fit,
+    biggest first); None when even every saving leaves the site too large."""
+    total, entries = site_bytes, site_entries
+    only: list[str] = []
+    rest = sorted(candidates, key=lambda c: c.plain - c.packed - c.note, reverse=True)
+    while total > max_bytes and rest and rest[0].packed + rest[0].note < rest[0].plain:
+        c = rest.pop(0)
+        only.append(c.path)
+        total, entries = total - c.plain + c.packed + c.note, entries + 1
+    if total > max_bytes or entries > max_entries:
+        return None
+    copied: list[str] = []
+    for c in sorted(rest, key=lambda c: c.plain, reverse=True):
+        if entries < max_entries and total + c.packed <= max_bytes and c.packed < c.plain:
+            copied.append(c.path)
+            total, entries = total + c.packed, entries + 1
+    return Layout(frozenset(only), frozenset(copied), total, entries)
+
+
+def note_for(path: str) -> bytes:
+    """What a client that does not accept gzip gets in place of a file kept compressed only."""
+    name = path.rsplit("/", 1)[-1] + ".gz"
+    if path.endswith(".html"):
+        return ('<!doctype html>\n<html lang="zh"><meta charset="utf-8"><title>压缩存放 壓縮存放</title>\n'
+                f'<p lang="zh-Hans">此页只以 gzip 压缩存放：请用网页浏览器打开，或下载 <a href="{name}">{name}</a> 解压'
+                '（命令行请加 curl --compressed 或 wget --compression=auto）。\n'
+                f'<p lang="zh-Hant">此頁只以 gzip 壓縮存放：請用網頁瀏覽器開啟，或下載 <a href="{name}">{name}</a> 解壓'
+                '（命令列請加 curl --compressed 或 wget --compression=auto）。\n').encode()
+    return f"/* 此文件只以 gzip 压缩存放，见 {name}。此檔案只以 gzip 壓縮存放，見 {name}。 */\n".encode()
+
+
+# --- the layout on disk ------------------------------------------------------------------------
+
+def _place(source: Path, target: Path) -> None:
+    """A plain file as it is: linked when the file system allows (gigabytes, not copied)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _packed(source: Path, target: Path) -> int:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = gzip.compress(source.read_bytes(), 9, mtime=0)  # zlib releases the GIL: threads run in parallel
+    target.write_bytes(data)
+    return len(data)
+
+
+def gitlab_pages(site_dir: Path, out: Path, max_bytes: int = HOST_BYTES, max_entries: int = HOST_ENTRIES) -> Layout:
+    """Write `out` (GitLab's `public/`) from the built `site_dir`, laid out as the module says.
+    Made beside `out` and swapped in only when whole; if it cannot fit, `out` is left as it was."""
+    site_dir = site_dir.resolve()
+    if not (site_dir / "index.html").is_file():
+        raise EditionError(site_dir, None, "没有建好的网站 (no built site here)", "先运行 make site (run `make site` first)")
+    files = dict(site_files(site_dir))
+    browser_read = [p for p in files if p.endswith(BROWSER_READ) and f"{p}.gz" not in files]
+    out = out.absolute()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        with ThreadPoolExecutor(os.cpu_count()) as pool:
+            packed = dict(zip(browser_read, pool.map(lambda p: _packed(site_dir / p, work / f"{p}.gz"), browser_read)))
+        candidates = [Candidate(p, files[p], packed[p], len(note_for(p))) for p in browser_read]
+        entries = len(files) + folder_count(site_dir)
+        layout = plan(candidates, sum(files.values()), entries, max_bytes, max_entries)
+        if layout is None:
+            floor = sum(files.values()) - sum(max(0, c.plain - c.packed - c.note) for c in candidates)
+            raise EditionError(site_dir, None,
+                               f"网站放不进 GitLab Pages 的上限（{max_bytes / 1e6:,.0f} MB、{max_entries:,} 项），原有的 "
+                               f"{out.name}/ 没有改动 (the site does not fit GitLab Pages' limits of {max_bytes / 1e6:,.0f} MB "
+                               f"and {max_entries:,} entries: {floor / 1e6:,.0f} MB with every page and script kept "
+                               f"compressed only, {entries:,} entries before any copy; "
+                               f"the previous {out.name}/ was left as it was)",
+                               "在 GitHub Pages 发布（它检查压缩后的上传），或见 bench/notes.md 的取舍 "
+                               "(publish on GitHub Pages, which checks the compressed upload, or see the trade-offs in bench/notes.md)")
+        for path in files:
+            if path in layout.compressed_only:
+                (work / path).write_bytes(note_for(path))
+            else:
+                _place(site_dir / path, work / path)
+                if path in packed and path not in layout.copied:
+                    (work / f"{path}.gz").unlink()
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        work.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+        return layout
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- how each host serves a site (the bench and the browser tests serve it so) ------------------
+
+class _Host(SimpleHTTPRequestHandler):
+    def send_gzipped(self, body: bytes, plain: Path) -> None:
+        """`body`, gzip-compressed, in place of the file `plain`, typed by its name."""
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(plain)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def accepts_gzip(self) -> bool:
+        return "gzip" in self.headers.get("Accept-Encoding", "") and "Range" not in self.headers
+
+    def log_message(self, *args):
+        pass
+
+
+class LikeGitHubPages(_Host):
+    """Text compressed on the fly when the client accepts gzip, cacheable for ten minutes."""
+    COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".jsonld"}
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_file() and path.suffix in self.COMPRESSED and self.accepts_gzip():
+            self.send_gzipped(gzip.compress(path.read_bytes(), 6), path)
+        else:
+            super().do_GET()
+
+
+class LikeGitLabPages(_Host):
+    """gitlab-pages' rule (internal/serving/disk): the plain file must exist (a folder means its
+    index.html); to a client that accepts gzip and asks for no range, `X.gz` is sent in place of
+    `X`. Nothing is compressed on the fly."""
+
+    def do_GET(self):
+        path = Path(self.translate_path(self.path))
+        path = path / "index.html" if path.is_dir() else path
+        packed = path.with_name(path.name + ".gz")
+        if path.is_file() and packed.is_file() and self.accepts_gzip():
+            self.send_gzipped(packed.read_bytes(), path)
+        else:
+            super().do_GET()

@@ -1,0 +1,115 @@
+"""What static hosts accept: the build's size summary, and the site laid out for GitLab Pages
+(the plan over sizes, then the real layout of the real built site)."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from build_tools.errors import EditionError
+from build_tools.hosting import (BROWSER_READ, Candidate, folder_count, gitlab_pages, hosting_summary, note_for, plan,
+                                 site_files)
+
+
+def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
+    files = list(site_files(site))
+    total = sum(size for _path, size in files)
+    entries = len(files) + folder_count(site)
+    summary = hosting_summary(site)
+    assert f"{total / 1e6:,.1f} MB in {len(files):,} files" in summary and "over" not in summary
+    assert "gitlab-pages" in hosting_summary(site, max_entries=entries - 1)
+    assert "over GitLab Pages' limits" in hosting_summary(site, max_bytes=total - 1)
+    assert "over" not in hosting_summary(site, max_entries=entries, max_bytes=total)
+
+
+candidates = st.lists(st.builds(Candidate, st.uuids().map(str), st.integers(1, 10_000), st.integers(1, 10_000),
+                                st.integers(0, 500)), max_size=30)
+
+
+@given(candidates, st.integers(0, 200_000), st.integers(0, 60), st.integers(0, 300_000), st.integers(1, 100))
+def test_the_plan_fits_with_the_fewest_files_compressed_only(cands, others, entries, max_bytes, max_entries):
+    site_bytes = others + sum(c.plain for c in cands)
+    layout = plan(cands, site_bytes, entries + len(cands), max_bytes, max_entries)
+    savings = sorted((c.plain - c.packed - c.note for c in cands if c.packed + c.note < c.plain), reverse=True)
+    if layout is None:  # only when every saving is not enough, or there are already too many entries
+        needed = next((k for k in range(len(savings) + 1) if site_bytes - sum(savings[:k]) <= max_bytes), None)
+        assert needed is None or entries + len(cands) + needed > max_entries
+        return
+    by_path = {c.path: c for c in cands}
+    assert layout.bytes <= max_bytes and layout.entries <= max_entries
+    assert not layout.compressed_only & layout.copied
+    assert layout.bytes == site_bytes + sum(by_path[p].packed + by_path[p].note - by_path[p].plain
+                                            for p in layout.compressed_only) + sum(by_path[p].packed for p in layout.copied)
+    assert layout.entries == entries + len(cands) + len(layout.compressed_only) + len(layout.copied)
+    k = len(layout.compressed_only)  # the biggest savings, and no more of them than needed
+    assert sorted((by_path[p].plain - by_path[p].packed - by_path[p].note for p in layout.compressed_only),
+                  reverse=True) == savings[:k]
+    assert k == 0 or site_bytes - sum(savings[:k - 1]) > max_bytes
+
+
+def _entries(folder: Path) -> int:
+    return sum(1 for _ in site_files(folder)) + folder_count(folder)
+
+
+def _bytes(folder: Path) -> int:
+    return sum(size for _path, size in site_files(folder))
+
+
+def test_a_site_within_the_limits_keeps_every_file_and_gets_gzip_copies(site, tmp_path):
+    layout = gitlab_pages(site, tmp_path / "public")
+    public = tmp_path / "public"
+    assert not layout.compressed_only and layout.copied
+    assert (_bytes(public), _entries(public)) == (layout.bytes, layout.entries)
+    for path, _size in site_files(site):
+        assert (public / path).read_bytes() == (site / path).read_bytes(), path
+        copy = public / f"{path}.gz"
+        if path in layout.copied:
+            assert path.endswith(BROWSER_READ) and gzip.decompress(copy.read_bytes()) == (site / path).read_bytes()
+        elif not path.endswith(".gz"):
+            assert not copy.exists() or (site / f"{path}.gz").exists(), path
+
+
+def test_a_site_over_the_limit_keeps_its_largest_pages_compressed_only_and_fits(site, tmp_path):
+    public = tmp_path / "public"
+    limit = _bytes(site) * 6 // 10
+    layout = gitlab_pages(site, public, max_bytes=limit)
+    assert layout.compressed_only and _bytes(public) == layout.bytes <= limit
+    assert _entries(public) == layout.entries
+    for path, _size in site_files(site):
+        original = (site / path).read_bytes()
+        if path in layout.compressed_only:
+            assert (public / path).read_bytes() == note_for(path)
+            assert gzip.decompress((public / f"{path}.gz").read_bytes()) == original
+        else:  # TEI, JSON, citations, downloads and the smaller pages stay as built
+            assert (public / path).read_bytes() == original, path
+    assert all(p.endswith(BROWSER_READ) for p in layout.compressed_only)
+    assert any(p.startswith("texts/") and p.endswith("/index.html") for p in layout.compressed_only)
+
+
+def test_the_note_in_place_of_a_page_links_its_compressed_copy_in_both_scripts():
+    note = note_for("texts/x/index.html").decode()
+    assert '<a href="index.html.gz">' in note and "此页只以 gzip 压缩存放" in note and "此頁只以 gzip 壓縮存放" in note
+    assert note_for("assets/search/u61.js").decode().startswith("/*") and "u61.js.gz" in note_for("assets/search/u61.js").decode()
+
+
+def test_a_site_that_cannot_fit_is_refused_and_the_previous_public_folder_is_kept(site, tmp_path):
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / "index.html").write_text("the last good layout")
+    with pytest.raises(EditionError) as refused:
+        gitlab_pages(site, public, max_bytes=_bytes(site) // 10)
+    assert "GitLab Pages" in refused.value.message and "GitHub Pages" in refused.value.message
+    assert [p.name for p in public.iterdir()] == ["index.html"] and (public / "index.html").read_text() == "the last good layout"
+    assert sorted(os.listdir(tmp_path)) == ["public"]  # no half-made folder left beside it
+    with pytest.raises(EditionError, match="entries"):
+        gitlab_pages(site, public, max_entries=_entries(site) - 1)
+
+
+def test_the_command_needs_a_built_site(tmp_path):
+    with pytest.raises(EditionError, match="make site"):
+        gitlab_pages(tmp_path / "site", tmp_path / "public")
