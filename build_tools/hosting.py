@@ -103,11 +103,13 @@ def note_for(path: str) -> bytes:
     """What a client that does not accept gzip gets in place of a file kept compressed only."""
     name = path.rsplit("/", 1)[-1] + ".gz"
     if path.endswith(".html"):
-        return ('<!doctype html>\n<html lang="zh"><meta charset="utf-8"><title>压缩存放 壓縮存放</title>\n'
+        return ('<!doctype html>\n<html lang="zh"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+                '<meta name="color-scheme" content="light dark"><style>code{white-space:nowrap}</style>'
+                '<title>压缩存放 壓縮存放</title>\n'
                 f'<p lang="zh-Hans">此页只以 gzip 压缩存放：请用网页浏览器打开，或下载 <a href="{name}">{name}</a> 解压'
-                '（命令行请加 curl --compressed 或 wget --compression=auto）。\n'
+                '（命令行请加 <code>curl --compressed</code> 或 <code>wget --compression=auto</code>）。\n'
                 f'<p lang="zh-Hant">此頁只以 gzip 壓縮存放：請用網頁瀏覽器開啟，或下載 <a href="{name}">{name}</a> 解壓'
-                '（命令列請加 curl --compressed 或 wget --compression=auto）。\n').encode()
+                '（命令列請加 <code>curl --compressed</code> 或 <code>wget --compression=auto</code>）。\n').encode()
     return f"/* 此文件只以 gzip 压缩存放，见 {name}。此檔案只以 gzip 壓縮存放，見 {name}。 */\n".encode()
 
 
