@@ -338,16 +338,30 @@
     return (anchor[0] === "s" ? "§" : "¶") + anchor.slice(1);
   }
 
-  /* The words around the first hit, every whole hit in them marked (folded as the query was:
-     fold() keeps each character's place). */
-  function snippet(hit) {
+  /* Where the search finds `query` in `text`, left to right, without overlaps (each as long as
+     the query: folding keeps every character's place). The canonical text is matched as the
+     index is, against the query's forms, so 着 does not mark the 著 of 显著; a derived script's
+     text is folded, since its one character may stand for two (traditional 著 for 着 and 著). */
+  function occurrences(text, query) {
+    var hay = unfoldTable ? fold(text) : text, needles = unfoldTable ? [fold(query)] : forms(query), found = [];
+    for (var at = 0; query.length;) {
+      var next = -1;
+      needles.forEach(function (n) { var i = hay.indexOf(n, at); if (i >= 0 && (next < 0 || i < next)) next = i; });
+      if (next < 0) break;
+      found.push(next);
+      at = next + query.length;
+    }
+    return found;
+  }
+
+  /* The words around the first hit, every hit in them marked. */
+  function snippet(hit, query) {
     var text = hit.shown, from = Math.max(0, hit.pos - 30), to = Math.min(text.length, hit.pos + hit.length + 30);
-    var folded = fold(text.slice(from, to)), needle = folded.substr(hit.pos - from, hit.length);
     var out = from > 0 ? "…" : "", done = 0;
-    for (var at = needle ? folded.indexOf(needle) : -1; at >= 0; at = folded.indexOf(needle, done)) {
+    occurrences(text.slice(from, to), query).forEach(function (at) {
       out += escapeHtml(text.slice(from + done, from + at)) + "<mark>" + escapeHtml(text.slice(from + at, from + at + hit.length)) + "</mark>";
       done = at + hit.length;
-    }
+    });
     return out + escapeHtml(text.slice(from + done, to)) + (to < text.length ? "…" : "");
   }
 
@@ -372,7 +386,7 @@
     return "<li data-anchor=\"" + escapeHtml(hit.url + "#" + hit.anchor) + "\"><a href=\"" + escapeHtml(hitLink(hit, query)) +
       "\">" + escapeHtml(anchorLabel(hit)) + "</a>" +  // the page is the group's heading
       (hit.count > 1 ? " <span class=\"search-times\">×" + hit.count + "</span>" : "") +
-      "<div class=\"search-snippet\">" + snippet(hit) + "</div></li>";
+      "<div class=\"search-snippet\">" + snippet(hit, query) + "</div></li>";
   }
 
   /* Hits by page, in reading order (a page's hits are consecutive); the glossary's entries, each
@@ -703,24 +717,20 @@
      glossary entry's hit is its whole entry, led to at its title). */
   function highlightTarget(query) {
     ready(function () {
-      var q = fold(query);
       var target = (location.hash && document.getElementById(fragmentId())) ||
         document.querySelector("article");
       if (target && target.classList.contains("entry-title")) target = target.closest("article") || target;
-      if (!q || !target) return;
+      if (!query || !target) return;
       var walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT), nodes = [];
       while (walker.nextNode()) nodes.push(walker.currentNode);
       nodes.forEach(function (node) {
-        var folded = fold(node.nodeValue), at = folded.indexOf(q);
-        while (at >= 0) {
-          var hit = node.splitText(at), rest = hit.splitText(q.length), mark = document.createElement("mark");
+        occurrences(node.nodeValue, query).reverse().forEach(function (at) {  // from the end: earlier places stay put
+          var hit = node.splitText(at), mark = document.createElement("mark");
+          hit.splitText(query.length);
           mark.className = "search-hit";
           hit.parentNode.replaceChild(mark, hit);
           mark.appendChild(hit);
-          node = rest;
-          folded = fold(node.nodeValue);
-          at = folded.indexOf(q);
-        }
+        });
       });
     });
   }

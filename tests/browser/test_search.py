@@ -95,6 +95,21 @@ def test_a_snippet_marks_every_hit_it_shows(page, base_url):
     assert [(shown, marked) for shown, marked in counts if shown != marked] == []
 
 
+def test_what_is_marked_is_what_the_search_found_not_a_character_folded_alike(page, base_url, edition):
+    """着 and 著 fold alike (traditional 著 is both), but the simplified text tells them apart and so
+    does the search: a 着 query marks 着重, not the 著 of 显著, on the results page and where it leads."""
+    units = source_units(edition)
+    both = "texts/2010-xinhua-qa/index.html#p8"
+    assert "着" in units[both] and "显著" in units[both]
+    page.goto(base_url + "search.html?q=%E7%9D%80")  # 着
+    page.wait_for_selector("ol.search-results li")
+    assert {m.inner_text() for m in page.locator(".search-snippet mark").all()} == {"着"}
+    page.goto(base_url + both.replace("#", "?q=%E7%9D%80#"))
+    page.wait_for_selector("mark.search-hit")
+    marked = [m.inner_text() for m in page.locator("#p8 mark.search-hit").all()]
+    assert marked and set(marked) == {"着"} and len(marked) == page.locator("#p8").inner_text().count("着")
+
+
 def test_results_page_is_addressable_by_url(page, base_url):
     page.goto(base_url + "zh-Hant/search.html?q=%E4%B8%A4%E5%BC%A0%E7%9A%AE")  # 两张皮, simplified query
     page.wait_for_selector("ol.search-results li")
