@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import html
 import os
 import shutil
 import tempfile
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import quote
 
 from build_tools.errors import EditionError
 
@@ -62,11 +64,13 @@ def hosting_summary(site_dir: Path, max_bytes: int = HOST_BYTES, max_entries: in
 
 @dataclasses.dataclass(frozen=True)
 class Candidate:
-    """A file only browsers read: its bytes, its gzip copy's, and the note that would replace it."""
+    """A file only browsers read: its bytes, its gzip copy's, and the note that would replace it.
+    `shared`: loaded by every page (the theme's and the edition's scripts and styles)."""
     path: str
     plain: int
     packed: int
     note: int
+    shared: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,19 +83,21 @@ class Layout:
 
 def plan(candidates: list[Candidate], site_bytes: int, site_entries: int,
          max_bytes: int = HOST_BYTES, max_entries: int = HOST_ENTRIES) -> Layout | None:
-    """Which candidates are kept compressed only (the fewest that bring the site under
-    `max_bytes`, biggest saving first) and which get a copy beside them (as many as still fit,
-    biggest first); None when even every saving leaves the site too large."""
-    total, entries = site_bytes, site_entries
+    """Which candidates get a copy beside them (the shared ones first, whatever else must give
+    way) and which are kept compressed only (the fewest that bring the site under `max_bytes`,
+    biggest saving first); then copies for the rest, biggest first, as many as still fit. None
+    when even every saving leaves the site too large."""
+    shared = [c for c in candidates if c.shared and c.packed < c.plain]
+    total, entries = site_bytes + sum(c.packed for c in shared), site_entries + len(shared)
     only: list[str] = []
-    rest = sorted(candidates, key=lambda c: c.plain - c.packed - c.note, reverse=True)
+    rest = sorted((c for c in candidates if c not in shared), key=lambda c: c.plain - c.packed - c.note, reverse=True)
     while total > max_bytes and rest and rest[0].packed + rest[0].note < rest[0].plain:
         c = rest.pop(0)
         only.append(c.path)
         total, entries = total - c.plain + c.packed + c.note, entries + 1
     if total > max_bytes or entries > max_entries:
         return None
-    copied: list[str] = []
+    copied = [c.path for c in shared]
     for c in sorted(rest, key=lambda c: c.plain, reverse=True):
         if entries < max_entries and total + c.packed <= max_bytes and c.packed < c.plain:
             copied.append(c.path)
@@ -99,18 +105,26 @@ def plan(candidates: list[Candidate], site_bytes: int, site_entries: int,
     return Layout(frozenset(only), frozenset(copied), total, entries)
 
 
+def is_shared(path: str) -> bool:
+    """A script or style every page loads: the assets, not the search index's parts."""
+    folders = path.split("/")[:-1]
+    return "assets" in folders[:2] and "search" not in folders and path.endswith((".js", ".css"))  # a variant's assets/ too
+
+
 def note_for(path: str) -> bytes:
     """What a client that does not accept gzip gets in place of a file kept compressed only."""
-    name = path.rsplit("/", 1)[-1] + ".gz"
+    raw = path.rsplit("/", 1)[-1] + ".gz"  # a name the site holds, escaped all the same
+    name, href = html.escape(raw), "./" + quote(raw)
     if path.endswith(".html"):
         return ('<!doctype html>\n<html lang="zh"><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
                 '<meta name="color-scheme" content="light dark"><style>code{white-space:nowrap}</style>'
                 '<title>压缩存放 壓縮存放</title>\n'
-                f'<p lang="zh-Hans">此页只以 gzip 压缩存放：请用网页浏览器打开，或下载 <a href="{name}">{name}</a> 解压'
+                f'<p lang="zh-Hans">此页只以 gzip 压缩存放：请用网页浏览器打开，或下载 <a href="{href}">{name}</a> 解压'
                 '（命令行请加 <code>curl --compressed</code> 或 <code>wget --compression=auto</code>）。\n'
-                f'<p lang="zh-Hant">此頁只以 gzip 壓縮存放：請用網頁瀏覽器開啟，或下載 <a href="{name}">{name}</a> 解壓'
+                f'<p lang="zh-Hant">此頁只以 gzip 壓縮存放：請用網頁瀏覽器開啟，或下載 <a href="{href}">{name}</a> 解壓'
                 '（命令列請加 <code>curl --compressed</code> 或 <code>wget --compression=auto</code>）。\n').encode()
-    return f"/* 此文件只以 gzip 压缩存放，见 {name}。此檔案只以 gzip 壓縮存放，見 {name}。 */\n".encode()
+    raw = raw.replace("*/", "*_/")
+    return f"/* 此文件只以 gzip 压缩存放，见 {raw}。此檔案只以 gzip 壓縮存放，見 {raw}。 */\n".encode()
 
 
 # --- the layout on disk ------------------------------------------------------------------------
@@ -145,11 +159,12 @@ def gitlab_pages(site_dir: Path, out: Path, max_bytes: int = HOST_BYTES, max_ent
     try:
         with ThreadPoolExecutor(os.cpu_count()) as pool:
             packed = dict(zip(browser_read, pool.map(lambda p: _packed(site_dir / p, work / f"{p}.gz"), browser_read)))
-        candidates = [Candidate(p, files[p], packed[p], len(note_for(p))) for p in browser_read]
+        candidates = [Candidate(p, files[p], packed[p], len(note_for(p)), is_shared(p)) for p in browser_read]
         entries = len(files) + folder_count(site_dir)
         layout = plan(candidates, sum(files.values()), entries, max_bytes, max_entries)
         if layout is None:
-            floor = sum(files.values()) - sum(max(0, c.plain - c.packed - c.note) for c in candidates)
+            floor = sum(files.values()) + sum(c.packed if c.shared else -max(0, c.plain - c.packed - c.note)
+                                              for c in candidates if not c.shared or c.packed < c.plain)
             raise EditionError(site_dir, None,
                                f"网站放不进 GitLab Pages 的上限（{max_bytes / 1e6:,.0f} MB、{max_entries:,} 项），原有的 "
                                f"{out.name}/ 没有改动 (the site does not fit GitLab Pages' limits of {max_bytes / 1e6:,.0f} MB "

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_tools.errors import EditionError
-from build_tools.hosting import (BROWSER_READ, Candidate, folder_count, gitlab_pages, hosting_summary, note_for, plan,
-                                 site_files)
+from build_tools.hosting import (BROWSER_READ, Candidate, folder_count, gitlab_pages, hosting_summary, is_shared,
+                                 note_for, plan, site_files)
 
 
 def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(site):
@@ -28,28 +28,31 @@ def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(si
 
 
 candidates = st.lists(st.builds(Candidate, st.uuids().map(str), st.integers(1, 10_000), st.integers(1, 10_000),
-                                st.integers(0, 500)), max_size=30)
+                                st.integers(0, 500), st.booleans()), max_size=30)
 
 
 @given(candidates, st.integers(0, 200_000), st.integers(0, 60), st.integers(0, 300_000), st.integers(1, 100))
 def test_the_plan_fits_with_the_fewest_files_compressed_only(cands, others, entries, max_bytes, max_entries):
     site_bytes = others + sum(c.plain for c in cands)
     layout = plan(cands, site_bytes, entries + len(cands), max_bytes, max_entries)
-    savings = sorted((c.plain - c.packed - c.note for c in cands if c.packed + c.note < c.plain), reverse=True)
+    shared = [c for c in cands if c.shared and c.packed < c.plain]  # copied first, whatever else gives way
+    start = site_bytes + sum(c.packed for c in shared)
+    savings = sorted((c.plain - c.packed - c.note for c in cands if c not in shared and c.packed + c.note < c.plain),
+                     reverse=True)
     if layout is None:  # only when every saving is not enough, or there are already too many entries
-        needed = next((k for k in range(len(savings) + 1) if site_bytes - sum(savings[:k]) <= max_bytes), None)
-        assert needed is None or entries + len(cands) + needed > max_entries
+        needed = next((k for k in range(len(savings) + 1) if start - sum(savings[:k]) <= max_bytes), None)
+        assert needed is None or entries + len(cands) + len(shared) + needed > max_entries
         return
     by_path = {c.path: c for c in cands}
     assert layout.bytes <= max_bytes and layout.entries <= max_entries
-    assert not layout.compressed_only & layout.copied
+    assert not layout.compressed_only & layout.copied and {c.path for c in shared} <= layout.copied
     assert layout.bytes == site_bytes + sum(by_path[p].packed + by_path[p].note - by_path[p].plain
                                             for p in layout.compressed_only) + sum(by_path[p].packed for p in layout.copied)
     assert layout.entries == entries + len(cands) + len(layout.compressed_only) + len(layout.copied)
     k = len(layout.compressed_only)  # the biggest savings, and no more of them than needed
     assert sorted((by_path[p].plain - by_path[p].packed - by_path[p].note for p in layout.compressed_only),
                   reverse=True) == savings[:k]
-    assert k == 0 or site_bytes - sum(savings[:k - 1]) > max_bytes
+    assert k == 0 or start - sum(savings[:k - 1]) > max_bytes
 
 
 def _entries(folder: Path) -> int:
@@ -88,13 +91,22 @@ def test_a_site_over_the_limit_keeps_its_largest_pages_compressed_only_and_fits(
         else:  # TEI, JSON, citations, downloads and the smaller pages stay as built
             assert (public / path).read_bytes() == original, path
     assert all(p.endswith(BROWSER_READ) for p in layout.compressed_only)
+    shared = [p for p, _size in site_files(site) if is_shared(p)]  # every page's scripts and styles: always a copy
+    assert any(p.endswith("edition.js") for p in shared) and any(p.startswith("zh-Hant/assets/") for p in shared)
+    assert not any("/search/" in p for p in shared) and set(shared) <= layout.copied
     assert any(p.startswith("texts/") and p.endswith("/index.html") for p in layout.compressed_only)
 
 
 def test_the_note_in_place_of_a_page_links_its_compressed_copy_in_both_scripts():
     note = note_for("texts/x/index.html").decode()
-    assert '<a href="index.html.gz">' in note and "此页只以 gzip 压缩存放" in note and "此頁只以 gzip 壓縮存放" in note
+    assert '<a href="./index.html.gz">' in note and "此页只以 gzip 压缩存放" in note and "此頁只以 gzip 壓縮存放" in note
     assert note_for("assets/search/u61.js").decode().startswith("/*") and "u61.js.gz" in note_for("assets/search/u61.js").decode()
+
+
+def test_a_hostile_file_name_stays_text_in_the_note():
+    note = note_for('texts/x/"><img src=x onerror=alert(1)>.html').decode()
+    assert "<img" not in note and 'href="./%22%3E%3Cimg%20src%3Dx' in note and "&quot;&gt;&lt;img" in note
+    assert "*/" not in note_for("assets/a*/b.js").decode()[2:-4]
 
 
 def test_a_site_that_cannot_fit_is_refused_and_the_previous_public_folder_is_kept(site, tmp_path):

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 
-from build_tools.hosting import LikeGitLabPages, gitlab_pages, note_for, site_files
+from build_tools.hosting import LikeGitLabPages, gitlab_pages, is_shared, note_for, site_files
 from tests.browser.conftest import served
 from tests.search_queries import queries
 
@@ -19,8 +19,11 @@ def public(site, tmp_path_factory):
     """Every page and script kept compressed only: the limit is what the site takes with all of them so."""
     out = tmp_path_factory.mktemp("gitlab") / "public"
     roomy = gitlab_pages(site, out, max_bytes=1 << 62)  # every copy beside its file: their sizes
-    savings = [(site / p).stat().st_size - (out / f"{p}.gz").stat().st_size - len(note_for(p)) for p in roomy.copied]
-    layout = gitlab_pages(site, out, max_bytes=sum(s for _p, s in site_files(site)) - sum(s for s in savings if s > 0))
+    packed = {p: (out / f"{p}.gz").stat().st_size for p in roomy.copied}
+    savings = [(site / p).stat().st_size - packed[p] - len(note_for(p)) for p in roomy.copied if not is_shared(p)]
+    smallest = (sum(s for _p, s in site_files(site)) + sum(packed[p] for p in roomy.copied if is_shared(p))
+                - sum(s for s in savings if s > 0))
+    layout = gitlab_pages(site, out, max_bytes=smallest)
     assert any(p.startswith("texts/") for p in layout.compressed_only)
     assert any(p.startswith("assets/search/") for p in layout.compressed_only)
     with served(out, LikeGitLabPages) as address:
@@ -56,6 +59,9 @@ def test_a_text_page_and_the_search_read_as_the_site_does(page, site, http_root,
         assert hits[0] == hits[1] and any(hits[0])
     gzipped = {url for url, enc in encodings if url.startswith(address) and enc == "gzip"}
     assert any("/assets/search/" in url for url in gzipped) and any(url.endswith("/") for url in gzipped)
+    every_page = {url for url, _enc in encodings  # the theme's and the edition's scripts and styles
+                  if url.startswith(address) and url.split("?")[0].endswith((".js", ".css")) and "/search/" not in url}
+    assert every_page and every_page <= gzipped
 
 
 def test_a_client_that_does_not_accept_gzip_gets_the_note_and_can_fetch_the_copy(site, public, edition):
