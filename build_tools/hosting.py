@@ -151,9 +151,12 @@ def gitlab_pages(site_dir: Path, out: Path, max_bytes: int = HOST_BYTES, max_ent
     site_dir = site_dir.resolve()
     if not (site_dir / "index.html").is_file():
         raise EditionError(site_dir, None, "没有建好的网站 (no built site here)", "先运行 make site (run `make site` first)")
+    out = out.absolute()
+    if out.resolve().is_relative_to(site_dir) or site_dir.is_relative_to(out.resolve()):
+        raise EditionError(out, None, f"{out.name}/ 不能放在网站里，也不能包含网站 (public/ cannot be inside the site, nor hold it)",
+                           "另选一个文件夹（--out） (choose another folder with --out)")
     files = dict(site_files(site_dir))
     browser_read = [p for p in files if p.endswith(BROWSER_READ) and f"{p}.gz" not in files]
-    out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:

@@ -122,6 +122,10 @@ def test_a_site_that_cannot_fit_is_refused_and_the_previous_public_folder_is_kep
         gitlab_pages(site, public, max_entries=_entries(site) - 1)
 
 
-def test_the_command_needs_a_built_site(tmp_path):
+def test_the_command_needs_a_built_site_and_a_folder_apart_from_it(site, tmp_path):
     with pytest.raises(EditionError, match="make site"):
         gitlab_pages(tmp_path / "site", tmp_path / "public")
+    for out in (site / "public", site.parent):
+        with pytest.raises(EditionError, match="--out"):
+            gitlab_pages(site, out)
+    assert not (site / "public").exists()
