@@ -27,32 +27,51 @@ def test_the_build_summary_gives_the_site_size_and_warns_past_the_host_limits(si
     assert "over" not in hosting_summary(site, max_entries=entries, max_bytes=total)
 
 
-candidates = st.lists(st.builds(Candidate, st.uuids().map(str), st.integers(1, 10_000), st.integers(1, 10_000),
+names = st.tuples(st.uuids().map(str), st.sampled_from([".html", ".js"])).map("".join)
+candidates = st.lists(st.builds(Candidate, names, st.integers(1, 10_000), st.integers(1, 10_000),
                                 st.integers(0, 500), st.booleans()), max_size=30)
 
 
+def _greedy(cands, site_bytes, entries, max_bytes, max_entries, reserve):
+    """The plain rule, biggest saving first: (compressed-only count, pages among them), or None."""
+    shared = [c for c in cands if reserve and c.shared and c.packed < c.plain]
+    total, entries = site_bytes + sum(c.packed for c in shared), entries + len(shared)
+    only = []
+    for c in sorted((c for c in cands if c not in shared and c.plain - c.packed - c.note > 0),
+                    key=lambda c: c.plain - c.packed - c.note, reverse=True):
+        if total <= max_bytes:
+            break
+        only.append(c)
+        total -= c.plain - c.packed - c.note
+    if total > max_bytes or entries + len(only) > max_entries:
+        return None
+    return len(only), sum(c.path.endswith(".html") for c in only)
+
+
 @given(candidates, st.integers(0, 200_000), st.integers(0, 60), st.integers(0, 300_000), st.integers(1, 100))
-def test_the_plan_fits_with_the_fewest_files_compressed_only(cands, others, entries, max_bytes, max_entries):
+def test_the_plan_fits_whenever_it_can_and_spares_pages_and_shared_assets(cands, others, entries, max_bytes, max_entries):
     site_bytes = others + sum(c.plain for c in cands)
-    layout = plan(cands, site_bytes, entries + len(cands), max_bytes, max_entries)
-    shared = [c for c in cands if c.shared and c.packed < c.plain]  # copied first, whatever else gives way
-    start = site_bytes + sum(c.packed for c in shared)
-    savings = sorted((c.plain - c.packed - c.note for c in cands if c not in shared and c.packed + c.note < c.plain),
-                     reverse=True)
-    if layout is None:  # only when every saving is not enough, or there are already too many entries
-        needed = next((k for k in range(len(savings) + 1) if start - sum(savings[:k]) <= max_bytes), None)
-        assert needed is None or entries + len(cands) + len(shared) + needed > max_entries
+    site_entries = entries + len(cands)
+    layout = plan(cands, site_bytes, site_entries, max_bytes, max_entries)
+    plainly = _greedy(cands, site_bytes, site_entries, max_bytes, max_entries, reserve=False)
+    assert (layout is None) == (plainly is None)  # refused only when even every saving is not enough
+    if layout is None:
         return
     by_path = {c.path: c for c in cands}
     assert layout.bytes <= max_bytes and layout.entries <= max_entries
-    assert not layout.compressed_only & layout.copied and {c.path for c in shared} <= layout.copied
+    assert not layout.compressed_only & layout.copied
+    assert all(by_path[p].plain > by_path[p].packed + by_path[p].note for p in layout.compressed_only)
     assert layout.bytes == site_bytes + sum(by_path[p].packed + by_path[p].note - by_path[p].plain
                                             for p in layout.compressed_only) + sum(by_path[p].packed for p in layout.copied)
-    assert layout.entries == entries + len(cands) + len(layout.compressed_only) + len(layout.copied)
-    k = len(layout.compressed_only)  # the biggest savings, and no more of them than needed
-    assert sorted((by_path[p].plain - by_path[p].packed - by_path[p].note for p in layout.compressed_only),
-                  reverse=True) == savings[:k]
-    assert k == 0 or start - sum(savings[:k - 1]) > max_bytes
+    assert layout.entries == site_entries + len(layout.compressed_only) + len(layout.copied)
+    reserved = _greedy(cands, site_bytes, site_entries, max_bytes, max_entries, reserve=True)
+    if reserved is not None:  # every page's scripts and styles keep a copy whenever that can fit
+        assert {c.path for c in cands if c.shared and c.packed < c.plain} <= layout.copied
+    pages = sum(p.endswith(".html") for p in layout.compressed_only)
+    assert pages <= (reserved or plainly)[1]  # no more pages lost to a client without gzip than the plain rule
+    copies_first = sum(c.packed for c in cands if c.shared and c.packed < c.plain) if reserved is not None else 0
+    if site_bytes + copies_first <= max_bytes:
+        assert not layout.compressed_only  # nothing kept compressed only when it fits without
 
 
 def _entries(folder: Path) -> int:
@@ -120,6 +139,34 @@ def test_a_site_that_cannot_fit_is_refused_and_the_previous_public_folder_is_kep
     assert sorted(os.listdir(tmp_path)) == ["public"]  # no half-made folder left beside it
     with pytest.raises(EditionError, match="entries"):
         gitlab_pages(site, public, max_entries=_entries(site) - 1)
+
+
+def test_a_file_or_link_in_the_way_is_refused_and_kept(site, tmp_path):
+    (tmp_path / "public").write_text("not a folder")
+    with pytest.raises(EditionError, match="not a folder"):
+        gitlab_pages(site, tmp_path / "public")
+    assert (tmp_path / "public").read_text() == "not a folder"
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(EditionError, match="link"):
+        gitlab_pages(site, tmp_path / "linked")
+    with pytest.raises(EditionError, match="previous public/ was left as it was"):  # an OSError, named
+        gitlab_pages(site, tmp_path / "public" / "public")
+
+
+def test_a_rerun_clears_what_an_interrupted_run_left_and_publishes_readable_folders(site, tmp_path):
+    (tmp_path / ".public.k2j4x9").mkdir()
+    (tmp_path / ".public.k2j4x9" / "half.html.gz").write_bytes(b"...")
+    gitlab_pages(site, tmp_path / "public")
+    gitlab_pages(site, tmp_path / "public")
+    assert sorted(os.listdir(tmp_path)) == ["public"]
+    assert (tmp_path / "public").stat().st_mode & 0o055 == 0o055 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_the_command_needs_a_built_site_and_a_folder_apart_from_it(site, tmp_path):

@@ -571,9 +571,9 @@ def report(results: list[dict], long: dict | None, archive: list[dict] = (), glo
               "deflating the same tar stream at level 6; the limit is taken as 1,000 MB, stricter than 1 GiB). GitLab "
               "checks the unpacked size of the pages artifact and counts its entries, folders too; it serves `X.gz` for "
               "`X` to a client that accepts gzip, which `python -m build_tools gitlab-pages` uses (build_tools/hosting.py): "
-              "pages, scripts and styles get a gzip copy, and when the site would not fit otherwise those that save most "
-              "are kept compressed only (never the scripts and styles every page loads), a note in both scripts at the "
-              "plain name for clients that do not accept gzip."]
+              "pages, scripts and styles get a gzip copy, and when the site would not fit otherwise some are kept "
+              "compressed only (the search index's parts first, then pages; never the scripts and styles every page "
+              "loads), a note in both scripts at the plain name for clients that do not accept gzip."]
     with_parts = [r for r in results if "parts" in r["published"]]
     if with_parts:
         names = [name for name, _ in PARTS] + ["other"]

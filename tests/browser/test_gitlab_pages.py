@@ -5,6 +5,7 @@ accept gzip gets the note and can fetch the compressed copy."""
 from __future__ import annotations
 
 import gzip
+import urllib.error
 import urllib.request
 
 import pytest
@@ -72,6 +73,14 @@ def test_a_client_that_does_not_accept_gzip_gets_the_note_and_can_fetch_the_copy
     assert note == note_for(page + "index.html") and plain.headers.get("Content-Encoding") is None
     with urllib.request.urlopen(address + page + "index.html.gz") as copy:
         assert gzip.decompress(copy.read()) == (site / page / "index.html").read_bytes()
+    asking_gzip = {"Accept-Encoding": "gzip"}
+    head = urllib.request.urlopen(urllib.request.Request(address + page, method="HEAD", headers=asking_gzip))
+    assert head.headers["Content-Encoding"] == "gzip" and head.headers["Content-Type"].startswith("text/html")
+    redirected = urllib.request.urlopen(address + page.rstrip("/"))  # GitLab redirects a folder to its slash
+    assert redirected.url.endswith(page)
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(urllib.request.Request(address + "texts/no-such-text/", headers=asking_gzip))
+    assert missing.value.code == 404 and gzip.decompress(missing.value.read()) == (site / "404.html").read_bytes()
     tei = next(p for p, _s in site_files(site) if p.startswith("tei/"))  # what tools read stays plain
     with urllib.request.urlopen(address + tei) as plain:
         assert plain.read() == (site / tei).read_bytes()
