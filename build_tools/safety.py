@@ -43,10 +43,11 @@ _NESTING = re.compile(r"^(?:[ \t]*>){4}|^(?:[ \t]*[-*+][ \t]+){4}", re.M)
 # attribute lists '{ }', table pipes, a heading '#' at the start), no control or invisible
 # formatting characters (bidi overrides, zero-width). '(' ')' and '_' stay: real provenance and
 # date notes use them, and without brackets they build no link; the renderer escapes them anyway.
-_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb\ufffe\uffff]")
+_INVISIBLE = r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb\ufffe\uffff]"  # controls, bidi and zero-width formatting, noncharacters
+_PLAIN_REFUSED = re.compile(r"[<>&\[\]*`\\{}|]|^\s*#|" + _INVISIBLE)
 # A reference (a note's or entry's source) may be a URL or a bibliographic line: '#', '&', '/'
 # and ':' are allowed, markup and entities are not.
-_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\u061c\u3164\ufeff\ufff9-\ufffb\ufffe\uffff]")
+_REFERENCE_REFUSED = re.compile(r"[<>\[\]`\\{}|]|&#?\w+;|" + _INVISIBLE)
 
 _MARKDOWN = markdown.Markdown(extensions=EXTENSIONS)
 

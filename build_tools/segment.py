@@ -122,9 +122,9 @@ def segment(spec: TextSpec) -> Document:
     if len(titles) != 1:
         raise EditionError(path, 1, f"找到 {len(titles)} 个标题 (found {len(titles)} title blocks)",
                            "在 structure 里只标一个“- title: …” (mark exactly one '- title: …' in structure)")
-    if _CITATION_MARKUP.search(titles[0].text):
+    if markup := _CITATION_MARKUP.search(titles[0].text):
         line = next((d.line for d in spec.directives if d.action == "title"), 1)
-        raise EditionError(path, line, f"标题含有“{_CITATION_MARKUP.search(titles[0].text).group()}”：引文处理器会把尖括号当作格式标记删去，"
+        raise EditionError(path, line, f"标题含有“{markup.group()}”：引文处理器会把尖括号当作格式标记删去，"
                                        "花括号会被当作引文里的占位符 (the title holds a bracket that citeproc-js reads as "
                                        "formatting or the page as a citation placeholder)",
                            "这多半是网页残留：用 debris 或 corrections 处理 "

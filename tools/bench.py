@@ -170,8 +170,9 @@ def gitlab_layout(site: Path) -> dict:
     try:
         started = time.perf_counter()
         layout = gitlab_pages(site, public)
-        return {"bytes": sum(size for _path, size in site_files(public)), "wall": time.perf_counter() - started,
-                "entries": sum(1 for _ in site_files(public)) + folder_count(public),
+        wall = time.perf_counter() - started
+        sizes = [size for _path, size in site_files(public)]
+        return {"bytes": sum(sizes), "wall": wall, "entries": len(sizes) + folder_count(public),
                 "compressed_only": len(layout.compressed_only), "copied": len(layout.copied)}
     except EditionError as refused:
         return {"refused": refused.problem}
